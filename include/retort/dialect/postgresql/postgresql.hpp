@@ -1,0 +1,27 @@
+// PostgreSQL backend: the dialect (how PostgreSQL spells SQL) and the entry
+// point that registers the libpq driver under the "postgresql" URL scheme.
+// The driver lives in src/dialect/postgresql/driver.cpp, the only file that
+// includes libpq-fe.h.
+#pragma once
+
+#include "retort/sql/dialect.hpp"
+
+namespace retort::postgresql {
+
+class dialect final : public sql::dialect {
+ public:
+  std::string_view name() const override { return "postgresql"; }
+  bool is_reserved(std::string_view word) const override;
+  void placeholder(std::string& out, std::size_t index) const override;
+  std::string type_name(const sql::type& t) const override;
+  std::string autoincrement_type(const sql::type& t) const override;
+  bool supports_returning() const override { return true; }
+  bool prefers_multirow_insert() const override { return true; }
+  std::size_t max_parameters() const override { return 65535; }
+  bool offset_requires_limit() const override { return false; }
+};
+
+/// Registers the libpq driver for "postgresql://" (and "postgres://") URLs. Idempotent.
+void register_backend();
+
+}  // namespace retort::postgresql

@@ -1,0 +1,84 @@
+// A pooled connection with transactions and savepoints. Every statement goes
+// through here, so every statement is seen by the engine's listeners and runs
+// on a cached prepared statement.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "retort/engine/engine.hpp"
+#include "retort/sql/compiler.hpp"
+
+namespace retort::engine {
+
+class connection;
+
+/// A transaction or savepoint; rolled back on destruction unless committed.
+class transaction {
+ public:
+  transaction(transaction&& o) noexcept;
+  transaction& operator=(transaction&&) = delete;
+  ~transaction();
+  void commit();
+  void rollback();
+  bool is_active() const noexcept { return active_; }
+  bool is_nested() const noexcept { return !savepoint_.empty(); }
+
+ private:
+  friend class connection;
+  transaction(connection* c, std::string savepoint) : conn_(c), savepoint_(std::move(savepoint)) {}
+  connection* conn_;
+  std::string savepoint_;
+  bool active_ = true;
+};
+
+class connection {
+ public:
+  connection(std::shared_ptr<detail::engine_state> engine, std::unique_ptr<driver_connection> conn);
+  connection(connection&& o) noexcept;
+  connection& operator=(connection&& o) noexcept;
+  ~connection();
+
+  result execute(const sql::compiled& c);
+  result execute(const std::string& sql, std::span<const sql::value> params = {});
+  result execute(const sql::select& s) { return execute(sql::compile(s, dialect())); }
+  result execute(const sql::insert& s) { return execute(sql::compile(s, dialect())); }
+  result execute(const sql::update& s) { return execute(sql::compile(s, dialect())); }
+  result execute(const sql::delete_& s) { return execute(sql::compile(s, dialect())); }
+  /// One prepared statement run once per parameter row (DB-API's executemany); one event.
+  std::vector<result> execute_many(const std::string& sql, const std::vector<std::vector<sql::value>>& rows);
+  /// DDL and other parameterless SQL.
+  void execute_ddl(const std::string& sql);
+
+  /// BEGIN; the transaction rolls back when destroyed uncommitted.
+  transaction begin();
+  /// SAVEPOINT inside the current transaction (starting one if needed).
+  transaction begin_nested();
+  bool in_transaction() const noexcept { return in_transaction_; }
+  /// Ends the current transaction without a transaction object (used by the ORM session).
+  void commit();
+  void rollback();
+
+  const sql::dialect& dialect() const;
+  /// The driver saw the connection fail: nothing more can run on it.
+  bool invalidated() const;
+  /// Rolls back any open transaction and returns the connection to its pool.
+  void close();
+  bool closed() const noexcept { return conn_ == nullptr; }
+
+ private:
+  friend class transaction;
+  void control(const std::string& sql);
+  driver_connection& live();
+  void release_savepoint(const std::string& name);
+  void rollback_savepoint(const std::string& name);
+
+  std::shared_ptr<detail::engine_state> engine_;
+  std::unique_ptr<driver_connection> conn_;
+  bool in_transaction_ = false;
+  std::size_t savepoints_ = 0;
+};
+
+}  // namespace retort::engine

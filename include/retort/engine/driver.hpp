@@ -1,0 +1,73 @@
+// The interface a database implements: a driver opens connections and knows
+// its dialect; a connection prepares statements. Backends register a driver
+// under their URL scheme; the engine finds it there and never names one.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "retort/engine/result.hpp"
+#include "retort/engine/url.hpp"
+#include "retort/sql/dialect.hpp"
+
+namespace retort::engine {
+
+/// A statement prepared on one connection; executed many times with new parameters.
+class driver_statement {
+ public:
+  virtual ~driver_statement() = default;
+  /// Runs the statement. Raises a DatabaseError subclass on failure.
+  virtual result execute(std::span<const sql::value> params) = 0;
+};
+
+/// One open database connection.
+class driver_connection {
+ public:
+  virtual ~driver_connection() = default;
+  virtual std::unique_ptr<driver_statement> prepare(const std::string& sql) = 0;
+  /// Runs SQL without parameters (transaction control, DDL).
+  virtual void execute_direct(const std::string& sql) = 0;
+  /// A cheap round trip; false when the connection is dead.
+  virtual bool ping() = 0;
+  /// True once the driver has seen the connection fail; the pool then discards it.
+  virtual bool broken() const = 0;
+
+  /// The prepared statement for `sql`, prepared on first use and kept.
+  driver_statement& cached(const std::string& sql);
+  std::size_t cache_size() const noexcept { return cache_.size(); }
+  void clear_cache() { cache_.clear(); }
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<driver_statement>> cache_;
+};
+
+/// Pool sizing and behaviour.
+struct pool_options {
+  std::size_t size = 5;          ///< connections kept open when idle
+  std::size_t max_overflow = 10; ///< extra connections allowed beyond `size` under load
+  std::chrono::milliseconds timeout{30000};  ///< how long checkout waits for a free connection
+  bool pre_ping = true;          ///< check liveness on checkout and replace dead connections
+};
+
+/// A database backend: its dialect and how to connect.
+class driver {
+ public:
+  virtual ~driver() = default;
+  virtual const sql::dialect& dialect() const = 0;
+  virtual std::unique_ptr<driver_connection> connect(const url& u) = 0;
+  /// Adjusts pool options for a URL (an in-memory SQLite database is one shared connection).
+  virtual void tune_pool(const url& u, pool_options& options) const;
+};
+
+using driver_factory = std::function<std::shared_ptr<driver>()>;
+
+/// Makes `factory` the driver for URLs whose backend is `scheme`.
+void register_driver(const std::string& scheme, driver_factory factory);
+/// The driver for `scheme`; raises ArgumentError listing the known schemes if none.
+std::shared_ptr<driver> find_driver(const std::string& scheme);
+
+}  // namespace retort::engine

@@ -1,0 +1,65 @@
+// The engine: a URL's driver and dialect, a connection pool, and statement
+// events (echo logging, statement recorders in tests). SQLAlchemy's
+// create_engine(); cheap to copy (a shared handle).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "retort/engine/driver.hpp"
+#include "retort/engine/pool.hpp"
+#include "retort/engine/url.hpp"
+
+namespace retort::engine {
+
+class connection;
+
+/// What a listener sees before each statement runs.
+struct statement_event {
+  std::string_view sql;
+  std::span<const sql::value> params;  ///< first parameter row when `batch` > 1
+  std::size_t batch = 1;               ///< parameter rows of an executemany
+  bool control = false;                ///< transaction control (BEGIN, COMMIT, SAVEPOINT, ...)
+};
+
+using statement_listener = std::function<void(const statement_event&)>;
+
+struct engine_options {
+  bool echo = false;                  ///< log every statement and its parameters to stderr
+  std::optional<pool_options> pool;   ///< defaults per driver (see driver::tune_pool)
+};
+
+namespace detail {
+struct engine_state;
+}
+
+class engine {
+ public:
+  /// Opens nothing yet: connections are made on first checkout. Raises
+  /// ArgumentError for a malformed URL or an unknown scheme.
+  explicit engine(std::string_view url, engine_options options = {});
+
+  /// A pooled connection; returned to the pool when the connection object dies.
+  connection connect();
+  const sql::dialect& dialect() const;
+  const retort::engine::url& url() const;
+  retort::engine::pool& pool();
+
+  /// Calls `l` before every statement on every connection of this engine.
+  std::uint64_t listen(statement_listener l);
+  void unlisten(std::uint64_t id);
+  /// Closes idle pooled connections.
+  void dispose();
+
+  const std::shared_ptr<detail::engine_state>& state() const noexcept { return state_; }
+
+ private:
+  std::shared_ptr<detail::engine_state> state_;
+};
+
+}  // namespace retort::engine

@@ -1,0 +1,35 @@
+// The SQL compiler: statements in, {text, parameters} out. Never touches a
+// connection. Values only ever become placeholders.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "retort/sql/dialect.hpp"
+#include "retort/sql/statement.hpp"
+
+namespace retort::sql {
+
+/// SQL text plus its parameters, in placeholder order.
+struct compiled {
+  std::string sql;
+  std::vector<value> params;
+};
+
+compiled compile(const select& s, const dialect& d);
+compiled compile(const insert& s, const dialect& d);
+compiled compile(const update& s, const dialect& d);
+compiled compile(const delete_& s, const dialect& d);
+/// An expression alone (for tests and messages).
+compiled compile(const expression& e, const dialect& d);
+
+// DDL. Schema text only; never parameters.
+std::string create_table(const table& t, const dialect& d, bool if_not_exists = false);
+std::string drop_table(const table& t, const dialect& d, bool if_exists = false);
+std::string create_index(const table& t, const index& i, const dialect& d, bool if_not_exists = false);
+/// CREATE TABLE for every table, then its indexes, in foreign-key order.
+std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists = false);
+/// DROP TABLE in reverse foreign-key order.
+std::vector<std::string> drop_all(const metadata& m, const dialect& d, bool if_exists = false);
+
+}  // namespace retort::sql

@@ -1,0 +1,42 @@
+// How SQL is spelled for one database: identifier quoting, placeholders, type
+// names, DDL details. Pure spelling: no I/O. Each database folder implements it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "retort/sql/schema.hpp"
+
+namespace retort::sql {
+
+class dialect {
+ public:
+  virtual ~dialect() = default;
+
+  /// "sqlite", "postgresql".
+  virtual std::string_view name() const = 0;
+  /// Whether `word` (lower-case) is reserved and must be quoted as an identifier.
+  virtual bool is_reserved(std::string_view word) const = 0;
+  /// Appends the placeholder for the `index`-th parameter (1-based).
+  virtual void placeholder(std::string& out, std::size_t index) const = 0;
+  /// Column type as DDL spells it (VARCHAR(50), BYTEA, ...).
+  virtual std::string type_name(const type& t) const = 0;
+  /// Type of an autoincrementing integer primary key column (SQLite: INTEGER; PostgreSQL: SERIAL).
+  virtual std::string autoincrement_type(const type& t) const = 0;
+  /// Whether INSERT/UPDATE/DELETE ... RETURNING is available.
+  virtual bool supports_returning() const = 0;
+  /// Whether flush should batch inserts as one multi-row INSERT ... RETURNING.
+  virtual bool prefers_multirow_insert() const = 0;
+  /// Most bound parameters one statement may carry.
+  virtual std::size_t max_parameters() const = 0;
+  /// SQLite cannot say OFFSET without LIMIT (it needs LIMIT -1).
+  virtual bool offset_requires_limit() const = 0;
+
+  /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
+  std::string quote(std::string_view identifier) const;
+  /// Appends `identifier`, quoted if needed.
+  void append_identifier(std::string& out, std::string_view identifier) const;
+};
+
+}  // namespace retort::sql

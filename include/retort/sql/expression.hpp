@@ -1,0 +1,237 @@
+// Typed SQL expressions. `expr<T>` is a thin typed handle over an immutable,
+// type-erased expression tree (`node`); all compilation happens in compiled
+// code (compiler.cpp). Literals become bound parameters, always.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "retort/sql/value.hpp"
+
+namespace retort::sql {
+
+class select;
+struct node;
+using node_ptr = std::shared_ptr<const node>;
+
+enum class node_kind : std::uint8_t {
+  column,    ///< [table.]name
+  bind,      ///< a bound parameter
+  binary,    ///< lhs op rhs
+  prefix,    ///< op operand  (NOT, -)
+  postfix,   ///< operand op  (IS NULL, IS NOT NULL)
+  function,  ///< name(args) ; name(*) when args is empty and op is "count"
+  label,     ///< operand AS name
+  in_list,   ///< operand [NOT] IN (args); empty args render as a false (true for NOT IN) predicate
+  between,   ///< operand [NOT] BETWEEN a AND b
+  ordering,  ///< operand ASC|DESC
+  subquery,  ///< (SELECT ...)
+  exists,    ///< [NOT] EXISTS (SELECT ...)
+  star,      ///< *
+};
+
+/// One node of an expression tree. Immutable once built.
+struct node {
+  node_kind kind;
+  std::string text;   ///< column name, operator, function name, label, "ASC"/"DESC"
+  std::string table;  ///< qualifier of a column (table name or alias); may be empty
+  value bound;        ///< the parameter of a bind node
+  std::vector<node_ptr> args;
+  std::shared_ptr<const select> query;  ///< subquery / exists
+  bool negated = false;
+};
+
+/// An untyped expression: what statements store and the compiler reads.
+class expression {
+ public:
+  expression() = default;
+  explicit expression(node_ptr n) : node_(std::move(n)) {}
+
+  const node_ptr& get() const noexcept { return node_; }
+  explicit operator bool() const noexcept { return node_ != nullptr; }
+
+  expression asc() const;
+  expression desc() const;
+  expression label(std::string name) const;
+
+ protected:
+  node_ptr node_;
+};
+
+namespace detail {
+node_ptr make_column(std::string table, std::string name);
+node_ptr make_bind(value v);
+node_ptr make_binary(const node_ptr& lhs, std::string op, const node_ptr& rhs);
+node_ptr make_prefix(std::string op, const node_ptr& operand);
+node_ptr make_postfix(const node_ptr& operand, std::string op);
+node_ptr make_function(std::string name, std::vector<node_ptr> args);
+node_ptr make_in(const node_ptr& operand, std::vector<node_ptr> items, bool negated);
+node_ptr make_in_subquery(const node_ptr& operand, std::shared_ptr<const select> q, bool negated);
+node_ptr make_between(const node_ptr& operand, const node_ptr& lo, const node_ptr& hi, bool negated);
+node_ptr make_subquery(std::shared_ptr<const select> q);
+node_ptr make_exists(std::shared_ptr<const select> q, bool negated);
+node_ptr make_star();
+}  // namespace detail
+
+/// A typed expression: `T` is the C++ type of the value it yields.
+template <class T>
+class expr : public expression {
+ public:
+  expr() = default;
+  explicit expr(node_ptr n) : expression(std::move(n)) {}
+
+  expr<bool> is_null() const { return expr<bool>(detail::make_postfix(node_, "IS NULL")); }
+  expr<bool> is_not_null() const { return expr<bool>(detail::make_postfix(node_, "IS NOT NULL")); }
+  expr<bool> like(std::string pattern) const {
+    return expr<bool>(detail::make_binary(node_, "LIKE", detail::make_bind(value(std::move(pattern)))));
+  }
+  expr<bool> not_like(std::string pattern) const {
+    return expr<bool>(detail::make_binary(node_, "NOT LIKE", detail::make_bind(value(std::move(pattern)))));
+  }
+  template <class U>
+  expr<bool> in_(const std::vector<U>& items) const {
+    return expr<bool>(detail::make_in(node_, binds(items), false));
+  }
+  template <class U>
+  expr<bool> in_(std::initializer_list<U> items) const {
+    return in_(std::vector<U>(items));
+  }
+  template <class U>
+  expr<bool> not_in(const std::vector<U>& items) const {
+    return expr<bool>(detail::make_in(node_, binds(items), true));
+  }
+  /// `x IN (SELECT ...)`.
+  expr<bool> in_(const select& q) const;
+  template <class A, class B>
+  expr<bool> between(const A& lo, const B& hi) const {
+    return expr<bool>(detail::make_between(node_, operand(lo), operand(hi), false));
+  }
+  expr<T> label(std::string name) const { return expr<T>(expression::label(std::move(name)).get()); }
+
+  /// A value or expression as an operand of this expression's type.
+  template <class U>
+  static node_ptr operand(const U& v) {
+    if constexpr (std::is_base_of_v<expression, U>)
+      return v.get();
+    else
+      return detail::make_bind(to_value(v));
+  }
+
+ private:
+  template <class U>
+  static std::vector<node_ptr> binds(const std::vector<U>& items) {
+    std::vector<node_ptr> out;
+    out.reserve(items.size());
+    for (const auto& i : items) out.push_back(detail::make_bind(to_value(i)));
+    return out;
+  }
+};
+
+template <class T>
+struct expr_type {
+  using type = T;
+};
+template <class T>
+struct expr_type<expr<T>> {
+  using type = T;
+};
+
+// Comparisons: expr <op> expr-or-literal, literal <op> expr.
+#define RETORT_COMPARISON(op, sqlop)                                                          \
+  template <class T, class U>                                                                 \
+  expr<bool> operator op(const expr<T>& a, const U& b) {                                      \
+    return expr<bool>(detail::make_binary(a.get(), sqlop, expr<T>::operand(b)));              \
+  }                                                                                           \
+  template <class U, class T>                                                                 \
+    requires(!std::is_base_of_v<expression, U>)                                               \
+  expr<bool> operator op(const U& a, const expr<T>& b) {                                      \
+    return expr<bool>(detail::make_binary(expr<T>::operand(a), sqlop, b.get()));              \
+  }
+RETORT_COMPARISON(==, "=")
+RETORT_COMPARISON(!=, "!=")
+RETORT_COMPARISON(<, "<")
+RETORT_COMPARISON(<=, "<=")
+RETORT_COMPARISON(>, ">")
+RETORT_COMPARISON(>=, ">=")
+#undef RETORT_COMPARISON
+
+#define RETORT_ARITHMETIC(op, sqlop)                                                          \
+  template <class T, class U>                                                                 \
+  expr<T> operator op(const expr<T>& a, const U& b) {                                         \
+    return expr<T>(detail::make_binary(a.get(), sqlop, expr<T>::operand(b)));                 \
+  }                                                                                           \
+  template <class U, class T>                                                                 \
+    requires(!std::is_base_of_v<expression, U>)                                               \
+  expr<T> operator op(const U& a, const expr<T>& b) {                                         \
+    return expr<T>(detail::make_binary(expr<T>::operand(a), sqlop, b.get()));                 \
+  }
+RETORT_ARITHMETIC(+, "+")
+RETORT_ARITHMETIC(-, "-")
+RETORT_ARITHMETIC(*, "*")
+RETORT_ARITHMETIC(/, "/")
+RETORT_ARITHMETIC(%, "%")
+#undef RETORT_ARITHMETIC
+
+inline expr<bool> operator&&(const expr<bool>& a, const expr<bool>& b) {
+  return expr<bool>(detail::make_binary(a.get(), "AND", b.get()));
+}
+inline expr<bool> operator||(const expr<bool>& a, const expr<bool>& b) {
+  return expr<bool>(detail::make_binary(a.get(), "OR", b.get()));
+}
+inline expr<bool> operator!(const expr<bool>& a) { return expr<bool>(detail::make_prefix("NOT", a.get())); }
+template <class T>
+expr<T> operator-(const expr<T>& a) {
+  return expr<T>(detail::make_prefix("-", a.get()));
+}
+
+/// SQLAlchemy's `and_(...)` / `or_(...)` / `not_(...)`.
+expr<bool> and_(std::vector<expr<bool>> terms);
+expr<bool> or_(std::vector<expr<bool>> terms);
+inline expr<bool> not_(const expr<bool>& e) { return !e; }
+
+/// A column reference: `column<std::string>("user", "username")`.
+template <class T>
+expr<T> column_ref(std::string table, std::string name) {
+  return expr<T>(detail::make_column(std::move(table), std::move(name)));
+}
+
+/// A bound literal as an expression (`literal(5) + col`).
+template <class T>
+expr<T> literal(const T& v) {
+  return expr<T>(detail::make_bind(to_value(v)));
+}
+
+/// `COUNT(*)`.
+expr<std::int64_t> count();
+/// `COUNT(e)`.
+expr<std::int64_t> count(const expression& e);
+/// `COUNT(DISTINCT e)` is spelled `count(distinct(e))`.
+expression distinct(const expression& e);
+template <class T>
+expr<T> sum(const expr<T>& e) {
+  return expr<T>(detail::make_function("sum", {e.get()}));
+}
+template <class T>
+expr<T> min(const expr<T>& e) {
+  return expr<T>(detail::make_function("min", {e.get()}));
+}
+template <class T>
+expr<T> max(const expr<T>& e) {
+  return expr<T>(detail::make_function("max", {e.get()}));
+}
+template <class T>
+expr<double> avg(const expr<T>& e) {
+  return expr<double>(detail::make_function("avg", {e.get()}));
+}
+
+/// `(SELECT ...)` as a scalar value.
+template <class T>
+expr<T> scalar(const select& q);
+/// `EXISTS (SELECT ...)`.
+expr<bool> exists(const select& q);
+/// `*`.
+expression star();
+
+}  // namespace retort::sql

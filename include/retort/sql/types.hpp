@@ -1,0 +1,64 @@
+// SQL column types as data: what a column holds, independent of any database.
+// Dialects spell them (INTEGER, VARCHAR(50), BYTEA, ...).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace retort::sql {
+
+enum class type_kind : std::uint8_t {
+  integer,
+  big_integer,
+  string,  ///< VARCHAR(length); length 0 means unbounded
+  text,
+  boolean,
+  float_,
+  double_,
+  numeric,  ///< NUMERIC(precision, scale)
+  date,
+  date_time,
+  large_binary,
+};
+
+/// A column type. Literal type, so mappings can hold it in `constexpr` data.
+struct type {
+  type_kind kind = type_kind::integer;
+  int length = 0;
+  int precision = 0;
+  int scale = 0;
+
+  constexpr bool operator==(const type&) const = default;
+  /// Whether a foreign key of this type may reference a column of `other`.
+  constexpr bool compatible_with(const type& other) const {
+    auto integral = [](type_kind k) { return k == type_kind::integer || k == type_kind::big_integer; };
+    auto textual = [](type_kind k) { return k == type_kind::string || k == type_kind::text; };
+    if (integral(kind) && integral(other.kind)) return true;
+    if (textual(kind) && textual(other.kind)) return true;
+    return kind == other.kind;
+  }
+};
+
+/// Human-readable name of a type kind ("Integer", "String", ...), for messages.
+std::string_view kind_name(type_kind kind);
+
+}  // namespace retort::sql
+
+namespace retort {
+// SQLAlchemy's spellings, for use in mappings: `retort::String(50)`, `retort::Text`.
+// NOLINTBEGIN(readability-identifier-naming)
+inline constexpr sql::type Integer{sql::type_kind::integer};
+inline constexpr sql::type BigInteger{sql::type_kind::big_integer};
+inline constexpr sql::type Text{sql::type_kind::text};
+inline constexpr sql::type Boolean{sql::type_kind::boolean};
+inline constexpr sql::type Float{sql::type_kind::float_};
+inline constexpr sql::type Double{sql::type_kind::double_};
+inline constexpr sql::type Date{sql::type_kind::date};
+inline constexpr sql::type DateTime{sql::type_kind::date_time};
+inline constexpr sql::type LargeBinary{sql::type_kind::large_binary};
+constexpr sql::type String(int length = 0) { return sql::type{sql::type_kind::string, length}; }
+constexpr sql::type Numeric(int precision = 18, int scale = 2) {
+  return sql::type{sql::type_kind::numeric, 0, precision, scale};
+}
+// NOLINTEND(readability-identifier-naming)
+}  // namespace retort

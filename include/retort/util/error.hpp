@@ -1,0 +1,105 @@
+// Retort's one error hierarchy. Every layer throws these; nothing else escapes
+// the library. Database errors mirror DB-API's and carry what the database
+// told us about the table, column and constraint involved.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace retort {
+
+/// Base of every error Retort raises.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what) : std::runtime_error(what) {}
+};
+
+/// Bad input to an API call: a malformed URL, an unknown option, a value of the wrong kind.
+class ArgumentError : public Error {
+  using Error::Error;
+};
+
+/// A mapping mistake found when the registry is configured; names class, attribute and fix.
+class ConfigurationError : public Error {
+  using Error::Error;
+};
+
+/// The operation is not valid in the object's or session's current state.
+class InvalidRequestError : public Error {
+  using Error::Error;
+};
+
+/// `query.one()` found no row.
+class NoResultFound : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
+/// `query.one()` / `one_or_none()` found more than one row.
+class MultipleResultsFound : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
+/// A lazy load or refresh was needed on an object that belongs to no session.
+class DetachedInstanceError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
+/// An expired object's row no longer exists.
+class ObjectDeletedError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
+/// A flush failed; the session must be rolled back before it is used again.
+class PendingRollbackError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
+/// No connection could be checked out of the pool in time.
+class TimeoutError : public Error {
+  using Error::Error;
+};
+
+/// What the database reported, plus where: table, column, constraint (any may be empty).
+struct database_error_info {
+  std::string message;     ///< the database's own message
+  std::string table;       ///< table involved, when known
+  std::string column;      ///< column involved, when known
+  std::string constraint;  ///< constraint name or kind ("UNIQUE", "NOT NULL", ...), when known
+  std::string sqlstate;    ///< SQLSTATE (PostgreSQL) or extended result code name (SQLite)
+  std::string statement;   ///< the SQL text that failed, when there was one
+};
+
+/// Base of errors raised by the database itself (DB-API's DatabaseError).
+class DatabaseError : public Error {
+ public:
+  explicit DatabaseError(database_error_info info);
+  const database_error_info& info() const noexcept { return info_; }
+  const std::string& table() const noexcept { return info_.table; }
+  const std::string& column() const noexcept { return info_.column; }
+  const std::string& constraint() const noexcept { return info_.constraint; }
+
+ private:
+  database_error_info info_;
+};
+
+/// A constraint was violated: NOT NULL, UNIQUE, FOREIGN KEY, CHECK, PRIMARY KEY.
+class IntegrityError : public DatabaseError {
+  using DatabaseError::DatabaseError;
+};
+/// The database could not be reached or failed to carry out the operation.
+class OperationalError : public DatabaseError {
+  using DatabaseError::DatabaseError;
+};
+/// The SQL was wrong: syntax error, unknown table or column.
+class ProgrammingError : public DatabaseError {
+  using DatabaseError::DatabaseError;
+};
+/// A value did not fit its column: too long, out of range, bad date.
+class DataError : public DatabaseError {
+  using DatabaseError::DatabaseError;
+};
+
+/// Renders the message of a DatabaseError from its parts.
+std::string describe(const database_error_info& info);
+
+}  // namespace retort

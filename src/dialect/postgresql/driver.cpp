@@ -1,0 +1,2 @@
+// being written
+#include "retort/dialect/postgresql/postgresql.hpp"

@@ -1,0 +1,253 @@
+// The SQLite driver on the sqlite3 C API; the only file that includes sqlite3.h.
+// Every connection gets PRAGMA foreign_keys=ON and a busy timeout; file
+// databases use WAL so readers and a writer do not block each other.
+#include <sqlite3.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "retort/dialect/sqlite/sqlite.hpp"
+#include "retort/engine/driver.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::sqlite {
+
+namespace {
+
+using engine::result;
+
+std::string first_table_of(const std::string& sql) {
+  // "INSERT INTO x", "UPDATE x", "DELETE FROM x": the table a constraint failure is about.
+  for (const char* lead : {"INSERT INTO ", "UPDATE ", "DELETE FROM "}) {
+    if (sql.rfind(lead, 0) == 0) {
+      auto start = std::strlen(lead);
+      auto end = sql.find_first_of(" (", start);
+      auto name = sql.substr(start, end - start);
+      if (name.size() > 1 && name.front() == '"') name = name.substr(1, name.size() - 2);
+      return name;
+    }
+  }
+  return {};
+}
+
+[[noreturn]] void raise(sqlite3* db, int rc, const std::string& sql) {
+  database_error_info info;
+  info.message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  info.sqlstate = sqlite3_errstr(ext);
+  info.statement = sql;
+  int primary = ext & 0xff;
+  if (primary == SQLITE_CONSTRAINT) {
+    // "UNIQUE constraint failed: user.username", "NOT NULL constraint failed: post.title",
+    // "FOREIGN KEY constraint failed", "CHECK constraint failed: positive_price".
+    const auto& m = info.message;
+    auto pos = m.find(" constraint failed");
+    if (pos != std::string::npos) info.constraint = m.substr(0, pos);
+    auto colon = m.find(": ");
+    if (colon != std::string::npos) {
+      auto target = m.substr(colon + 2);
+      auto comma = target.find(',');
+      if (comma != std::string::npos) target = target.substr(0, comma);  // first of a composite
+      auto dot = target.find('.');
+      if (dot != std::string::npos && info.constraint != "CHECK") {
+        info.table = target.substr(0, dot);
+        info.column = target.substr(dot + 1);
+      } else {
+        info.constraint += " " + target;
+      }
+    }
+    if (info.table.empty()) info.table = first_table_of(sql);
+    throw IntegrityError(std::move(info));
+  }
+  switch (primary) {
+    case SQLITE_ERROR:
+    case SQLITE_AUTH: throw ProgrammingError(std::move(info));
+    case SQLITE_TOOBIG:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE: throw DataError(std::move(info));
+    default: throw OperationalError(std::move(info));
+  }
+}
+
+class statement final : public engine::driver_statement {
+ public:
+  statement(sqlite3* db, const std::string& sql) : db_(db), sql_(sql) {
+    int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                                nullptr);
+    if (rc != SQLITE_OK) raise(db, rc, sql);
+    int n = sqlite3_column_count(stmt_);
+    for (int i = 0; i < n; ++i) columns_.emplace_back(sqlite3_column_name(stmt_, i));
+    writes_ = !sqlite3_stmt_readonly(stmt_);
+    inserts_ = sql.rfind("INSERT", 0) == 0;
+  }
+  ~statement() override { sqlite3_finalize(stmt_); }
+
+  result execute(std::span<const sql::value> params) override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    int expected = sqlite3_bind_parameter_count(stmt_);
+    if (static_cast<std::size_t>(expected) != params.size())
+      throw ArgumentError("statement takes " + std::to_string(expected) + " parameters, " +
+                          std::to_string(params.size()) + " given [SQL: " + sql_ + "]");
+    for (std::size_t i = 0; i < params.size(); ++i) bind(static_cast<int>(i) + 1, params[i]);
+    result out(columns_);
+    const int ncols = static_cast<int>(columns_.size());
+    for (;;) {
+      int rc = sqlite3_step(stmt_);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt_);
+        raise(db_, rc, sql_);
+      }
+      for (int c = 0; c < ncols; ++c) out.push(column(c));
+    }
+    if (writes_) out.set_rows_affected(sqlite3_changes(db_));
+    if (inserts_) out.set_last_insert_id(sqlite3_last_insert_rowid(db_));
+    sqlite3_reset(stmt_);
+    return out;
+  }
+
+ private:
+  void bind(int i, const sql::value& v) {
+    int rc = SQLITE_OK;
+    switch (v.kind()) {
+      case sql::value_kind::null: rc = sqlite3_bind_null(stmt_, i); break;
+      case sql::value_kind::boolean: rc = sqlite3_bind_int(stmt_, i, v.as_bool() ? 1 : 0); break;
+      case sql::value_kind::integer: rc = sqlite3_bind_int64(stmt_, i, v.as_int()); break;
+      case sql::value_kind::real: rc = sqlite3_bind_double(stmt_, i, v.as_double()); break;
+      case sql::value_kind::text: {
+        const auto& s = v.text();
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+      case sql::value_kind::binary: {
+        const auto& b = v.bytes();
+        rc = sqlite3_bind_blob64(stmt_, i, b.data(), b.size(), SQLITE_TRANSIENT);
+        break;
+      }
+      case sql::value_kind::decimal: {
+        auto s = v.as_numeric().text;
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+      case sql::value_kind::date: {
+        auto s = sql::format_date(v.as_date());
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+      case sql::value_kind::date_time: {
+        auto s = sql::format_date_time(v.as_date_time());
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+    }
+    if (rc != SQLITE_OK) raise(db_, rc, sql_);
+  }
+
+  sql::value column(int c) {
+    switch (sqlite3_column_type(stmt_, c)) {
+      case SQLITE_INTEGER: return sql::value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
+      case SQLITE_FLOAT: return sql::value(sqlite3_column_double(stmt_, c));
+      case SQLITE_TEXT: {
+        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+        return sql::value(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
+      }
+      case SQLITE_BLOB: {
+        auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+        auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c));
+        return sql::value(blob(p, p + n));
+      }
+      default: return sql::value();
+    }
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+  std::vector<std::string> columns_;
+  bool writes_ = false;
+  bool inserts_ = false;
+};
+
+class connection final : public engine::driver_connection {
+ public:
+  explicit connection(const engine::url& u) {
+    const auto& database = u.database();
+    bool memory = database.empty() || database == ":memory:";
+    std::string path = memory ? ":memory:" : database;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (u.option("mode") == "ro") flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      database_error_info info;
+      info.message = "unable to open SQLite database file '" + path + "': " +
+                     (db_ ? std::string(sqlite3_errmsg(db_)) : std::string(sqlite3_errstr(rc)));
+      info.sqlstate = sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw OperationalError(std::move(info));
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    auto timeout_s = std::stod(u.option("timeout", "5"));
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout_s * 1000));
+    execute_direct("PRAGMA foreign_keys=ON");
+    if (!memory && flags != (SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
+      auto mode = u.option("journal_mode", "wal");
+      for (char c : mode)
+        if (!std::isalpha(static_cast<unsigned char>(c)))
+          throw ArgumentError("journal_mode '" + mode + "' is not a SQLite journal mode");
+      execute_direct("PRAGMA journal_mode=" + mode);
+    }
+  }
+  ~connection() override {
+    clear_cache();  // statements must be finalized before the database closes
+    sqlite3_close_v2(db_);
+  }
+
+  std::unique_ptr<engine::driver_statement> prepare(const std::string& sql) override {
+    return std::make_unique<statement>(db_, sql);
+  }
+
+  void execute_direct(const std::string& sql) override {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) raise(db_, rc, sql);
+  }
+
+  bool ping() override { return db_ != nullptr; }
+  bool broken() const override { return db_ == nullptr; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class driver final : public engine::driver {
+ public:
+  const sql::dialect& dialect() const override { return dialect_; }
+  std::unique_ptr<engine::driver_connection> connect(const engine::url& u) override {
+    return std::make_unique<connection>(u);
+  }
+  void tune_pool(const engine::url& u, engine::pool_options& options) const override {
+    // An in-memory database lives in its connection: every checkout must get that one.
+    if (u.database().empty() || u.database() == ":memory:") {
+      options.size = 1;
+      options.max_overflow = 0;
+    }
+  }
+
+ private:
+  sqlite::dialect dialect_;
+};
+
+}  // namespace
+
+void register_backend() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto shared = std::make_shared<driver>();
+    engine::register_driver("sqlite", [shared] { return shared; });
+  });
+}
+
+}  // namespace retort::sqlite

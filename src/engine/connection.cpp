@@ -1,0 +1,152 @@
+// Connections and transactions. A connection whose driver reports it broken
+// is never reused: the pool discards it on checkin.
+#include "retort/engine/connection.hpp"
+
+#include "engine/engine_state.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::engine {
+
+connection::connection(std::shared_ptr<detail::engine_state> engine, std::unique_ptr<driver_connection> conn)
+    : engine_(std::move(engine)), conn_(std::move(conn)) {}
+
+connection::connection(connection&& o) noexcept
+    : engine_(std::move(o.engine_)), conn_(std::move(o.conn_)), in_transaction_(o.in_transaction_),
+      savepoints_(o.savepoints_) {
+  o.in_transaction_ = false;
+}
+
+connection& connection::operator=(connection&& o) noexcept {
+  if (this != &o) {
+    close();
+    engine_ = std::move(o.engine_);
+    conn_ = std::move(o.conn_);
+    in_transaction_ = o.in_transaction_;
+    savepoints_ = o.savepoints_;
+    o.in_transaction_ = false;
+  }
+  return *this;
+}
+
+connection::~connection() { close(); }
+
+void connection::close() {
+  if (!conn_) return;
+  if (in_transaction_ && !conn_->broken()) {
+    try {
+      control("ROLLBACK");
+    } catch (const Error&) {
+      // The connection is unusable; the pool will discard it.
+    }
+  }
+  in_transaction_ = false;
+  engine_->pool->checkin(std::move(conn_));
+}
+
+driver_connection& connection::live() {
+  if (!conn_) throw InvalidRequestError("connection is closed");
+  return *conn_;
+}
+
+const sql::dialect& connection::dialect() const { return engine_->backend->dialect(); }
+
+bool connection::invalidated() const { return conn_ && conn_->broken(); }
+
+result connection::execute(const sql::compiled& c) { return execute(c.sql, c.params); }
+
+result connection::execute(const std::string& sql, std::span<const sql::value> params) {
+  auto& c = live();
+  engine_->emit({sql, params, 1, false});
+  return c.cached(sql).execute(params);
+}
+
+std::vector<result> connection::execute_many(const std::string& sql,
+                                             const std::vector<std::vector<sql::value>>& rows) {
+  auto& c = live();
+  std::vector<result> out;
+  if (rows.empty()) return out;
+  engine_->emit({sql, rows.front(), rows.size(), false});
+  auto& stmt = c.cached(sql);
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(stmt.execute(r));
+  return out;
+}
+
+void connection::execute_ddl(const std::string& sql) {
+  auto& c = live();
+  engine_->emit({sql, {}, 1, false});
+  c.execute_direct(sql);
+}
+
+void connection::control(const std::string& sql) {
+  auto& c = live();
+  engine_->emit({sql, {}, 1, true});
+  c.execute_direct(sql);
+}
+
+transaction connection::begin() {
+  if (in_transaction_) throw InvalidRequestError("a transaction is already begun on this connection");
+  control("BEGIN");
+  in_transaction_ = true;
+  return transaction(this, "");
+}
+
+transaction connection::begin_nested() {
+  if (!in_transaction_) {
+    control("BEGIN");
+    in_transaction_ = true;
+  }
+  auto name = "sa_savepoint_" + std::to_string(++savepoints_);
+  control("SAVEPOINT " + name);
+  return transaction(this, name);
+}
+
+void connection::commit() {
+  if (!in_transaction_) return;
+  in_transaction_ = false;
+  control("COMMIT");
+}
+
+void connection::rollback() {
+  if (!in_transaction_) return;
+  in_transaction_ = false;
+  if (conn_ && conn_->broken()) return;  // nothing to roll back on a dead connection; the server did it
+  control("ROLLBACK");
+}
+
+void connection::release_savepoint(const std::string& name) { control("RELEASE SAVEPOINT " + name); }
+void connection::rollback_savepoint(const std::string& name) { control("ROLLBACK TO SAVEPOINT " + name); }
+
+transaction::transaction(transaction&& o) noexcept
+    : conn_(o.conn_), savepoint_(std::move(o.savepoint_)), active_(o.active_) {
+  o.active_ = false;
+}
+
+transaction::~transaction() {
+  if (!active_) return;
+  try {
+    rollback();
+  } catch (const Error&) {
+    // Destructors do not throw; a failed rollback leaves the connection broken and discarded.
+  }
+}
+
+void transaction::commit() {
+  if (!active_) throw InvalidRequestError("transaction is no longer active");
+  active_ = false;
+  if (savepoint_.empty())
+    conn_->commit();
+  else
+    conn_->release_savepoint(savepoint_);
+}
+
+void transaction::rollback() {
+  if (!active_) return;
+  active_ = false;
+  if (savepoint_.empty())
+    conn_->rollback();
+  else if (!conn_->invalidated())
+    conn_->rollback_savepoint(savepoint_);
+}
+
+}  // namespace retort::engine

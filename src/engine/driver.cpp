@@ -1,0 +1,49 @@
+// Driver registry and the per-connection prepared-statement cache.
+#include "retort/engine/driver.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "retort/util/error.hpp"
+
+namespace retort::engine {
+
+namespace {
+struct registry {
+  std::mutex mutex;
+  std::map<std::string, driver_factory> factories;
+};
+registry& drivers() {
+  static registry r;
+  return r;
+}
+constexpr std::size_t cache_limit = 512;
+}  // namespace
+
+driver_statement& driver_connection::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return *it->second;
+  if (cache_.size() >= cache_limit) cache_.clear();  // crude bound; workloads reuse few shapes
+  auto stmt = prepare(sql);
+  return *cache_.emplace(sql, std::move(stmt)).first->second;
+}
+
+void driver::tune_pool(const url&, pool_options&) const {}
+
+void register_driver(const std::string& scheme, driver_factory factory) {
+  auto& r = drivers();
+  std::lock_guard lock(r.mutex);
+  r.factories[scheme] = std::move(factory);
+}
+
+std::shared_ptr<driver> find_driver(const std::string& scheme) {
+  auto& r = drivers();
+  std::lock_guard lock(r.mutex);
+  auto it = r.factories.find(scheme);
+  if (it != r.factories.end()) return it->second();
+  std::string known;
+  for (const auto& [k, _] : r.factories) known += (known.empty() ? "" : ", ") + k;
+  throw ArgumentError("unknown database scheme '" + scheme + "' (known: " + (known.empty() ? "none" : known) + ")");
+}
+
+}  // namespace retort::engine

@@ -1,0 +1,103 @@
+// DDL compilation: CREATE/DROP TABLE and CREATE INDEX, in foreign-key order.
+// Emits schema text only; server defaults and CHECK bodies are developer-written SQL.
+#include <algorithm>
+
+#include "retort/sql/compiler.hpp"
+
+namespace retort::sql {
+
+namespace {
+
+const char* action(fk_action a) {
+  switch (a) {
+    case fk_action::cascade: return "CASCADE";
+    case fk_action::set_null: return "SET NULL";
+    case fk_action::set_default: return "SET DEFAULT";
+    case fk_action::restrict: return "RESTRICT";
+    case fk_action::no_action: return nullptr;
+  }
+  return nullptr;
+}
+
+std::string column_list(const std::vector<std::string>& cols, const dialect& d) {
+  std::string out;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (i) out += ", ";
+    d.append_identifier(out, cols[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string create_table(const table& t, const dialect& d, bool if_not_exists) {
+  std::string out = if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
+  d.append_identifier(out, t.name());
+  out += " (\n";
+  bool first = true;
+  auto line = [&](const std::string& s) {
+    out += first ? "\t" : ",\n\t";
+    out += s;
+    first = false;
+  };
+  for (const auto& c : t.columns()) {
+    std::string def = d.quote(c.name) + " ";
+    def += c.autoincrement ? d.autoincrement_type(c.sql_type) : d.type_name(c.sql_type);
+    if (!c.nullable || c.primary_key) def += " NOT NULL";
+    if (c.server_default) def += " DEFAULT " + *c.server_default;
+    line(def);
+  }
+  auto pk = t.primary_key();
+  if (!pk.empty()) line("PRIMARY KEY (" + column_list(pk, d) + ")");
+  for (const auto& c : t.columns())
+    if (c.unique) line("UNIQUE (" + d.quote(c.name) + ")");
+  for (const auto& u : t.uniques()) {
+    std::string s = u.name.empty() ? "" : "CONSTRAINT " + d.quote(u.name) + " ";
+    line(s + "UNIQUE (" + column_list(u.columns, d) + ")");
+  }
+  for (const auto& c : t.checks()) {
+    std::string s = c.name.empty() ? "" : "CONSTRAINT " + d.quote(c.name) + " ";
+    line(s + "CHECK (" + c.sql + ")");
+  }
+  for (const auto& fk : t.foreign_keys()) {
+    std::string s = fk.name.empty() ? "" : "CONSTRAINT " + d.quote(fk.name) + " ";
+    s += "FOREIGN KEY(" + column_list(fk.columns, d) + ") REFERENCES " + d.quote(fk.ref_table) + " (" +
+         column_list(fk.ref_columns, d) + ")";
+    if (auto* a = action(fk.on_delete)) s += std::string(" ON DELETE ") + a;
+    if (auto* a = action(fk.on_update)) s += std::string(" ON UPDATE ") + a;
+    line(s);
+  }
+  out += "\n)";
+  return out;
+}
+
+std::string drop_table(const table& t, const dialect& d, bool if_exists) {
+  return (if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ") + d.quote(t.name());
+}
+
+std::string create_index(const table& t, const index& i, const dialect& d, bool if_not_exists) {
+  std::string out = i.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+  if (if_not_exists) out += "IF NOT EXISTS ";
+  return out + d.quote(i.name) + " ON " + d.quote(t.name()) + " (" + column_list(i.columns, d) + ")";
+}
+
+std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists) {
+  std::vector<std::string> out;
+  for (const auto* t : m.sorted_tables()) {
+    out.push_back(create_table(*t, d, if_not_exists));
+    for (const auto& c : t->columns())
+      if (c.indexed) out.push_back(create_index(*t, index{"ix_" + t->name() + "_" + c.name, {c.name}, false}, d, if_not_exists));
+    for (const auto& i : t->indexes()) out.push_back(create_index(*t, i, d, if_not_exists));
+  }
+  return out;
+}
+
+std::vector<std::string> drop_all(const metadata& m, const dialect& d, bool if_exists) {
+  auto sorted = m.sorted_tables();
+  std::reverse(sorted.begin(), sorted.end());
+  std::vector<std::string> out;
+  for (const auto* t : sorted) out.push_back(drop_table(*t, d, if_exists));
+  return out;
+}
+
+}  // namespace retort::sql

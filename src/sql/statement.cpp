@@ -1,0 +1,9 @@
+// Out-of-line parts of the statement builders.
+#include "retort/sql/statement.hpp"
+
+namespace retort::sql {
+
+from_item::from_item(const select& q, std::string a)
+    : alias(std::move(a)), subquery(std::make_shared<const select>(q)) {}
+
+}  // namespace retort::sql

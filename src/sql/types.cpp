@@ -1,0 +1,23 @@
+// Names of SQL type kinds for error messages.
+#include "retort/sql/types.hpp"
+
+namespace retort::sql {
+
+std::string_view kind_name(type_kind kind) {
+  switch (kind) {
+    case type_kind::integer: return "Integer";
+    case type_kind::big_integer: return "BigInteger";
+    case type_kind::string: return "String";
+    case type_kind::text: return "Text";
+    case type_kind::boolean: return "Boolean";
+    case type_kind::float_: return "Float";
+    case type_kind::double_: return "Double";
+    case type_kind::numeric: return "Numeric";
+    case type_kind::date: return "Date";
+    case type_kind::date_time: return "DateTime";
+    case type_kind::large_binary: return "LargeBinary";
+  }
+  return "?";
+}
+
+}  // namespace retort::sql
