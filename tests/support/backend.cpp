@@ -1,0 +1,96 @@
+// Fresh databases per test and the statement recorder.
+#include "support/backend.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "retort/dialect/postgresql/postgresql.hpp"
+#include "retort/dialect/sqlite/sqlite.hpp"
+#include "retort/engine/connection.hpp"
+
+namespace retort::testing {
+
+namespace {
+
+std::atomic<int> counter{0};
+
+std::filesystem::path temp_dir() {
+  static std::filesystem::path dir = [] {
+    auto base = std::filesystem::temp_directory_path() / ("retort-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(base);
+    return base;
+  }();
+  return dir;
+}
+
+struct cleanup {
+  ~cleanup() {
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("retort-test-" + std::to_string(::getpid())),
+                                ec);
+  }
+} cleanup_at_exit;
+
+}  // namespace
+
+std::vector<backend> all_backends() { return {backend::sqlite, backend::postgres}; }
+
+std::string backend_name(backend b) { return b == backend::sqlite ? "sqlite" : "postgres"; }
+
+std::string backend_param_name(const ::testing::TestParamInfo<backend>& info) { return backend_name(info.param); }
+
+void register_backends() {
+  sqlite::register_backend();
+  postgresql::register_backend();
+}
+
+std::string fresh_url(backend b) {
+  register_backends();
+  int n = counter++;
+  if (b == backend::sqlite) {
+    auto path = temp_dir() / ("db" + std::to_string(n) + ".sqlite");
+    std::filesystem::remove(path);
+    return "sqlite:///" + path.string();
+  }
+  const char* base = std::getenv("RETORT_TEST_POSTGRES_URL");
+  if (!base || !*base) return "";
+  std::string schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(n);
+  {
+    engine::engine admin(base);
+    auto conn = admin.connect();
+    conn.execute_ddl("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    conn.execute_ddl("CREATE SCHEMA " + schema);
+  }
+  std::string url = base;
+  url += (url.find('?') == std::string::npos ? "?" : "&");
+  url += "options=-csearch_path%3D" + schema;
+  return url;
+}
+
+statement_recorder::statement_recorder(engine::engine& e, bool include_control) : engine_(e) {
+  id_ = engine_.listen([this, include_control](const engine::statement_event& ev) {
+    if (ev.control && !include_control) return;
+    entries_.push_back({std::string(ev.sql), std::vector<sql::value>(ev.params.begin(), ev.params.end()), ev.batch});
+  });
+}
+
+statement_recorder::~statement_recorder() { engine_.unlisten(id_); }
+
+std::vector<std::string> statement_recorder::sql() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_) out.push_back(e.sql);
+  return out;
+}
+
+std::size_t statement_recorder::count_starting(const std::string& prefix) const {
+  std::size_t n = 0;
+  for (const auto& e : entries_)
+    if (e.sql.rfind(prefix, 0) == 0) ++n;
+  return n;
+}
+
+}  // namespace retort::testing

@@ -1,0 +1,68 @@
+// Test support: the databases every engine and ORM test runs against, and a
+// statement recorder (SQLAlchemy's assertsql) for asserting emitted SQL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "retort/engine/engine.hpp"
+
+namespace retort::testing {
+
+enum class backend { sqlite, postgres };
+
+/// Both backends, for INSTANTIATE_TEST_SUITE_P.
+std::vector<backend> all_backends();
+/// "sqlite" / "postgres": the suffix of parameterized test names (ctest filters on it).
+std::string backend_name(backend b);
+/// For INSTANTIATE_TEST_SUITE_P's name generator.
+std::string backend_param_name(const ::testing::TestParamInfo<backend>& info);
+
+/// The URL of an empty database on `b`, new for each call: SQLite, a fresh file in a
+/// temporary directory; PostgreSQL, a fresh schema on $RETORT_TEST_POSTGRES_URL
+/// (selected through the URL's `options=-csearch_path=...`).
+/// Returns "" when PostgreSQL is not configured (the caller skips; under CI=true it fails).
+std::string fresh_url(backend b);
+
+/// Registers both drivers (the ORM's database does this itself).
+void register_backends();
+
+/// Records the statements an engine runs, leaving out transaction control.
+class statement_recorder {
+ public:
+  explicit statement_recorder(engine::engine& e, bool include_control = false);
+  ~statement_recorder();
+  statement_recorder(const statement_recorder&) = delete;
+  statement_recorder& operator=(const statement_recorder&) = delete;
+
+  struct entry {
+    std::string sql;
+    std::vector<sql::value> params;
+    std::size_t batch;
+  };
+  const std::vector<entry>& entries() const { return entries_; }
+  std::size_t count() const { return entries_.size(); }
+  std::vector<std::string> sql() const;
+  /// Statements whose SQL starts with `prefix` ("INSERT", "SELECT", ...).
+  std::size_t count_starting(const std::string& prefix) const;
+  void clear() { entries_.clear(); }
+
+ private:
+  engine::engine engine_;
+  std::uint64_t id_;
+  std::vector<entry> entries_;
+};
+
+}  // namespace retort::testing
+
+/// Skips (or under CI fails) a PostgreSQL test when no server is configured.
+#define RETORT_REQUIRE_URL(url)                                                            \
+  do {                                                                                      \
+    if ((url).empty()) {                                                                    \
+      if (std::getenv("CI")) FAIL() << "RETORT_TEST_POSTGRES_URL is not set under CI";       \
+      GTEST_SKIP() << "RETORT_TEST_POSTGRES_URL is not set";                                \
+    }                                                                                       \
+  } while (0)
