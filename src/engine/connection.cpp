@@ -91,6 +91,12 @@ transaction connection::begin() {
   return transaction(this, "");
 }
 
+void connection::begin_unmanaged() {
+  if (in_transaction_) throw InvalidRequestError("a transaction is already begun on this connection");
+  control("BEGIN");
+  in_transaction_ = true;
+}
+
 transaction connection::begin_nested() {
   if (!in_transaction_) {
     control("BEGIN");

@@ -1,1 +1,106 @@
-// placeholder
+// Turning rows into objects (SQLAlchemy's loading.py): every row goes through
+// the identity map, so one row is one object per session. Called by queries,
+// get(), refresh and loader strategies.
+#include <algorithm>
+
+#include "orm/session_impl.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::orm {
+
+sql::select select_columns(const mapper& m) {
+  sql::select s;
+  for (const auto& c : m.columns) s.column(sql::column_ref<int>(m.table.name(), c.column.name));
+  s.from(m.table.name());
+  return s;
+}
+
+std::vector<sql::expr<bool>> match(const mapper& m, const std::vector<std::size_t>& columns,
+                                   const std::vector<sql::value>& values) {
+  std::vector<sql::expr<bool>> out;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    auto col = sql::column_ref<int>(m.table.name(), m.columns[columns[i]].column.name);
+    out.push_back(sql::expr<bool>(sql::detail::make_binary(col.get(), "=", sql::detail::make_bind(values[i]))));
+  }
+  return out;
+}
+
+std::vector<sql::value> read(const mapper& m, const void* object, const std::vector<std::size_t>& columns) {
+  std::vector<sql::value> out;
+  out.reserve(columns.size());
+  for (auto i : columns) out.push_back(m.columns[i].get(object));
+  return out;
+}
+
+namespace {
+
+/// Sets every column from the row and takes the snapshot dirty tracking compares with.
+void populate(const mapper& m, instance_state* s, const engine::row_view& row, std::size_t offset) {
+  s->committed.resize(m.columns.size());
+  for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    const auto& c = m.columns[i];
+    try {
+      c.set(s->object, row[offset + i]);
+    } catch (const ArgumentError& e) {
+      throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
+    }
+    s->committed[i] = c.get(s->object);
+  }
+  s->expired = false;
+}
+
+void unload_relationships(instance_state* s) {
+  for (const auto& rel : s->owner_mapper->relationships) {
+    auto* slot = rel.slot(s->object);
+    if (rel.kind == slot_kind::scalar)
+      static_cast<detail::scalar_slot*>(slot)->unload();
+    else
+      static_cast<detail::collection_slot*>(slot)->unload();
+  }
+}
+
+}  // namespace
+
+instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset) {
+  std::vector<sql::value> key;
+  key.reserve(m.primary_key.size());
+  for (auto i : m.primary_key) key.push_back(row[offset + i]);
+  // Normalize through the member type (SQLite may give 1 for a key the object holds as 1).
+  if (auto* existing = lookup(m, key)) {
+    if (existing->expired) populate(m, existing, row, offset);
+    return existing;
+  }
+  state_ref fresh(m.create());
+  bind_slots(fresh.get());
+  populate(m, fresh.get(), row, offset);
+  unload_relationships(fresh.get());
+  fresh->status = status::persistent;
+  fresh->session = this;
+  fresh->key = m.key_of(fresh->object);
+  fresh->order = order_++;
+  put_identity(fresh.get());
+  return fresh.get();
+}
+
+std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select& s) {
+  auto& conn = connection();
+  auto rows = conn.execute(s);
+  std::vector<state_ref> out;
+  out.reserve(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
+  return out;
+}
+
+void session_impl::refresh(instance_state* s) {
+  check_active();
+  const mapper& m = *s->owner_mapper;
+  auto q = select_columns(m);
+  for (auto& w : match(m, m.primary_key, s->key)) q.where(w);
+  auto rows = connection().execute(q);
+  if (rows.empty())
+    throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
+  populate(m, s, rows.row(0), 0);
+}
+
+}  // namespace retort::orm

@@ -1,1 +1,168 @@
-// placeholder
+// SQL emission for flush (SQLAlchemy's persistence.py); called only by the
+// unit of work. Rows of one shape share a statement: executemany on one
+// prepared statement, or on PostgreSQL multi-row INSERT ... RETURNING batches.
+#include <algorithm>
+
+#include "orm/unit_of_work.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::orm {
+
+namespace {
+
+constexpr std::size_t max_rows_per_insert = 1000;
+
+struct shape {
+  std::vector<std::size_t> columns;
+  std::vector<instance_state*> states;
+};
+
+void add_to_shape(std::vector<shape>& shapes, std::vector<std::size_t> columns, instance_state* s) {
+  for (auto& sh : shapes)
+    if (sh.columns == columns) {
+      sh.states.push_back(s);
+      return;
+    }
+  shapes.push_back({std::move(columns), {s}});
+}
+
+std::vector<std::string> names(const mapper& m, const std::vector<std::size_t>& columns) {
+  std::vector<std::string> out;
+  for (auto i : columns) out.push_back(m.columns[i].column.name);
+  return out;
+}
+
+std::vector<sql::value> row_of(const mapper& m, const instance_state* s, const std::vector<std::size_t>& columns) {
+  return read(m, s->object, columns);
+}
+
+void assign_key(const mapper& m, instance_state* s, std::size_t column, const sql::value& v,
+                std::vector<instance_state*>& keyed) {
+  m.columns[column].set(s->object, v);
+  keyed.push_back(s);
+}
+
+/// SQLite and friends: one prepared INSERT, run per row; the driver reports each new rowid.
+void insert_each(engine::connection& conn, const mapper& m, const shape& sh, std::optional<std::size_t> key_col,
+                 std::vector<instance_state*>& keyed) {
+  std::vector<std::vector<sql::value>> rows;
+  rows.reserve(sh.states.size());
+  for (auto* s : sh.states) rows.push_back(row_of(m, s, sh.columns));
+  sql::insert ins(m.table.name());
+  ins.columns(names(m, sh.columns)).row(rows.front());
+  auto text = sql::compile(ins, conn.dialect()).sql;
+  auto results = conn.execute_many(text, rows);
+  if (!key_col) return;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    auto id = results[i].last_insert_id();
+    if (!id) throw InvalidRequestError("the driver reported no generated key for an INSERT into " + m.table.name());
+    assign_key(m, sh.states[i], *key_col, sql::value(*id), keyed);
+  }
+}
+
+/// PostgreSQL: multi-row INSERT ... RETURNING key per batch. Rows are inserted in
+/// order (sentinel ORDER BY), so ascending keys match rows in order.
+void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, std::optional<std::size_t> key_col,
+                    std::vector<instance_state*>& keyed) {
+  const auto& d = conn.dialect();
+  std::size_t per_row = std::max<std::size_t>(1, sh.columns.size());
+  std::size_t batch = std::max<std::size_t>(1, std::min(max_rows_per_insert, d.max_parameters() / per_row));
+  std::vector<sql::type> types;
+  for (auto i : sh.columns) types.push_back(m.columns[i].column.sql_type);
+  for (std::size_t start = 0; start < sh.states.size(); start += batch) {
+    std::size_t end = std::min(sh.states.size(), start + batch);
+    sql::insert ins(m.table.name());
+    ins.columns(names(m, sh.columns)).types(types);
+    for (std::size_t i = start; i < end; ++i) ins.row(row_of(m, sh.states[i], sh.columns));
+    if (key_col) ins.returning({m.columns[*key_col].column.name});
+    if (key_col && end - start > 1 && !sh.columns.empty()) ins.sentinel_ordered();
+    if (sh.columns.empty() && end - start > 1) {  // DEFAULT VALUES cannot be multi-row
+      for (std::size_t i = start; i < end; ++i) insert_batched(conn, m, shape{{}, {sh.states[i]}}, key_col, keyed);
+      continue;
+    }
+    auto r = conn.execute(sql::compile(ins, d));
+    if (!key_col) continue;
+    if (r.size() != end - start)
+      throw InvalidRequestError("INSERT into " + m.table.name() + " returned " + std::to_string(r.size()) +
+                                " keys for " + std::to_string(end - start) + " rows");
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = 0; i < r.size(); ++i) ids.push_back(r.row(i)[0].as_int());
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t i = start; i < end; ++i) assign_key(m, sh.states[i], *key_col, sql::value(ids[i - start]), keyed);
+  }
+}
+
+[[noreturn]] void stale(const char* verb, const mapper& m, std::size_t expected, std::int64_t matched) {
+  throw StaleDataError(std::string(verb) + " statement on table '" + m.table.name() + "' expected to " +
+                       (verb[0] == 'U' ? "update " : "delete ") + std::to_string(expected) + " row(s); " +
+                       std::to_string(matched) + " were matched");
+}
+
+}  // namespace
+
+bool needs_generated_key(const mapper& m, const void* object) {
+  auto col = m.autoincrement_column();
+  if (!col) return false;
+  auto v = m.columns[*col].get(object);
+  return v.is_null() || (v.kind() == sql::value_kind::integer && v.as_int() == 0);
+}
+
+void emit_inserts(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states,
+                  std::vector<instance_state*>& keyed) {
+  std::vector<shape> shapes;
+  for (auto* s : states) {
+    std::vector<std::size_t> cols;
+    bool gen = needs_generated_key(m, s->object);
+    for (std::size_t i = 0; i < m.columns.size(); ++i) {
+      if (gen && m.autoincrement_column() == i) continue;
+      if (m.columns[i].column.server_default && m.columns[i].get(s->object).is_null()) continue;
+      cols.push_back(i);
+    }
+    add_to_shape(shapes, std::move(cols), s);
+  }
+  for (const auto& sh : shapes) {
+    auto key_col = m.autoincrement_column();
+    bool wants_key = key_col && std::find(sh.columns.begin(), sh.columns.end(), *key_col) == sh.columns.end();
+    std::optional<std::size_t> returning = wants_key ? key_col : std::nullopt;
+    if (conn.dialect().prefers_multirow_insert())
+      insert_batched(conn, m, sh, returning, keyed);
+    else
+      insert_each(conn, m, sh, returning, keyed);
+  }
+}
+
+void emit_updates(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states) {
+  std::vector<shape> shapes;
+  for (auto* s : states) {
+    std::vector<std::size_t> changed;
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+      if (!(m.columns[i].get(s->object) == s->committed[i])) changed.push_back(i);
+    if (!changed.empty()) add_to_shape(shapes, std::move(changed), s);
+  }
+  for (const auto& sh : shapes) {
+    std::vector<std::vector<sql::value>> rows;
+    for (auto* s : sh.states) {
+      auto r = row_of(m, s, sh.columns);
+      r.insert(r.end(), s->key.begin(), s->key.end());
+      rows.push_back(std::move(r));
+    }
+    sql::update up(m.table.name());
+    for (std::size_t i = 0; i < sh.columns.size(); ++i) up.set(m.columns[sh.columns[i]].column.name, rows[0][i]);
+    for (auto& w : match(m, m.primary_key, sh.states[0]->key)) up.where(w);
+    auto results = conn.execute_many(sql::compile(up, conn.dialect()).sql, rows);
+    for (auto& r : results)
+      if (r.rows_affected() != 1) stale("UPDATE", m, 1, r.rows_affected());
+  }
+}
+
+void emit_deletes(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states) {
+  std::vector<std::vector<sql::value>> rows;
+  for (auto* s : states) rows.push_back(s->key);
+  sql::delete_ del(m.table.name());
+  for (auto& w : match(m, m.primary_key, rows.front())) del.where(w);
+  auto results = conn.execute_many(sql::compile(del, conn.dialect()).sql, rows);
+  for (auto& r : results)
+    if (r.rows_affected() != 1) stale("DELETE", m, 1, r.rows_affected());
+}
+
+}  // namespace retort::orm

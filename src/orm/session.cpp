@@ -1,1 +1,412 @@
-// placeholder
+// Session lifecycle: autobegin, commit (expire-on-commit), rollback (expunge
+// what the transaction inserted, expire the rest), savepoints, and the object
+// state transitions of add / delete / expunge / expire.
+#include "retort/orm/session.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "orm/session_impl.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::orm {
+
+std::size_t identity_hash::operator()(const identity_key& k) const noexcept {
+  std::size_t h = std::hash<const void*>()(k.m);
+  for (const auto& v : k.values) {
+    std::size_t x = 0;
+    switch (v.kind()) {
+      case sql::value_kind::integer: x = std::hash<std::int64_t>()(v.as_int()); break;
+      case sql::value_kind::text: x = std::hash<std::string>()(v.text()); break;
+      default: x = std::hash<std::string>()(v.repr()); break;
+    }
+    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return h;
+}
+
+namespace {
+
+void for_each_slot(instance_state* s, const std::function<void(const relationship_property&, detail::slot*)>& f) {
+  for (const auto& rel : s->owner_mapper->relationships) f(rel, rel.slot(s->object));
+}
+
+void unload_all(instance_state* s) {
+  for_each_slot(s, [](const relationship_property& rel, detail::slot* slot) {
+    if (rel.kind == slot_kind::scalar)
+      static_cast<detail::scalar_slot*>(slot)->unload();
+    else
+      static_cast<detail::collection_slot*>(slot)->unload();
+  });
+}
+
+bool erase_ref(std::vector<state_ref>& v, instance_state* s) {
+  auto it = std::find_if(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (it == v.end()) return false;
+  v.erase(it);
+  return true;
+}
+
+}  // namespace
+
+session_impl::session_impl(engine::engine e, session_options options) : engine_(std::move(e)), options_(options) {}
+
+session_impl::~session_impl() {
+  try {
+    close();
+  } catch (const Error&) {
+    // Closing never throws out of a destructor; the connection is discarded.
+  }
+}
+
+engine::connection& session_impl::connection() {
+  check_active();
+  if (!conn_) {
+    conn_.emplace(engine_.connect());
+    try {
+      conn_->begin_unmanaged();
+    } catch (...) {
+      conn_.reset();
+      throw;
+    }
+  }
+  return *conn_;
+}
+
+void session_impl::check_active() const {
+  if (needs_rollback_)
+    throw PendingRollbackError("this session's transaction has been rolled back due to a previous exception during "
+                               "flush; call session.rollback() first. Original error: " + rollback_reason_);
+}
+
+void session_impl::release_connection() {
+  for (auto& sp : savepoints_) sp.tx.dismiss();  // ended with the transaction
+  savepoints_.clear();
+  if (conn_) {
+    conn_->close();
+    conn_.reset();
+  }
+}
+
+void session_impl::put_identity(instance_state* s) { identity_map_[identity_key{s->owner_mapper, s->key}] = state_ref(s); }
+
+void session_impl::drop_identity(instance_state* s) {
+  auto it = identity_map_.find(identity_key{s->owner_mapper, s->key});
+  if (it != identity_map_.end() && it->second.get() == s) identity_map_.erase(it);
+}
+
+instance_state* session_impl::lookup(const mapper& m, const std::vector<sql::value>& key) const {
+  auto it = identity_map_.find(identity_key{&m, key});
+  return it == identity_map_.end() ? nullptr : it->second.get();
+}
+
+instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>& key) {
+  if (key.size() != m.primary_key.size())
+    throw ArgumentError("get<" + m.class_name + ">: the primary key has " + std::to_string(m.primary_key.size()) +
+                        " column(s), " + std::to_string(key.size()) + " value(s) given");
+  if (auto* s = lookup(m, key)) {
+    if (s->marked_deleted) return nullptr;
+    if (s->expired) refresh(s);
+    return s;
+  }
+  autoflush();
+  auto q = select_columns(m);
+  for (auto& w : match(m, m.primary_key, key)) q.where(w);
+  auto rows = load_all(m, q);
+  return rows.empty() ? nullptr : rows.front().get();
+}
+
+void session_impl::add_related(instance_state* s) {
+  for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
+    if (!rel.cascade_save_update) return;
+    if (rel.kind == slot_kind::scalar) {
+      if (auto* t = static_cast<detail::scalar_slot*>(slot)->peek(); t && !t->session) add(t);
+    } else {
+      for (const auto& t : static_cast<detail::collection_slot*>(slot)->peek())
+        if (!t->session) add(t.get());
+    }
+  });
+}
+
+void session_impl::add(instance_state* root) {
+  check_active();
+  std::vector<instance_state*> work{root};
+  while (!work.empty()) {
+    auto* s = work.back();
+    work.pop_back();
+    if (s->session == this) continue;
+    if (s->session)
+      throw InvalidRequestError("object of " + s->owner_mapper->class_name +
+                                " is already attached to another session; expunge it there first");
+    if (s->status == status::transient) {
+      s->status = status::pending;
+      new_.emplace_back(s);
+    } else {
+      if (auto* other = lookup(*s->owner_mapper, s->key); other && other != s)
+        throw InvalidRequestError("can't attach instance of " + s->owner_mapper->class_name +
+                                  "; another instance with the same key is already in this session");
+      s->status = status::persistent;
+      put_identity(s);
+    }
+    s->session = this;
+    s->order = order_++;
+    s->touched = false;
+    note_touched(s);
+    for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
+      if (!rel.cascade_save_update) return;
+      if (rel.kind == slot_kind::scalar) {
+        if (auto* t = static_cast<detail::scalar_slot*>(slot)->peek(); t && t->session != this) work.push_back(t);
+      } else {
+        auto* c = static_cast<detail::collection_slot*>(slot);
+        for (const auto& t : c->peek())
+          if (t->session != this) work.push_back(t.get());
+        for (const auto& t : c->added())
+          if (t->session != this) work.push_back(t.get());
+      }
+    });
+  }
+}
+
+void session_impl::mark_deleted(instance_state* s) {
+  check_active();
+  if (s->session != this || s->status == status::pending || s->status == status::transient)
+    throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not persisted in this session");
+  if (s->marked_deleted) return;
+  s->marked_deleted = true;
+  deleted_.emplace_back(s);
+}
+
+void session_impl::detach(instance_state* s, orm::status to) {
+  state_ref keep(s);
+  drop_identity(s);
+  erase_ref(new_, s);
+  erase_ref(deleted_, s);
+  s->session = nullptr;
+  s->status = to;
+  s->marked_deleted = false;
+  s->touched = false;
+}
+
+void session_impl::expunge(instance_state* s) {
+  if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
+  detach(s, s->status == status::pending ? status::transient : status::detached);
+}
+
+void session_impl::expire(instance_state* s) {
+  if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
+  if (s->status != status::persistent) return;
+  s->expired = true;
+  s->touched = false;
+  unload_all(s);
+}
+
+void session_impl::expire_all() {
+  for (auto& [_, s] : identity_map_) {
+    s->expired = true;
+    s->touched = false;
+    unload_all(s.get());
+  }
+  touched_.clear();
+}
+
+void session_impl::note_touched(instance_state* s) {
+  s->touched = true;
+  touched_.emplace_back(s);
+}
+
+void session_impl::reset_generated_key(instance_state* s) {
+  if (auto i = s->owner_mapper->autoincrement_column()) {
+    const auto& c = s->owner_mapper->columns[*i];
+    c.set(s->object, c.column.nullable ? sql::value() : sql::value(std::int64_t{0}));
+  }
+}
+
+void session_impl::commit() {
+  check_active();
+  flush();
+  if (conn_) conn_->commit();
+  release_connection();
+  for (auto& s : deleted_in_txn_) detach(s.get(), status::detached);
+  deleted_in_txn_.clear();
+  inserted_in_txn_.clear();
+  if (options_.expire_on_commit) expire_all();
+}
+
+void session_impl::rollback() {
+  if (conn_) {
+    try {
+      conn_->rollback();
+    } catch (const Error&) {
+      // A dead connection: the server has already discarded the transaction.
+    }
+  }
+  release_connection();
+  needs_rollback_ = false;
+  rollback_reason_.clear();
+  // Rows this transaction inserted are gone: their objects become transient again.
+  for (auto& s : inserted_in_txn_) {
+    if (s->session != this) continue;
+    detach(s.get(), status::transient);
+    s->key.clear();
+    reset_generated_key(s.get());
+  }
+  inserted_in_txn_.clear();
+  for (auto& s : std::vector<state_ref>(new_)) detach(s.get(), status::transient);
+  new_.clear();
+  // Rows this transaction deleted are back.
+  for (auto& s : deleted_in_txn_) {
+    s->status = status::persistent;
+    s->marked_deleted = false;
+    s->session = this;
+    put_identity(s.get());
+  }
+  deleted_in_txn_.clear();
+  for (auto& s : deleted_) s->marked_deleted = false;
+  deleted_.clear();
+  touched_.clear();
+  expire_all();
+}
+
+void session_impl::close() {
+  if (conn_) {
+    try {
+      conn_->rollback();
+    } catch (const Error&) {
+    }
+  }
+  release_connection();
+  needs_rollback_ = false;
+  std::vector<state_ref> all;
+  for (auto& [_, s] : identity_map_) all.push_back(s);
+  for (auto& s : new_) all.push_back(s);
+  for (auto& s : inserted_in_txn_) all.push_back(s);
+  for (auto& s : deleted_in_txn_) all.push_back(s);
+  for (auto& s : all) {
+    if (s->session != this) continue;
+    auto to = s->status == status::pending ? status::transient : status::detached;
+    // Detached objects keep their columns; their relationships are dropped here,
+    // which also breaks the reference cycles between parents and children.
+    unload_all(s.get());
+    detach(s.get(), to);
+  }
+  identity_map_.clear();
+  new_.clear();
+  deleted_.clear();
+  touched_.clear();
+  inserted_in_txn_.clear();
+  deleted_in_txn_.clear();
+}
+
+std::size_t session_impl::begin_nested() {
+  flush();
+  auto& conn = connection();
+  savepoints_.push_back({conn.begin_nested(), inserted_in_txn_.size(), deleted_in_txn_.size()});
+  return savepoints_.size();
+}
+
+void session_impl::release_nested(std::size_t depth) {
+  check_active();
+  if (depth != savepoints_.size())
+    throw InvalidRequestError("savepoints must be committed innermost first");
+  flush();
+  savepoints_.back().tx.commit();
+  savepoints_.pop_back();
+}
+
+void session_impl::rollback_nested(std::size_t depth) {
+  if (depth != savepoints_.size())
+    throw InvalidRequestError("savepoints must be rolled back innermost first");
+  auto sp = std::move(savepoints_.back());
+  savepoints_.pop_back();
+  sp.tx.rollback();
+  needs_rollback_ = false;
+  rollback_reason_.clear();
+  for (std::size_t i = sp.inserted_mark; i < inserted_in_txn_.size(); ++i) {
+    auto& s = inserted_in_txn_[i];
+    if (s->session != this) continue;
+    detach(s.get(), status::transient);
+    s->key.clear();
+    reset_generated_key(s.get());
+  }
+  inserted_in_txn_.resize(sp.inserted_mark);
+  for (auto& s : std::vector<state_ref>(new_)) detach(s.get(), status::transient);
+  new_.clear();
+  for (std::size_t i = sp.deleted_mark; i < deleted_in_txn_.size(); ++i) {
+    auto& s = deleted_in_txn_[i];
+    s->status = status::persistent;
+    s->marked_deleted = false;
+    s->session = this;
+    put_identity(s.get());
+  }
+  deleted_in_txn_.resize(sp.deleted_mark);
+  for (auto& s : deleted_) s->marked_deleted = false;
+  deleted_.clear();
+  touched_.clear();
+  expire_all();
+}
+
+}  // namespace retort::orm
+
+namespace retort {
+
+using orm::session_impl;
+
+session::session(engine::engine e, session_options options)
+    : impl_(std::make_unique<session_impl>(std::move(e), options)) {}
+session::session(session&&) noexcept = default;
+session& session::operator=(session&&) noexcept = default;
+session::~session() = default;
+
+void session::flush() { impl_->flush(); }
+void session::commit() { impl_->commit(); }
+void session::rollback() { impl_->rollback(); }
+void session::close() { impl_->close(); }
+void session::expire_all() { impl_->expire_all(); }
+bool session::in_transaction() const { return impl_->in_transaction(); }
+std::size_t session::new_count() const { return impl_->new_count(); }
+std::size_t session::dirty_count() const { return impl_->dirty_count(); }
+std::size_t session::deleted_count() const { return impl_->deleted_count(); }
+engine::connection& session::connection() { return impl_->connection(); }
+engine::engine& session::bound_engine() { return impl_->bound_engine(); }
+
+nested_transaction session::begin_nested() { return nested_transaction(impl_.get(), impl_->begin_nested()); }
+
+void session::add_state(orm::instance_state* s) { impl_->add(s); }
+void session::delete_state(orm::instance_state* s) { impl_->mark_deleted(s); }
+orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::value> key) {
+  impl_->check_active();
+  return impl_->get(m, key);
+}
+void session::expire_state(orm::instance_state* s) { impl_->expire(s); }
+void session::refresh_state(orm::instance_state* s) {
+  if (s->session != impl_.get()) throw InvalidRequestError("instance is not in this session");
+  impl_->refresh(s);
+}
+void session::expunge_state(orm::instance_state* s) { impl_->expunge(s); }
+bool session::contains_state(orm::instance_state* s) const { return s && s->session == impl_.get(); }
+
+nested_transaction::nested_transaction(nested_transaction&& o) noexcept
+    : session_(o.session_), depth_(o.depth_), active_(std::exchange(o.active_, false)) {}
+
+nested_transaction::~nested_transaction() {
+  if (!active_) return;
+  try {
+    rollback();
+  } catch (const Error&) {
+  }
+}
+
+void nested_transaction::commit() {
+  if (!active_) throw InvalidRequestError("savepoint is no longer active");
+  active_ = false;
+  session_->release_nested(depth_);
+}
+
+void nested_transaction::rollback() {
+  if (!active_) return;
+  active_ = false;
+  session_->rollback_nested(depth_);
+}
+
+}  // namespace retort

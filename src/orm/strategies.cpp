@@ -1,1 +1,102 @@
-// placeholder
+// The loader strategy registry and the lazy ("select") loader: on first
+// access, a many-to-one looks in the identity map and only then SELECTs by
+// primary key; a one-to-many SELECTs the children by foreign key.
+#include "orm/strategies.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "orm/session_impl.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::orm {
+
+void loader_strategy::init(const relationship_property&) const {}
+void loader_strategy::setup_query(const relationship_property&, sql::select&) const {}
+void loader_strategy::after_load(session_impl&, const relationship_property&,
+                                 const std::vector<instance_state*>&) const {}
+
+namespace {
+
+/// lazy="select".
+class lazy_loader final : public loader_strategy {
+ public:
+  std::string_view name() const override { return "select"; }
+
+  void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
+    auto* slot = rel.slot(owner.object);
+    if (rel.kind == slot_kind::scalar)
+      static_cast<detail::scalar_slot*>(slot)->set_loaded(load_scalar(s, rel, owner));
+    else
+      static_cast<detail::collection_slot*>(slot)->set_loaded(load_collection(s, rel, owner));
+  }
+
+ private:
+  static instance_state* load_scalar(session_impl& s, const relationship_property& rel, instance_state& owner) {
+    if (rel.dir == direction::one_to_many) {  // scalar one-to-many: a one-to-one from the key side
+      auto items = load_collection(s, rel, owner);
+      return items.empty() ? nullptr : items.front().get();
+    }
+    auto key = read(*rel.parent, owner.object, rel.local_columns);
+    for (const auto& v : key)
+      if (v.is_null()) return nullptr;
+    // The foreign key is the target's primary key: the identity map answers without SQL.
+    if (rel.remote_columns == rel.target->primary_key) return s.get(*rel.target, key);
+    s.autoflush();
+    auto q = select_columns(*rel.target);
+    for (auto& w : match(*rel.target, rel.remote_columns, key)) q.where(w);
+    auto rows = s.load_all(*rel.target, q);
+    return rows.empty() ? nullptr : rows.front().get();
+  }
+
+  static std::vector<state_ref> load_collection(session_impl& s, const relationship_property& rel,
+                                                instance_state& owner) {
+    if (owner.status == status::pending) return {};
+    s.autoflush();
+    auto key = read(*rel.parent, owner.object, rel.local_columns);
+    auto q = select_columns(*rel.target);
+    for (auto& w : match(*rel.target, rel.remote_columns, key)) q.where(w);
+    // Collections load in primary-key order, so they are stable across databases.
+    for (auto i : rel.target->primary_key)
+      q.order_by(sql::column_ref<int>(rel.target->table.name(), rel.target->columns[i].column.name));
+    return s.load_all(*rel.target, q);
+  }
+};
+
+struct strategy_table {
+  std::mutex mutex;
+  std::map<std::string, const loader_strategy*, std::less<>> by_name;
+  strategy_table() {
+    static const lazy_loader lazy;
+    by_name["select"] = &lazy;
+  }
+};
+
+strategy_table& strategies() {
+  static strategy_table t;
+  return t;
+}
+
+}  // namespace
+
+void register_strategy(const loader_strategy* strategy) {
+  auto& t = strategies();
+  std::lock_guard lock(t.mutex);
+  t.by_name[std::string(strategy->name())] = strategy;
+}
+
+const loader_strategy& strategy_for(const std::string& name, const mapper& m, const std::string& attribute) {
+  auto& t = strategies();
+  std::lock_guard lock(t.mutex);
+  auto it = t.by_name.find(name);
+  if (it == t.by_name.end()) {
+    std::string known;
+    for (const auto& [k, _] : t.by_name) known += (known.empty() ? "" : ", ") + k;
+    throw ConfigurationError(m.class_name + "." + attribute + ": unknown loader strategy lazy{\"" + name +
+                             "\"}; use one of: " + known);
+  }
+  return *it->second;
+}
+
+}  // namespace retort::orm

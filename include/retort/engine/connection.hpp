@@ -25,6 +25,8 @@ class transaction {
   void rollback();
   bool is_active() const noexcept { return active_; }
   bool is_nested() const noexcept { return !savepoint_.empty(); }
+  /// Forgets the transaction without SQL (its connection has already ended it).
+  void dismiss() noexcept { active_ = false; }
 
  private:
   friend class connection;
@@ -57,6 +59,8 @@ class connection {
   /// SAVEPOINT inside the current transaction (starting one if needed).
   transaction begin_nested();
   bool in_transaction() const noexcept { return in_transaction_; }
+  /// BEGIN without a transaction object; end it with commit() or rollback() (the ORM session does).
+  void begin_unmanaged();
   /// Ends the current transaction without a transaction object (used by the ORM session).
   void commit();
   void rollback();

@@ -54,6 +54,12 @@ class PendingRollbackError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
 
+/// A flush's UPDATE or DELETE matched a different number of rows than expected
+/// (the row was changed or deleted by someone else).
+class StaleDataError : public Error {
+  using Error::Error;
+};
+
 /// No connection could be checked out of the pool in time.
 class TimeoutError : public Error {
   using Error::Error;

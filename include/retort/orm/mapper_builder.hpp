@@ -1,0 +1,216 @@
+// Turns `mapping<T>` into a runtime mapper. The only per-class template code
+// in the ORM: a getter/setter thunk per column, a slot accessor per
+// relationship, and create/destroy for the object. Everything else is compiled
+// once in src/orm.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "retort/orm/mapping.hpp"
+#include "retort/orm/registry.hpp"
+#include "retort/util/names.hpp"
+
+namespace retort::orm {
+
+template <class T>
+const mapper& mapper_for();
+
+namespace detail {
+
+template <class T>
+std::unique_ptr<mapper> build_mapper();
+
+/// Registered before main for every class whose mapper is ever asked for, so
+/// `create_all()` knows every table the program uses.
+template <class T>
+inline const bool registered = registry::instance().add(&build_mapper<T>);
+
+template <class T>
+const mapper* mapper_thunk() {
+  return &mapper_for<T>();
+}
+
+template <class T>
+struct holder_ops {
+  static constexpr std::size_t offset = object_offset<T>();
+  static constexpr std::size_t align = alignof(T) > alignof(instance_state) ? alignof(T) : alignof(instance_state);
+
+  static instance_state* create() { return emplace(); }
+
+  template <class... Args>
+  static instance_state* emplace(Args&&... args) {
+    void* mem = ::operator new(offset + sizeof(T), std::align_val_t(align));
+    auto* s = new (mem) instance_state();
+    try {
+      s->object = new (static_cast<char*>(mem) + offset) T(std::forward<Args>(args)...);
+    } catch (...) {
+      s->~instance_state();
+      ::operator delete(mem, std::align_val_t(align));
+      throw;
+    }
+    s->owner_mapper = &mapper_for<T>();
+    return s;
+  }
+  static void destroy(instance_state* s) {
+    static_cast<T*>(s->object)->~T();
+    s->magic = 0;
+    s->~instance_state();
+    ::operator delete(static_cast<void*>(s), std::align_val_t(align));
+  }
+};
+
+template <auto M>
+void apply_column_option(column_property& p, sql::type t) {
+  p.column.sql_type = t;
+  p.explicit_type = true;
+}
+template <auto M>
+void apply_column_option(column_property& p, primary_key_t) {
+  p.column.primary_key = true;
+  p.column.nullable = false;
+}
+template <auto M>
+void apply_column_option(column_property& p, not_null_t) {
+  p.column.nullable = false;
+}
+template <auto M>
+void apply_column_option(column_property& p, nullable_t) {
+  p.column.nullable = true;
+}
+template <auto M>
+void apply_column_option(column_property& p, unique_t) {
+  p.column.unique = true;
+}
+template <auto M>
+void apply_column_option(column_property& p, index_t) {
+  p.column.indexed = true;
+}
+template <auto M>
+void apply_column_option(column_property& p, autoincrement_t a) {
+  p.column.autoincrement = a.on;
+}
+template <auto M>
+void apply_column_option(column_property& p, server_default d) {
+  p.column.server_default = d.sql;
+}
+template <auto M>
+void apply_column_option(column_property& p, column_name n) {
+  p.column.name = n.value;
+}
+template <auto M, auto F>
+void apply_column_option(column_property& p, foreign_key_t<F> fk) {
+  using target = retort::detail::class_of<F>;
+  foreign_key_spec spec;
+  spec.target = &mapper_thunk<target>;
+  spec.target_class = std::string(util::type_name<target>());
+  spec.target_attribute = std::string(util::member_name<F>());
+  spec.on_delete = fk.delete_action;
+  spec.on_update = fk.update_action;
+  p.foreign_key = std::move(spec);
+}
+
+template <auto M, class... Opts>
+void add_part(mapper& m, const column_def<M, Opts...>& def) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::member_of<M>;
+  column_property p;
+  p.attribute = std::string(util::member_name<M>());
+  p.column.name = p.attribute;
+  p.column.sql_type = sql::value_traits<V>::sql_type;
+  p.column.nullable = sql::is_optional<V>::value;
+  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
+  p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
+  std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
+  m.columns.push_back(std::move(p));
+}
+
+template <auto M>
+void apply_relationship_option(relationship_property& r, lazy l) {
+  r.lazy = l.strategy;
+}
+template <auto M, auto B>
+void apply_relationship_option(relationship_property& r, back_populates_t<B>) {
+  r.back_populates = std::string(util::member_name<B>());
+}
+
+template <auto M, class... Opts>
+void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::member_of<M>;
+  using target = typename retort::detail::relationship_member<V>::target;
+  relationship_property r;
+  r.attribute = std::string(util::member_name<M>());
+  r.kind = retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar;
+  r.target_fn = &mapper_thunk<target>;
+  r.target_class = std::string(util::type_name<target>());
+  r.slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*M); };
+  std::apply([&](const auto&... opt) { (apply_relationship_option<M>(r, opt), ...); }, def.options);
+  m.relationships.push_back(std::move(r));
+}
+
+template <class T>
+void add_part(mapper& m, const table_name& t) {
+  m.table = sql::table(t.value);
+}
+
+template <class T>
+std::unique_ptr<mapper> build_mapper() {
+  static_assert(mapped<T>, "retort: no mapping for this class; specialize retort::mapping<T> = retort::model(...)");
+  auto m = std::make_unique<mapper>();
+  m->class_name = std::string(util::type_name<T>());
+  m->table = sql::table(util::snake_case(m->class_name));
+  m->create = &holder_ops<T>::create;
+  m->destroy = &holder_ops<T>::destroy;
+  m->object_offset = holder_ops<T>::offset;
+  std::apply(
+      [&](const auto&... part) {
+        (
+            [&] {
+              if constexpr (std::is_same_v<std::decay_t<decltype(part)>, table_name>)
+                add_part<T>(*m, part);
+              else
+                add_part(*m, part);
+            }(),
+            ...);
+      },
+      mapping<T>.parts);
+  return m;
+}
+
+}  // namespace detail
+
+/// The configured mapper of `T`.
+template <class T>
+const mapper& mapper_for() {
+  (void)detail::registered<T>;
+  static const mapper& m = registry::instance().get(&detail::build_mapper<T>);
+  return m;
+}
+
+/// Creates a transient object owned by Retort, moved from `value`.
+template <class T>
+ptr<T> make(T&& value) {
+  ptr<T> p(detail::holder_ops<T>::emplace(std::move(value)));
+  bind_slots(p.state());
+  return p;
+}
+
+}  // namespace retort::orm
+
+namespace retort {
+
+template <class T>
+ptr<T> many<T>::add(T&& value) {
+  auto p = orm::make(std::move(value));
+  append(p.state());
+  return p;
+}
+
+/// A transient object, not yet in any session: `auto u = retort::make(User{.username = "a"});`.
+template <class T>
+ptr<T> make(T&& value) {
+  return orm::make(std::move(value));
+}
+
+}  // namespace retort

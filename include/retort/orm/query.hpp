@@ -1,0 +1,153 @@
+// The ORM query: `session.query<User>().where(col<&User::username> == "alice").all()`.
+// query<T> is a typed shell over query_base, which builds the SELECT, runs it
+// (after autoflush) and turns rows into objects through the identity map.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "retort/orm/mapper_builder.hpp"
+#include "retort/sql/statement.hpp"
+
+namespace retort {
+class session;
+}
+
+namespace retort {
+
+namespace orm {
+
+/// Table name of a mapped class, without configuring the registry.
+template <class T>
+std::string table_name_of() {
+  std::string name = util::snake_case(util::type_name<T>());
+  std::apply(
+      [&](const auto&... part) {
+        (
+            [&] {
+              if constexpr (std::is_same_v<std::decay_t<decltype(part)>, table_name>) name = part.value;
+            }(),
+            ...);
+      },
+      mapping<T>.parts);
+  return name;
+}
+
+template <auto M, class P>
+void find_column_name(const P&, std::string&) {}
+template <auto M, auto N, class... O>
+void find_column_name(const column_def<N, O...>& def, std::string& name) {
+  if constexpr (std::is_same_v<decltype(M), decltype(N)>) {
+    if (M != N) return;
+    std::apply(
+        [&](const auto&... opt) {
+          (
+              [&] {
+                if constexpr (std::is_same_v<std::decay_t<decltype(opt)>, retort::column_name>) name = opt.value;
+              }(),
+              ...);
+        },
+        def.options);
+  }
+}
+
+/// Column name of a mapped member, without configuring the registry.
+template <auto M>
+std::string column_name_of() {
+  std::string name(util::member_name<M>());
+  std::apply([&](const auto&... part) { (find_column_name<M>(part, name), ...); },
+             mapping<retort::detail::class_of<M>>.parts);
+  return name;
+}
+
+/// The state of a query; shared by every query<T>.
+class query_base {
+ public:
+  query_base(retort::session& s, const mapper& m) : session_(&s), mapper_(&m) {}
+
+  void where(const sql::expr<bool>& cond) { where_.push_back(cond); }
+  void filter_by(const std::string& attribute, sql::value v);
+  void order_by(sql::expression e) { order_.push_back(std::move(e)); }
+  void limit(std::int64_t n) { limit_ = n; }
+  void offset(std::int64_t n) { offset_ = n; }
+
+  std::vector<state_ref> all();
+  state_ref first();
+  state_ref one();
+  state_ref one_or_none();
+  std::int64_t count();
+
+  /// The SELECT this query runs (for inspection and tests).
+  sql::select statement() const;
+  const mapper& target() const noexcept { return *mapper_; }
+  retort::session& owner() const noexcept { return *session_; }
+
+ private:
+  retort::session* session_;
+  const mapper* mapper_;
+  std::vector<sql::expr<bool>> where_;
+  std::vector<sql::expression> order_;
+  std::optional<std::int64_t> limit_, offset_;
+};
+
+}  // namespace orm
+
+/// A typed column of a mapped class, for query expressions: `col<&User::username> == "alice"`.
+template <auto M>
+inline const sql::expr<detail::member_of<M>> col = sql::column_ref<detail::member_of<M>>(
+    orm::table_name_of<detail::class_of<M>>(), orm::column_name_of<M>());
+
+template <class T>
+class query {
+ public:
+  explicit query(orm::query_base base) : base_(std::move(base)) {}
+
+  /// Adds a WHERE term (SQLAlchemy's filter); several are ANDed.
+  query& where(const sql::expr<bool>& cond) {
+    base_.where(cond);
+    return *this;
+  }
+  query& filter(const sql::expr<bool>& cond) { return where(cond); }
+  /// `filter_by<&User::username>("alice")`: equality on a mapped member.
+  template <auto M, class V>
+  query& filter_by(const V& v) {
+    static_assert(std::is_same_v<detail::class_of<M>, T>, "filter_by: the member belongs to another class");
+    base_.where(col<M> == v);
+    return *this;
+  }
+  query& order_by(sql::expression e) {
+    base_.order_by(std::move(e));
+    return *this;
+  }
+  query& limit(std::int64_t n) {
+    base_.limit(n);
+    return *this;
+  }
+  query& offset(std::int64_t n) {
+    base_.offset(n);
+    return *this;
+  }
+
+  std::vector<ptr<T>> all() {
+    std::vector<ptr<T>> out;
+    for (auto& r : base_.all()) out.emplace_back(std::move(r));
+    return out;
+  }
+  /// The first row's object, or null (LIMIT 1).
+  ptr<T> first() { return ptr<T>(base_.first()); }
+  /// Exactly one; raises NoResultFound / MultipleResultsFound.
+  ptr<T> one() { return ptr<T>(base_.one()); }
+  /// One or null; raises MultipleResultsFound.
+  ptr<T> one_or_none() { return ptr<T>(base_.one_or_none()); }
+  std::int64_t count() { return base_.count(); }
+  template <class... K>
+  ptr<T> get(const K&... key);
+
+  sql::select statement() const { return base_.statement(); }
+
+ private:
+  orm::query_base base_;
+};
+
+}  // namespace retort

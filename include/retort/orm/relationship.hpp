@@ -1,0 +1,189 @@
+// Relationship members: one<T> (a reference to one object) and many<T> (a
+// collection). Both are thin typed shells over compiled slots that know their
+// owner, load lazily through the relationship's loader strategy, and keep the
+// other side (back_populates) in sync in memory before any flush.
+// Contract: a relationship member must be mapped with retort::relationship<>,
+// and its counterpart named by back_populates must name it back.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "retort/orm/ptr.hpp"
+
+namespace retort::orm::detail {
+
+/// Common part of one<T> and many<T>: the owner and the relationship, bound
+/// when the owning object is created by Retort.
+class slot {
+ public:
+  slot() = default;
+  slot(const slot&) = delete;
+  slot& operator=(const slot&) = delete;
+  ~slot() = default;
+
+  instance_state* owner() const noexcept { return owner_; }
+  const relationship_property* property() const noexcept { return prop_; }
+  bool is_loaded() const noexcept { return loaded_; }
+
+ protected:
+  slot(slot&& o) noexcept : loaded_(o.loaded_) {}
+  instance_state* owner_ = nullptr;
+  const relationship_property* prop_ = nullptr;
+  bool loaded_ = false;
+};
+
+/// Storage of one<T>.
+class scalar_slot : public slot {
+ public:
+  scalar_slot() = default;
+  explicit scalar_slot(instance_state* initial) : target_(initial) {}
+  scalar_slot(scalar_slot&& o) noexcept : slot(std::move(o)), target_(std::move(o.target_)) {}
+
+  /// The referenced state, loading it first if needed.
+  instance_state* resolve();
+  /// Sets the reference and updates the other side.
+  void assign(instance_state* target);
+
+  // Used by the ORM core.
+  instance_state* peek() const noexcept { return target_.get(); }
+  void set_loaded(instance_state* target);   ///< loader result; no events
+  void set_quiet(instance_state* target);    ///< backref update from the other side
+  void unload();
+  bool changed() const noexcept { return changed_; }
+  void clear_history() noexcept { changed_ = false; }
+  void bind(instance_state* owner, const relationship_property* prop);
+
+ private:
+  state_ref target_;
+  bool changed_ = false;
+};
+
+/// Storage of many<T>.
+class collection_slot : public slot {
+ public:
+  collection_slot() = default;
+  collection_slot(collection_slot&& o) noexcept : slot(std::move(o)), items_(std::move(o.items_)) {}
+
+  /// The items, loading them first if needed.
+  const std::vector<state_ref>& items();
+  void append(instance_state* s);
+  void remove(instance_state* s);
+  void clear();
+  std::size_t size() { return items().size(); }
+
+  // Used by the ORM core.
+  const std::vector<state_ref>& peek() const noexcept { return items_; }
+  const std::vector<state_ref>& added() const noexcept { return added_; }
+  const std::vector<state_ref>& removed() const noexcept { return removed_; }
+  void set_loaded(std::vector<state_ref> items);  ///< loader result; merges pending changes
+  void append_quiet(instance_state* s);           ///< backref update from the other side
+  void remove_quiet(instance_state* s);
+  void unload();
+  void clear_history() noexcept { added_.clear(); removed_.clear(); }
+  void bind(instance_state* owner, const relationship_property* prop);
+
+ private:
+  std::vector<state_ref> items_;
+  std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
+};
+
+}  // namespace retort::orm::detail
+
+namespace retort::orm {
+/// Binds a new object's relationship members to it and processes values they
+/// already hold (a `one<T>` set in an initializer joins the other side's collection).
+void bind_slots(instance_state* s);
+}  // namespace retort::orm
+
+namespace retort {
+
+/// A reference to one related object (many-to-one, or the scalar side of a one-to-one).
+/// Works with an incomplete T. `post->author = user;` updates `user->posts` too.
+template <class T>
+class one : public orm::detail::scalar_slot {
+ public:
+  one() = default;
+  one(std::nullptr_t) {}                                        // NOLINT: implicit, like a pointer
+  one(const ptr<T>& target) : scalar_slot(target.state()) {}    // NOLINT: `.author = user`
+  one(one&&) noexcept = default;
+
+  one& operator=(const ptr<T>& target) {
+    assign(target.state());
+    return *this;
+  }
+  one& operator=(std::nullptr_t) {
+    assign(nullptr);
+    return *this;
+  }
+  /// Assigns an object Retort manages (reached through a ptr or a relationship).
+  one& operator=(T& target) {
+    assign(orm::state_of(target));
+    return *this;
+  }
+
+  /// The related object as a handle (null if none); lazy-loads on first access.
+  ptr<T> get() { return ptr<T>(resolve()); }
+  T* operator->() { return get().get(); }
+  T& operator*() { return *get(); }
+  explicit operator bool() { return resolve() != nullptr; }
+  bool operator==(const ptr<T>& p) { return resolve() == p.state(); }
+};
+
+/// A collection of related objects (one-to-many). Loads on first access;
+/// `add` and `remove` update the other side (back_populates) at once.
+template <class T>
+class many : public orm::detail::collection_slot {
+ public:
+  many() = default;
+  many(many&&) noexcept = default;
+
+  class iterator {
+   public:
+    using value_type = T;
+    using reference = T&;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(const orm::state_ref* p) : p_(p) {}
+    T& operator*() const { return *ptr<T>(p_->get()); }
+    T* operator->() const { return ptr<T>(p_->get()).get(); }
+    iterator& operator++() {
+      ++p_;
+      return *this;
+    }
+    iterator operator++(int) {
+      auto old = *this;
+      ++p_;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return p_ == o.p_; }
+
+   private:
+    const orm::state_ref* p_ = nullptr;
+  };
+
+  iterator begin() { return iterator(items().data()); }
+  iterator end() { return iterator(items().data() + items().size()); }
+  std::size_t size() { return items().size(); }
+  bool empty() { return items().empty(); }
+  /// The i-th object as a handle.
+  ptr<T> at(std::size_t i) { return ptr<T>(items().at(i).get()); }
+  ptr<T> operator[](std::size_t i) { return at(i); }
+
+  /// Creates a new object from `value` and appends it (it is saved with its owner).
+  ptr<T> add(T&& value);
+  /// Appends an existing object.
+  ptr<T> add(const ptr<T>& p) {
+    append(p.state());
+    return p;
+  }
+  void remove(const ptr<T>& p) { collection_slot::remove(p.state()); }
+  void remove(T& obj) { collection_slot::remove(orm::state_of(obj)); }
+  bool contains(const ptr<T>& p) {
+    for (const auto& r : items())
+      if (r.get() == p.state()) return true;
+    return false;
+  }
+};
+
+}  // namespace retort

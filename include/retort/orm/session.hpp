@@ -1,0 +1,140 @@
+// The session (SQLAlchemy's Session): identity map, unit of work, and the
+// transaction it runs in. Typed members are thin forwards to compiled code in
+// src/orm/session.cpp. Not thread-safe: one session per thread or request.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "retort/engine/connection.hpp"
+#include "retort/orm/mapper_builder.hpp"
+#include "retort/orm/query.hpp"
+
+namespace retort {
+
+namespace orm {
+class session_impl;
+}
+
+/// A SAVEPOINT scope from session.begin_nested(): commit() releases it,
+/// rollback() undoes the work since it began and keeps what came before.
+class nested_transaction {
+ public:
+  nested_transaction(nested_transaction&& o) noexcept;
+  nested_transaction& operator=(nested_transaction&&) = delete;
+  ~nested_transaction();
+  void commit();
+  void rollback();
+  bool is_active() const noexcept { return active_; }
+
+ private:
+  friend class session;
+  nested_transaction(orm::session_impl* s, std::size_t depth) : session_(s), depth_(depth) {}
+  orm::session_impl* session_;
+  std::size_t depth_;
+  bool active_ = true;
+};
+
+struct session_options {
+  bool autoflush = true;         ///< flush before queries and lazy loads
+  bool expire_on_commit = true;  ///< expire every object at commit; reload on next access
+};
+
+class session {
+ public:
+  explicit session(engine::engine e, session_options options = {});
+  session(session&&) noexcept;
+  session& operator=(session&&) noexcept;
+  ~session();
+
+  /// Adds a new object (pending until flushed); returns its handle.
+  template <class T>
+  ptr<T> add(T&& value) {
+    auto p = orm::make(std::move(value));
+    add_state(p.state());
+    return p;
+  }
+  /// Adds an existing transient or detached object.
+  template <class T>
+  ptr<T> add(const ptr<T>& p) {
+    add_state(p.state());
+    return p;
+  }
+  template <class T>
+  void add_all(const std::vector<ptr<T>>& objects) {
+    for (const auto& p : objects) add_state(p.state());
+  }
+  /// Marks a persistent object for deletion at the next flush (SQLAlchemy's session.delete).
+  template <class T>
+  void delete_(const ptr<T>& p) {
+    delete_state(p.state());
+  }
+  /// The object with this primary key: from the identity map without SQL, else one
+  /// SELECT; null when there is no such row.
+  template <class T, class... K>
+  ptr<T> get(const K&... key) {
+    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(key)...}));
+  }
+  template <class T>
+  retort::query<T> query() {
+    return retort::query<T>(orm::query_base(*this, orm::mapper_for<T>()));
+  }
+  /// Marks an object's columns and relationships stale; the next access reloads them.
+  template <class T>
+  void expire(const ptr<T>& p) {
+    expire_state(p.state());
+  }
+  /// Reloads an object's columns now.
+  template <class T>
+  void refresh(const ptr<T>& p) {
+    refresh_state(p.state());
+  }
+  /// Removes an object from the session (it becomes detached, or transient if pending).
+  template <class T>
+  void expunge(const ptr<T>& p) {
+    expunge_state(p.state());
+  }
+  template <class T>
+  bool contains(const ptr<T>& p) const {
+    return contains_state(p.state());
+  }
+
+  void flush();
+  void commit();
+  void rollback();
+  /// Releases the connection and detaches every object.
+  void close();
+  void expire_all();
+  /// SAVEPOINT; flushes first.
+  nested_transaction begin_nested();
+  bool in_transaction() const;
+  /// Objects added and not yet flushed / changed since load / marked for deletion.
+  std::size_t new_count() const;
+  std::size_t dirty_count() const;
+  std::size_t deleted_count() const;
+
+  /// The connection of the current transaction (begun if needed), for Core statements.
+  engine::connection& connection();
+  engine::engine& bound_engine();
+  orm::session_impl& impl() { return *impl_; }
+
+  // Type-erased core, used by the templates above.
+  void add_state(orm::instance_state* s);
+  void delete_state(orm::instance_state* s);
+  orm::instance_state* get_state(const orm::mapper& m, std::vector<sql::value> key);
+  void expire_state(orm::instance_state* s);
+  void refresh_state(orm::instance_state* s);
+  void expunge_state(orm::instance_state* s);
+  bool contains_state(orm::instance_state* s) const;
+
+ private:
+  std::unique_ptr<orm::session_impl> impl_;
+};
+
+template <class T>
+template <class... K>
+ptr<T> query<T>::get(const K&... key) {
+  return base_.owner().template get<T>(key...);
+}
+
+}  // namespace retort

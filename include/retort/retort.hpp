@@ -1,0 +1,24 @@
+// Retort's umbrella header for applications: the ORM, with SQLite and
+// PostgreSQL available through retort::database.
+#pragma once
+
+#include "retort/engine/connection.hpp"
+#include "retort/engine/engine.hpp"
+#include "retort/orm/database.hpp"
+#include "retort/orm/mapper_builder.hpp"
+#include "retort/orm/mapping.hpp"
+#include "retort/orm/ptr.hpp"
+#include "retort/orm/query.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/orm/session.hpp"
+#include "retort/sql/expression.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort {
+// Core expression helpers at the top level, as in SQLAlchemy (`sqlalchemy.and_`).
+using sql::and_;
+using sql::count;
+using sql::exists;
+using sql::not_;
+using sql::or_;
+}  // namespace retort

@@ -1,0 +1,113 @@
+// Private: the session's state. The identity map holds one object per row;
+// `new_`, `deleted_` and `touched_` are the flush candidates (pending objects,
+// objects marked for deletion, objects handed out for writing since the last
+// flush). The transaction is begun on first use (autobegin) and ends at
+// commit, rollback or close, when the connection goes back to the pool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "retort/engine/connection.hpp"
+#include "retort/orm/instance_state.hpp"
+#include "retort/orm/mapper.hpp"
+#include "retort/orm/session.hpp"
+
+namespace retort::orm {
+
+struct identity_key {
+  const mapper* m;
+  std::vector<sql::value> values;
+  bool operator==(const identity_key&) const = default;
+};
+
+struct identity_hash {
+  std::size_t operator()(const identity_key& k) const noexcept;
+};
+
+class session_impl {
+ public:
+  session_impl(engine::engine e, session_options options);
+  ~session_impl();
+
+  // Transaction.
+  engine::connection& connection();  ///< autobegins
+  void check_active() const;         ///< PendingRollbackError after a failed flush
+  void commit();
+  void rollback();
+  void close();
+  std::size_t begin_nested();
+  void release_nested(std::size_t depth);
+  void rollback_nested(std::size_t depth);
+
+  // Objects.
+  void add(instance_state* s);
+  /// Save-update cascade from `s` to related objects that are in no session.
+  void add_related(instance_state* s);
+  void mark_deleted(instance_state* s);
+  void expunge(instance_state* s);
+  void expire(instance_state* s);
+  void expire_all();
+  void refresh(instance_state* s);
+  void note_touched(instance_state* s);
+  instance_state* get(const mapper& m, const std::vector<sql::value>& key);
+  instance_state* lookup(const mapper& m, const std::vector<sql::value>& key) const;
+
+  // Loading (loading.cpp).
+  /// The object for a row, through the identity map; `offset` is where its columns start.
+  instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset);
+  /// Runs a SELECT of `m`'s columns and loads every row.
+  std::vector<state_ref> load_all(const mapper& m, const sql::select& s);
+
+  // Flush (unit_of_work.cpp).
+  void flush();
+  void autoflush();
+  bool has_changes() const;
+  std::size_t dirty_count() const;
+  std::size_t new_count() const;
+  std::size_t deleted_count() const;
+  bool in_transaction() const;
+
+  engine::engine& bound_engine() { return engine_; }
+  const session_options& options() const { return options_; }
+
+ private:
+  friend class unit_of_work;
+  void release_connection();
+  void detach(instance_state* s, orm::status to);
+  void put_identity(instance_state* s);
+  void drop_identity(instance_state* s);
+  void reset_generated_key(instance_state* s);
+
+  engine::engine engine_;
+  session_options options_;
+  std::optional<engine::connection> conn_;
+  std::unordered_map<identity_key, state_ref, identity_hash> identity_map_;
+  std::vector<state_ref> new_;
+  std::vector<state_ref> deleted_;
+  std::vector<state_ref> touched_;
+  std::vector<state_ref> inserted_in_txn_;  ///< flushed INSERTs of this transaction
+  std::vector<state_ref> deleted_in_txn_;   ///< flushed DELETEs of this transaction
+  struct savepoint {
+    engine::transaction tx;
+    std::size_t inserted_mark;
+    std::size_t deleted_mark;
+  };
+  std::vector<savepoint> savepoints_;
+  bool needs_rollback_ = false;
+  std::string rollback_reason_;
+  bool flushing_ = false;
+  std::uint64_t order_ = 0;
+};
+
+/// Statement for loading `m`'s columns (SELECT t.a, t.b FROM t).
+sql::select select_columns(const mapper& m);
+/// WHERE terms equating `columns` of `m` to `values`.
+std::vector<sql::expr<bool>> match(const mapper& m, const std::vector<std::size_t>& columns,
+                                   const std::vector<sql::value>& values);
+/// Values of `columns` read from the object.
+std::vector<sql::value> read(const mapper& m, const void* object, const std::vector<std::size_t>& columns);
+
+}  // namespace retort::orm
