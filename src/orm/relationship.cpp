@@ -33,6 +33,9 @@ bool erase(std::vector<state_ref>& v, instance_state* s) {
 
 bool in_database(const instance_state* s) { return s->status == status::persistent || s->status == status::deleted; }
 
+/// An unloaded attribute of an object with a row (or that had one: detached) must be loaded.
+bool loadable(const instance_state* s) { return in_database(s) || s->status == status::detached; }
+
 /// Loads an attribute through its strategy, or explains why it cannot be.
 void load(const relationship_property& rel, instance_state* owner) {
   if (!owner->session)
@@ -87,7 +90,7 @@ void scalar_slot::bind(instance_state* owner, const relationship_property* prop)
 }
 
 instance_state* scalar_slot::resolve() {
-  if (!loaded_ && owner_ && in_database(owner_)) load(*prop_, owner_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
   return target_.get();
 }
 
@@ -155,7 +158,7 @@ void collection_slot::bind(instance_state* owner, const relationship_property* p
 }
 
 const std::vector<state_ref>& collection_slot::items() {
-  if (!loaded_ && owner_ && in_database(owner_)) load(*prop_, owner_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
   return items_;
 }
 

@@ -31,7 +31,7 @@ using statement_listener = std::function<void(const statement_event&)>;
 
 struct engine_options {
   bool echo = false;                  ///< log every statement and its parameters to stderr
-  std::optional<pool_options> pool;   ///< defaults per driver (see driver::tune_pool)
+  std::optional<pool_options> pool{};  ///< defaults per driver (see driver::tune_pool)
 };
 
 namespace detail {

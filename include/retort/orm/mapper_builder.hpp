@@ -26,9 +26,12 @@ std::unique_ptr<mapper> build_mapper();
 template <class T>
 inline const bool registered = registry::instance().add(&build_mapper<T>);
 
+/// The mapper of T for configuration: goes to the registry directly (not
+/// through mapper_for's cache, which may be initializing up the call stack).
 template <class T>
 const mapper* mapper_thunk() {
-  return &mapper_for<T>();
+  (void)registered<T>;
+  return &registry::instance().get(&build_mapper<T>);
 }
 
 template <class T>

@@ -49,6 +49,7 @@ class session {
 
   /// Adds a new object (pending until flushed); returns its handle.
   template <class T>
+    requires(!std::is_lvalue_reference_v<T>)
   ptr<T> add(T&& value) {
     auto p = orm::make(std::move(value));
     add_state(p.state());

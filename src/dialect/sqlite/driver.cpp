@@ -122,7 +122,9 @@ class statement final : public engine::driver_statement {
       }
       case sql::value_kind::binary: {
         const auto& b = v.bytes();
-        rc = sqlite3_bind_blob64(stmt_, i, b.data(), b.size(), SQLITE_TRANSIENT);
+        // An empty vector's data() may be null, which SQLite would bind as NULL.
+        rc = b.empty() ? sqlite3_bind_zeroblob(stmt_, i, 0)
+                       : sqlite3_bind_blob64(stmt_, i, b.data(), b.size(), SQLITE_TRANSIENT);
         break;
       }
       case sql::value_kind::decimal: {

@@ -1,0 +1,103 @@
+// Bad input: constraint violations raise IntegrityError naming the
+// constraint; a failed flush writes nothing; after rollback the session is
+// usable and consistent with the database.
+#include "support/orm_fixture.hpp"
+
+using fixtures::Post;
+using fixtures::User;
+using retort::testing::orm_test;
+
+namespace {
+
+class integrity_test : public orm_test {};
+RETORT_ORM_SUITE(integrity_test);
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+TEST_P(integrity_test, a_post_without_author_violates_its_foreign_key) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  auto p = s.add(Post{.title = "t", .content = "c"});
+  try {
+    s.flush();
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    // user_id 0 references no user: SQLite and PostgreSQL both refuse it.
+    EXPECT_NE(lower(e.what()).find("foreign key"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("post"), std::string::npos) << e.what();
+  }
+  s.rollback();
+  (void)u;
+  (void)p;
+}
+
+TEST_P(integrity_test, unique_violation_names_the_constraint_and_writes_nothing) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  s.commit();
+  auto a = s.add(User{.username = "zed"});
+  auto b = s.add(User{.username = "alice"});  // duplicate
+  try {
+    s.commit();
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    std::string what = e.what();
+    if (postgres())
+      EXPECT_EQ(e.constraint(), "user_username_key") << what;
+    else
+      EXPECT_EQ(e.constraint(), "UNIQUE") << what;
+    EXPECT_EQ(e.table(), "user") << what;
+  }
+  EXPECT_THROW(s.query<User>().count(), retort::PendingRollbackError);
+  s.rollback();
+  // Nothing partial: "zed" was in the same flush and is not there.
+  EXPECT_EQ(s.query<User>().count(), 1);
+  EXPECT_FALSE(s.contains(a));
+  EXPECT_FALSE(s.contains(b));
+  EXPECT_EQ(a->id, 0);
+  // The session is usable again.
+  s.add(User{.username = "bob"});
+  s.commit();
+  EXPECT_EQ(s.query<User>().count(), 2);
+}
+
+TEST_P(integrity_test, not_null_column_names_the_column) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  auto& conn = s.connection();
+  try {
+    conn.execute(retort::sql::insert("post").columns({"title", "content", "user_id"}).row({"t", retort::sql::value(), 1}));
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.column(), "content") << e.what();
+    EXPECT_EQ(e.table(), "post") << e.what();
+  }
+  s.rollback();
+  (void)u;
+}
+
+TEST_P(integrity_test, failed_flush_of_an_update_leaves_persistent_objects_consistent) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  s.add(User{.username = "bob"});
+  s.commit();
+  auto bob = s.get<User>(2);
+  bob->username = "alice";
+  EXPECT_THROW(s.flush(), retort::IntegrityError);
+  s.rollback();
+  EXPECT_EQ(bob->username, "bob");  // expired by rollback, reloaded from the database
+}
+
+TEST_P(integrity_test, foreign_key_violation_raises) {
+  auto s = session();
+  s.add(Post{.title = "t", .content = "c", .user_id = 99});
+  EXPECT_THROW(s.commit(), retort::IntegrityError);
+  s.rollback();
+  EXPECT_EQ(s.query<Post>().count(), 0);
+}
+
+}  // namespace

@@ -1,0 +1,239 @@
+// Session behaviour: identity map, get, flush/commit, expire-on-commit,
+// refresh, expunge, delete, close.
+#include "support/orm_fixture.hpp"
+
+using fixtures::Post;
+using fixtures::User;
+using retort::testing::orm_test;
+
+namespace {
+
+class session_test : public orm_test {};
+RETORT_ORM_SUITE(session_test);
+
+TEST_P(session_test, add_then_commit_assigns_keys_and_persists) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  EXPECT_EQ(u->id, 0);
+  EXPECT_EQ(s.new_count(), 1u);
+  s.commit();
+  EXPECT_EQ(u->id, 1);  // expired at commit, reloaded on access
+  auto s2 = session();
+  auto again = s2.get<User>(1);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->username, "alice");
+}
+
+TEST_P(session_test, identity_map_returns_the_same_object_without_sql) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  s.commit();
+  auto s2 = session();
+  auto& rec = record();
+  auto a = s2.get<User>(1);
+  auto b = s2.get<User>(1);
+  auto c = s2.query<User>().where(retort::col<&User::username> == "alice").one();
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  EXPECT_EQ(rec.count(), 2u);  // get once, then the query; the second get is free
+}
+
+TEST_P(session_test, get_of_missing_key_is_null) {
+  auto s = session();
+  EXPECT_FALSE(s.get<User>(42));
+}
+
+TEST_P(session_test, assigning_a_member_is_enough_to_update) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  u->username = "alicia";
+  auto& rec = record();
+  s.commit();
+  ASSERT_EQ(rec.count(), 1u);
+  EXPECT_EQ(rec.sql()[0], postgres() ? "UPDATE \"user\" SET username = $1 WHERE \"user\".id = $2"
+                                     : "UPDATE user SET username = ? WHERE user.id = ?");
+  auto s2 = session();
+  EXPECT_EQ(s2.get<User>(1)->username, "alicia");
+}
+
+TEST_P(session_test, unchanged_objects_emit_nothing_at_flush) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  s.commit();
+  auto u = s.get<User>(1);
+  auto& rec = record();
+  (void)u->username;  // read through the handle
+  s.flush();
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+TEST_P(session_test, only_changed_columns_are_updated) {
+  auto s = session();
+  s.add(User{.username = "alice", .email = "a@x"});
+  s.commit();
+  auto u = s.get<User>(1);
+  u->email = std::nullopt;
+  auto& rec = record();
+  s.flush();
+  ASSERT_EQ(rec.count(), 1u);
+  EXPECT_NE(rec.sql()[0].find("SET email ="), std::string::npos);
+  EXPECT_EQ(rec.sql()[0].find("username"), std::string::npos);
+  EXPECT_TRUE(rec.entries()[0].params[0].is_null());
+}
+
+TEST_P(session_test, commit_expires_and_next_access_reloads) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  // Change the row behind the session's back.
+  {
+    auto other = session();
+    other.get<User>(1)->username = "changed";
+    other.commit();
+  }
+  auto& rec = record();
+  EXPECT_EQ(u->username, "changed");
+  EXPECT_EQ(rec.count_starting("SELECT"), 1u);
+  EXPECT_EQ(u->username, "changed");
+  EXPECT_EQ(rec.count_starting("SELECT"), 1u);  // loaded now
+}
+
+TEST_P(session_test, expire_and_refresh_reload_columns) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  EXPECT_EQ(u->username, "alice");
+  u->username = "local change";
+  s.expire(u);
+  EXPECT_EQ(u->username, "alice");  // the unflushed change is discarded
+  u->username = "again";
+  s.refresh(u);
+  EXPECT_EQ(u->username, "alice");
+}
+
+TEST_P(session_test, delete_removes_the_row) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  s.delete_(u);
+  EXPECT_EQ(s.deleted_count(), 1u);
+  auto& rec = record();
+  s.commit();
+  // The user's posts are loaded first (surviving children would get their key nulled).
+  ASSERT_EQ(rec.count(), 2u);
+  EXPECT_EQ(rec.count_starting("SELECT"), 1u);
+  EXPECT_EQ(rec.count_starting("DELETE"), 1u);
+  EXPECT_FALSE(s.contains(u));
+  auto s2 = session();
+  EXPECT_FALSE(s2.get<User>(1));
+}
+
+TEST_P(session_test, deleting_a_pending_object_is_an_error) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  EXPECT_THROW(s.delete_(u), retort::InvalidRequestError);
+}
+
+TEST_P(session_test, expunge_detaches_and_pending_becomes_transient) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.expunge(u);
+  EXPECT_FALSE(s.contains(u));
+  auto& rec = record();
+  s.commit();
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+TEST_P(session_test, close_detaches_objects_which_keep_their_columns) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.flush();
+  EXPECT_EQ(u->username, "alice");
+  s.commit();
+  (void)u->username;  // load before closing
+  s.close();
+  EXPECT_FALSE(s.contains(u));
+  EXPECT_EQ(u->username, "alice");
+  EXPECT_THROW((void)u->posts.size(), retort::DetachedInstanceError);
+}
+
+TEST_P(session_test, expired_detached_object_raises_on_access) {
+  auto u = retort::ptr<User>();
+  {
+    auto s = session();
+    u = s.add(User{.username = "alice"});
+    s.commit();  // expired
+  }                // session closed: detached and expired
+  EXPECT_THROW((void)u->username, retort::DetachedInstanceError);
+}
+
+TEST_P(session_test, an_object_belongs_to_one_session) {
+  auto s1 = session();
+  auto s2 = session();
+  auto u = s1.add(User{.username = "alice"});
+  EXPECT_THROW(s2.add(u), retort::InvalidRequestError);
+}
+
+TEST_P(session_test, detached_object_can_be_added_to_a_new_session) {
+  auto u = retort::ptr<User>();
+  {
+    auto s = session();
+    u = s.add(User{.username = "alice"});
+    s.commit();
+    (void)u->username;
+  }
+  auto s = session();
+  s.add(u);
+  u->username = "bob";
+  s.commit();
+  auto s2 = session();
+  EXPECT_EQ(s2.get<User>(1)->username, "bob");
+}
+
+TEST_P(session_test, deleted_row_behind_the_session_raises_object_deleted) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  {
+    auto other = session();
+    other.delete_(other.get<User>(1));
+    other.commit();
+  }
+  EXPECT_THROW((void)u->username, retort::ObjectDeletedError);
+}
+
+TEST_P(session_test, update_of_a_row_deleted_elsewhere_is_stale) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.commit();
+  (void)u->username;
+  {
+    auto other = session();
+    other.delete_(other.get<User>(1));
+    other.commit();
+  }
+  u->username = "x";
+  if (postgres()) {
+    EXPECT_THROW(s.flush(), retort::StaleDataError);
+  } else {
+    // SQLite refuses to turn a read transaction whose snapshot is stale into a
+    // write transaction (SQLITE_BUSY_SNAPSHOT): the conflict surfaces earlier.
+    EXPECT_THROW(s.flush(), retort::OperationalError);
+  }
+  s.rollback();
+}
+
+TEST_P(session_test, core_statements_run_in_the_session_transaction) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  s.flush();
+  auto& conn = s.connection();
+  auto r = conn.execute(retort::sql::select({retort::count()}).from("user"));
+  EXPECT_EQ(r.scalar().as_int(), 1);
+  s.rollback();
+  auto s2 = session();
+  EXPECT_EQ(s2.query<User>().count(), 0);
+}
+
+}  // namespace
