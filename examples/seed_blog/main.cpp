@@ -1,6 +1,7 @@
 // The seed blog post's example, end to end: create the tables, add users and
 // posts through the relationships, then navigate in a fresh session
 // (User.query.get(1), user.posts, post.author).
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -9,7 +10,7 @@
 int main(int argc, char** argv) {
   std::string url = argc > 1 ? argv[1] : "sqlite://";
   try {
-    retort::database db(url);
+    retort::database db(url, {.echo = std::getenv("RETORT_ECHO") != nullptr});
     db.create_all();
     {
       auto session = db.session();
