@@ -69,10 +69,12 @@ inline constexpr autoincrement_t autoincrement{};
 
 /// `DEFAULT <sql>` in CREATE TABLE; schema text written by the developer.
 struct server_default {
+  constexpr explicit server_default(const char* text) : sql(text) {}
   const char* sql;
 };
 /// Overrides the column name (defaults to the member name).
 struct column_name {
+  constexpr explicit column_name(const char* v) : value(v) {}
   const char* value;
 };
 
@@ -110,12 +112,14 @@ template <auto M>
 inline constexpr back_populates_t<M> back_populates{};
 /// Loader strategy: "select" (lazy, the default).
 struct lazy {
+  constexpr explicit lazy(const char* s) : strategy(s) {}
   const char* strategy;
 };
 
 // Model options.
 /// Overrides the table name (defaults to the class name in snake_case).
 struct table_name {
+  constexpr explicit table_name(const char* v) : value(v) {}
   const char* value;
 };
 

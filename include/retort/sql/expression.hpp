@@ -138,16 +138,19 @@ struct expr_type<expr<T>> {
   using type = T;
 };
 
-// Comparisons: expr <op> expr-or-literal, literal <op> expr.
-#define RETORT_COMPARISON(op, sqlop)                                                          \
-  template <class T, class U>                                                                 \
-  expr<bool> operator op(const expr<T>& a, const U& b) {                                      \
-    return expr<bool>(detail::make_binary(a.get(), sqlop, expr<T>::operand(b)));              \
-  }                                                                                           \
-  template <class U, class T>                                                                 \
-    requires(!std::is_base_of_v<expression, U>)                                               \
-  expr<bool> operator op(const U& a, const expr<T>& b) {                                      \
-    return expr<bool>(detail::make_binary(expr<T>::operand(a), sqlop, b.get()));              \
+// Comparisons: expr <op> expr-or-literal, and literal <op> expr for the
+// ordering operators. `literal == expr` is left out on purpose: C++20 would
+// consider it as a rewritten `expr == literal`, whose result must be bool.
+#define RETORT_COMPARISON(op, sqlop)                                             \
+  template <class T, class U>                                                    \
+  expr<bool> operator op(const expr<T>& a, const U& b) {                         \
+    return expr<bool>(detail::make_binary(a.get(), sqlop, expr<T>::operand(b))); \
+  }
+#define RETORT_REVERSED_COMPARISON(op, sqlop)                                    \
+  template <class U, class T>                                                    \
+    requires(!std::is_base_of_v<expression, U>)                                  \
+  expr<bool> operator op(const U& a, const expr<T>& b) {                         \
+    return expr<bool>(detail::make_binary(expr<T>::operand(a), sqlop, b.get())); \
   }
 RETORT_COMPARISON(==, "=")
 RETORT_COMPARISON(!=, "!=")
@@ -155,7 +158,12 @@ RETORT_COMPARISON(<, "<")
 RETORT_COMPARISON(<=, "<=")
 RETORT_COMPARISON(>, ">")
 RETORT_COMPARISON(>=, ">=")
+RETORT_REVERSED_COMPARISON(<, "<")
+RETORT_REVERSED_COMPARISON(<=, "<=")
+RETORT_REVERSED_COMPARISON(>, ">")
+RETORT_REVERSED_COMPARISON(>=, ">=")
 #undef RETORT_COMPARISON
+#undef RETORT_REVERSED_COMPARISON
 
 #define RETORT_ARITHMETIC(op, sqlop)                                                          \
   template <class T, class U>                                                                 \
