@@ -166,18 +166,20 @@ std::unique_ptr<mapper> build_mapper() {
   m->create = &holder_ops<T>::create;
   m->destroy = &holder_ops<T>::destroy;
   m->object_offset = holder_ops<T>::offset;
-  std::apply(
-      [&](const auto&... part) {
-        (
-            [&] {
-              if constexpr (std::is_same_v<std::decay_t<decltype(part)>, table_name>)
-                add_part<T>(*m, part);
-              else
-                add_part(*m, part);
-            }(),
-            ...);
-      },
-      mapping<T>.parts);
+  if constexpr (mapped<T>) {  // keeps an unmapped class to the one static_assert above
+    std::apply(
+        [&](const auto&... part) {
+          (
+              [&] {
+                if constexpr (std::is_same_v<std::decay_t<decltype(part)>, table_name>)
+                  add_part<T>(*m, part);
+                else
+                  add_part(*m, part);
+              }(),
+              ...);
+        },
+        mapping<T>.parts);
+  }
   return m;
 }
 

@@ -142,7 +142,7 @@ constexpr column_def<M, Opts...> column(Opts... options) {
   static_assert(std::is_member_object_pointer_v<decltype(M)>, "retort::column<M>: M must be a data member pointer");
   static_assert(!detail::relationship_member<detail::member_of<M>>::value,
                 "retort::column<M>: this member is one<>/many<>; map it with retort::relationship<M>");
-  static_assert(sql::sql_value_type<detail::member_of<M>>,
+  static_assert(detail::relationship_member<detail::member_of<M>>::value || sql::sql_value_type<detail::member_of<M>>,
                 "retort::column<M>: the member's type has no SQL mapping (use an integer, floating point, bool, "
                 "std::string, retort::blob, retort::numeric, retort::date, retort::date_time, or std::optional "
                 "of one)");
