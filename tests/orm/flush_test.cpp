@@ -58,7 +58,7 @@ TEST_P(flush_test, generated_keys_match_their_rows_in_large_batches) {
   auto& rec = record();
   s.flush();
   if (postgres()) {
-    EXPECT_EQ(rec.count(), 3u);  // 1000-row batches: 1000 + 1000 + 500
+    EXPECT_EQ(rec.count(), 4u);  // the user, then 1000-row batches: 1000 + 1000 + 500
   }
   for (const auto& p : posts) {
     auto row = s.connection().execute(retort::sql::select({retort::sql::column_ref<std::string>("post", "title")})

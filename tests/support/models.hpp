@@ -44,7 +44,7 @@ struct Profile {
   double score = 0;
   float ratio = 0;
   retort::numeric balance{"0.00"};
-  retort::date born{};
+  retort::date born{std::chrono::year{1970}, std::chrono::January, std::chrono::day{1}};
   retort::date_time seen{};
   retort::blob avatar{};
   std::optional<int> age{};
