@@ -43,7 +43,7 @@ void assign_key(const mapper& m, instance_state* s, std::size_t column, const sq
 }
 
 /// SQLite and friends: one prepared INSERT, run per row; the driver reports each new rowid.
-void insert_each(engine::connection& conn, const mapper& m, const shape& sh, std::optional<std::size_t> key_col,
+void insert_each(engine::connection& conn, const mapper& m, const shape& sh, const std::size_t* key_col,
                  std::vector<instance_state*>& keyed) {
   std::vector<std::vector<sql::value>> rows;
   rows.reserve(sh.states.size());
@@ -62,7 +62,7 @@ void insert_each(engine::connection& conn, const mapper& m, const shape& sh, std
 
 /// PostgreSQL: multi-row INSERT ... RETURNING key per batch. Rows are inserted in
 /// order (sentinel ORDER BY), so ascending keys match rows in order.
-void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, std::optional<std::size_t> key_col,
+void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, const std::size_t* key_col,
                     std::vector<instance_state*>& keyed) {
   const auto& d = conn.dialect();
   std::size_t per_row = std::max<std::size_t>(1, sh.columns.size());
@@ -121,9 +121,11 @@ void emit_inserts(engine::connection& conn, const mapper& m, const std::vector<i
     add_to_shape(shapes, std::move(cols), s);
   }
   for (const auto& sh : shapes) {
+    // The key column to read back, or null when every row of this shape brings its own key.
     auto key_col = m.autoincrement_column();
-    bool wants_key = key_col && std::find(sh.columns.begin(), sh.columns.end(), *key_col) == sh.columns.end();
-    std::optional<std::size_t> returning = wants_key ? key_col : std::nullopt;
+    std::size_t key_index = key_col.value_or(0);
+    bool wants_key = key_col && std::find(sh.columns.begin(), sh.columns.end(), key_index) == sh.columns.end();
+    const std::size_t* returning = wants_key ? &key_index : nullptr;
     if (conn.dialect().prefers_multirow_insert())
       insert_batched(conn, m, sh, returning, keyed);
     else
