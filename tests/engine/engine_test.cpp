@@ -1,0 +1,175 @@
+// The engine on both databases: statements, typed rows, transactions,
+// savepoints, events, and errors that name what went wrong.
+#include <cstdlib>
+
+#include "retort/engine/connection.hpp"
+#include "retort/util/error.hpp"
+#include "support/backend.hpp"
+
+namespace {
+
+using retort::testing::backend;
+namespace sql = retort::sql;
+
+class engine_test : public ::testing::TestWithParam<backend> {
+ protected:
+  void SetUp() override {
+    url_ = retort::testing::fresh_url(GetParam());
+    RETORT_REQUIRE_URL(url_);
+    engine_.emplace(url_);
+    auto c = engine_->connect();
+    c.execute_ddl("CREATE TABLE parent (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL UNIQUE)");
+    c.execute_ddl(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id), note TEXT)");
+  }
+  retort::engine::engine& engine() { return *engine_; }
+  std::string url_;
+  std::optional<retort::engine::engine> engine_;
+};
+INSTANTIATE_TEST_SUITE_P(, engine_test, ::testing::ValuesIn(retort::testing::all_backends()),
+                         retort::testing::backend_param_name);
+
+auto parent_id = sql::column_ref<int>("parent", "id");
+auto parent_name = sql::column_ref<std::string>("parent", "name");
+
+TEST_P(engine_test, insert_and_select_with_typed_rows) {
+  auto c = engine().connect();
+  auto ins = c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "a"}).row({2, "b"}));
+  EXPECT_EQ(ins.rows_affected(), 2);
+  c.execute(sql::insert("child").columns({"id", "parent_id", "note"}).row({1, 1, sql::value()}));
+  auto r = c.execute(sql::select({parent_id, parent_name}).from("parent").order_by(parent_id));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r.columns(), (std::vector<std::string>{"id", "name"}));
+  EXPECT_EQ(r[0].get<int>(0), 1);
+  EXPECT_EQ(r[1].get<std::string>("name"), "b");
+  auto n = c.execute(sql::select({sql::column_ref<std::string>("child", "note")}).from("child"));
+  EXPECT_EQ(n[0].get<std::optional<std::string>>(0), std::nullopt);
+  EXPECT_THROW((void)r[0][5], retort::ArgumentError);
+  EXPECT_THROW((void)r[0]["nope"], retort::ArgumentError);
+  auto up = c.execute(sql::update("parent").set("name", sql::value("z")).where(parent_id == 2));
+  EXPECT_EQ(up.rows_affected(), 1);
+  auto del = c.execute(sql::delete_("parent").where(parent_id == 99));
+  EXPECT_EQ(del.rows_affected(), 0);
+}
+
+TEST_P(engine_test, transactions_commit_and_roll_back) {
+  {
+    auto c = engine().connect();
+    auto tx = c.begin();
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "kept"}));
+    tx.commit();
+    auto tx2 = c.begin();
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({2, "dropped"}));
+    tx2.rollback();
+    auto tx3 = c.begin();
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({3, "raii"}));
+  }  // tx3 rolls back when it goes out of scope
+  auto c = engine().connect();
+  auto r = c.execute(sql::select({sql::count()}).from("parent"));
+  EXPECT_EQ(r.scalar().as_int(), 1);
+}
+
+TEST_P(engine_test, savepoints_roll_back_partially) {
+  auto c = engine().connect();
+  auto tx = c.begin();
+  c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "outer"}));
+  {
+    auto sp = c.begin_nested();
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({2, "inner"}));
+    sp.rollback();
+  }
+  {
+    auto sp = c.begin_nested();
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({3, "inner kept"}));
+    sp.commit();
+  }
+  tx.commit();
+  auto r = c.execute(sql::select({parent_id}).from("parent").order_by(parent_id));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].get<int>(0), 3);
+}
+
+TEST_P(engine_test, listeners_see_statements_and_parameters) {
+  retort::testing::statement_recorder plain(engine());
+  retort::testing::statement_recorder all(engine(), true);
+  auto c = engine().connect();
+  auto tx = c.begin();
+  c.execute(sql::select({parent_id}).from("parent").where(parent_name == "x"));
+  tx.commit();
+  ASSERT_EQ(plain.count(), 1u);
+  EXPECT_EQ(plain.entries()[0].params.at(0).text(), "x");
+  EXPECT_EQ(all.sql(), (std::vector<std::string>{"BEGIN", plain.sql()[0], "COMMIT"}));
+}
+
+TEST_P(engine_test, executemany_is_one_event_and_reuses_the_prepared_statement) {
+  retort::testing::statement_recorder rec(engine());
+  auto c = engine().connect();
+  auto text = sql::compile(sql::insert("parent").columns({"id", "name"}).row({0, ""}), c.dialect()).sql;
+  auto results = c.execute_many(text, {{1, "a"}, {2, "b"}, {3, "c"}});
+  EXPECT_EQ(results.size(), 3u);
+  ASSERT_EQ(rec.count(), 1u);
+  EXPECT_EQ(rec.entries()[0].batch, 3u);
+}
+
+TEST_P(engine_test, constraint_violations_name_table_and_constraint) {
+  auto c = engine().connect();
+  c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "a"}));
+  try {
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({2, "a"}));
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.table(), "parent") << e.what();
+    EXPECT_FALSE(e.constraint().empty()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("INSERT INTO parent"), std::string::npos);
+  }
+  try {
+    c.execute(sql::insert("parent").columns({"id", "name"}).row({3, sql::value()}));
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.column(), "name") << e.what();
+  }
+  try {
+    c.execute(sql::insert("child").columns({"id", "parent_id"}).row({1, 42}));
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.table(), "child") << e.what();
+  }
+}
+
+TEST_P(engine_test, bad_sql_is_a_programming_error) {
+  auto c = engine().connect();
+  EXPECT_THROW(c.execute("SELECT * FROM no_such_table"), retort::ProgrammingError);
+  EXPECT_THROW(c.execute_ddl("CREATE TABLEX"), retort::ProgrammingError);
+}
+
+TEST_P(engine_test, echo_logs_without_changing_results) {
+  retort::engine::engine e(url_, {.echo = true});
+  auto c = e.connect();
+  EXPECT_EQ(c.execute(sql::select({sql::count()}).from("parent")).scalar().as_int(), 0);
+}
+
+TEST(engine, unknown_scheme_lists_the_known_ones) {
+  retort::testing::register_backends();
+  try {
+    retort::engine::engine e("mysql://x/y");
+    FAIL();
+  } catch (const retort::ArgumentError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("unknown database scheme 'mysql'"), std::string::npos) << what;
+    EXPECT_NE(what.find("sqlite"), std::string::npos) << what;
+    EXPECT_NE(what.find("postgresql"), std::string::npos) << what;
+  }
+}
+
+TEST(engine, unopenable_sqlite_file_names_the_path) {
+  retort::testing::register_backends();
+  retort::engine::engine e("sqlite:////nonexistent-dir/x.db");
+  try {
+    auto c = e.connect();
+    FAIL();
+  } catch (const retort::OperationalError& err) {
+    EXPECT_NE(std::string(err.what()).find("/nonexistent-dir/x.db"), std::string::npos) << err.what();
+  }
+}
+
+}  // namespace
