@@ -136,6 +136,34 @@ TEST_P(engine_test, constraint_violations_name_table_and_constraint) {
   }
 }
 
+TEST_P(engine_test, too_long_string_is_a_data_error_where_enforced) {
+  auto c = engine().connect();
+  auto ins = sql::insert("parent").columns({"id", "name"}).row({1, std::string(30, 'x')});
+  if (GetParam() == backend::postgres) {
+    try {
+      c.execute(ins);
+      FAIL() << "expected DataError";
+    } catch (const retort::DataError& e) {
+      EXPECT_EQ(e.info().sqlstate, "22001") << e.what();
+    }
+  } else {
+    EXPECT_EQ(c.execute(ins).rows_affected(), 1);  // SQLite does not enforce VARCHAR lengths
+  }
+}
+
+TEST_P(engine_test, generated_keys_come_back) {
+  auto c = engine().connect();
+  c.execute_ddl(GetParam() == backend::postgres ? "CREATE TABLE gen (id SERIAL PRIMARY KEY, v TEXT)"
+                                                : "CREATE TABLE gen (id INTEGER PRIMARY KEY, v TEXT)");
+  auto r = c.execute(sql::insert("gen").columns({"v"}).row({"a"}).returning({"id"}));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].get<int>(0), 1);
+  auto again = c.execute(sql::insert("gen").columns({"v"}).row({"b"}));
+  if (GetParam() == backend::sqlite) {
+    EXPECT_EQ(again.last_insert_id(), 2);
+  }
+}
+
 TEST_P(engine_test, bad_sql_is_a_programming_error) {
   auto c = engine().connect();
   EXPECT_THROW(c.execute("SELECT * FROM no_such_table"), retort::ProgrammingError);
