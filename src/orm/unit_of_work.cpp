@@ -42,7 +42,7 @@ unit_of_work::per_mapper& unit_of_work::bucket(const mapper& m) {
 }
 
 void unit_of_work::save(instance_state* s) {
-  if (std::find(saves_.begin(), saves_.end(), s) != saves_.end()) return;
+  if (saved_.count(s)) return;
   if (s->session != &session_) {
     if (s->session || s->status != status::transient)
       throw InvalidRequestError("flush: a related " + s->owner_mapper->class_name +
@@ -51,6 +51,7 @@ void unit_of_work::save(instance_state* s) {
   }
   held_.emplace_back(s);
   saves_.push_back(s);
+  saved_.insert(s);
   auto& b = bucket(*s->owner_mapper);
   (s->status == status::pending ? b.inserts : b.updates).push_back(s);
 }

@@ -30,6 +30,7 @@
 //    session refuses work until session.rollback().
 #pragma once
 
+#include <unordered_set>
 #include <vector>
 
 #include "orm/session_impl.hpp"
@@ -66,6 +67,7 @@ class unit_of_work {
   std::vector<const mapper*> mappers_;         // mappers with work, in first-seen order
   std::vector<per_mapper> work_;               // parallel to mappers_
   std::vector<instance_state*> saves_;         // every state being inserted or updated
+  std::unordered_set<instance_state*> saved_;  // the same, for membership tests
   std::vector<instance_state*> deletes_;
   std::vector<state_ref> held_;                // keeps every state involved alive
   std::vector<instance_state*> keyed_;         // states given a generated key this flush
