@@ -233,7 +233,7 @@ void session_impl::commit() {
   if (options_.expire_on_commit) expire_all();
 }
 
-void session_impl::rollback() {
+void session_impl::end_connection_with_rollback() {
   if (conn_) {
     try {
       conn_->rollback();
@@ -242,40 +242,45 @@ void session_impl::rollback() {
     }
   }
   release_connection();
+}
+
+// Undoes, in memory, what the database forgot: objects inserted since the
+// marks become transient again, objects deleted since them come back, pending
+// work is dropped, and everything left is expired.
+void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_mark) {
   needs_rollback_ = false;
   rollback_reason_.clear();
-  // Rows this transaction inserted are gone: their objects become transient again.
-  for (auto& s : inserted_in_txn_) {
+  for (std::size_t i = inserted_mark; i < inserted_in_txn_.size(); ++i) {
+    auto& s = inserted_in_txn_[i];
     if (s->session != this) continue;
     detach(s.get(), status::transient);
     s->key.clear();
     reset_generated_key(s.get());
   }
-  inserted_in_txn_.clear();
+  inserted_in_txn_.resize(inserted_mark);
   for (auto& s : std::vector<state_ref>(new_)) detach(s.get(), status::transient);
   new_.clear();
-  // Rows this transaction deleted are back.
-  for (auto& s : deleted_in_txn_) {
+  for (std::size_t i = deleted_mark; i < deleted_in_txn_.size(); ++i) {
+    auto& s = deleted_in_txn_[i];
     s->status = status::persistent;
     s->marked_deleted = false;
     s->session = this;
     put_identity(s.get());
   }
-  deleted_in_txn_.clear();
+  deleted_in_txn_.resize(deleted_mark);
   for (auto& s : deleted_) s->marked_deleted = false;
   deleted_.clear();
   touched_.clear();
   expire_all();
 }
 
+void session_impl::rollback() {
+  end_connection_with_rollback();
+  forget_since(0, 0);
+}
+
 void session_impl::close() {
-  if (conn_) {
-    try {
-      conn_->rollback();
-    } catch (const Error&) {
-    }
-  }
-  release_connection();
+  end_connection_with_rollback();
   needs_rollback_ = false;
   std::vector<state_ref> all;
   for (auto& [_, s] : identity_map_) all.push_back(s);
@@ -320,30 +325,7 @@ void session_impl::rollback_nested(std::size_t depth) {
   auto sp = std::move(savepoints_.back());
   savepoints_.pop_back();
   sp.tx.rollback();
-  needs_rollback_ = false;
-  rollback_reason_.clear();
-  for (std::size_t i = sp.inserted_mark; i < inserted_in_txn_.size(); ++i) {
-    auto& s = inserted_in_txn_[i];
-    if (s->session != this) continue;
-    detach(s.get(), status::transient);
-    s->key.clear();
-    reset_generated_key(s.get());
-  }
-  inserted_in_txn_.resize(sp.inserted_mark);
-  for (auto& s : std::vector<state_ref>(new_)) detach(s.get(), status::transient);
-  new_.clear();
-  for (std::size_t i = sp.deleted_mark; i < deleted_in_txn_.size(); ++i) {
-    auto& s = deleted_in_txn_[i];
-    s->status = status::persistent;
-    s->marked_deleted = false;
-    s->session = this;
-    put_identity(s.get());
-  }
-  deleted_in_txn_.resize(sp.deleted_mark);
-  for (auto& s : deleted_) s->marked_deleted = false;
-  deleted_.clear();
-  touched_.clear();
-  expire_all();
+  forget_since(sp.inserted_mark, sp.deleted_mark);
 }
 
 }  // namespace retort::orm

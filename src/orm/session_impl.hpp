@@ -76,6 +76,8 @@ class session_impl {
  private:
   friend class unit_of_work;
   void release_connection();
+  void end_connection_with_rollback();
+  void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void detach(instance_state* s, orm::status to);
   void put_identity(instance_state* s);
   void drop_identity(instance_state* s);
