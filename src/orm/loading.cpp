@@ -92,12 +92,32 @@ std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select
   return out;
 }
 
+const std::string& session_impl::select_where_sql(const mapper& m, const std::vector<std::size_t>& columns,
+                                                 bool order_by_key) {
+  auto key = std::make_tuple(&m, columns, order_by_key);
+  auto it = select_sql_.find(key);
+  if (it != select_sql_.end()) return it->second;
+  auto q = select_columns(m);
+  for (auto& w : match(m, columns, std::vector<sql::value>(columns.size()))) q.where(w);
+  if (order_by_key)
+    for (auto i : m.primary_key) q.order_by(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
+  return select_sql_.emplace(key, sql::compile(q, engine_.dialect()).sql).first->second;
+}
+
+std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vector<std::size_t>& columns,
+                                                const std::vector<sql::value>& values, bool order_by_key) {
+  const auto& text = select_where_sql(m, columns, order_by_key);
+  auto rows = connection().execute(text, values);
+  std::vector<state_ref> out;
+  out.reserve(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
+  return out;
+}
+
 void session_impl::refresh(instance_state* s) {
   check_active();
   const mapper& m = *s->owner_mapper;
-  auto q = select_columns(m);
-  for (auto& w : match(m, m.primary_key, s->key)) q.where(w);
-  auto rows = connection().execute(q);
+  auto rows = connection().execute(select_where_sql(m, m.primary_key, false), s->key);
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
   populate(m, s, rows.row(0), 0);

@@ -111,9 +111,7 @@ instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>
     return s;
   }
   autoflush();
-  auto q = select_columns(m);
-  for (auto& w : match(m, m.primary_key, key)) q.where(w);
-  auto rows = load_all(m, q);
+  auto rows = load_where(m, m.primary_key, key, false);
   return rows.empty() ? nullptr : rows.front().get();
 }
 

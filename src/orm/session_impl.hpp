@@ -5,7 +5,9 @@
 // commit, rollback or close, when the connection goes back to the pool.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,6 +62,12 @@ class session_impl {
   instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset);
   /// Runs a SELECT of `m`'s columns and loads every row.
   std::vector<state_ref> load_all(const mapper& m, const sql::select& s);
+  /// SELECT of `m`'s columns WHERE `columns` = `values` [ORDER BY key], loaded. The SQL
+  /// text is compiled once per session and shape (get, refresh and lazy loads repeat it).
+  std::vector<state_ref> load_where(const mapper& m, const std::vector<std::size_t>& columns,
+                                    const std::vector<sql::value>& values, bool order_by_key);
+  /// The SQL text of that SELECT.
+  const std::string& select_where_sql(const mapper& m, const std::vector<std::size_t>& columns, bool order_by_key);
 
   // Flush (unit_of_work.cpp).
   void flush();
@@ -102,6 +110,7 @@ class session_impl {
   std::string rollback_reason_;
   bool flushing_ = false;
   std::uint64_t order_ = 0;
+  std::map<std::tuple<const mapper*, std::vector<std::size_t>, bool>, std::string> select_sql_;
 };
 
 /// Statement for loading `m`'s columns (SELECT t.a, t.b FROM t).

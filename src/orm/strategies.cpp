@@ -44,9 +44,7 @@ class lazy_loader final : public loader_strategy {
     // The foreign key is the target's primary key: the identity map answers without SQL.
     if (rel.remote_columns == rel.target->primary_key) return s.get(*rel.target, key);
     s.autoflush();
-    auto q = select_columns(*rel.target);
-    for (auto& w : match(*rel.target, rel.remote_columns, key)) q.where(w);
-    auto rows = s.load_all(*rel.target, q);
+    auto rows = s.load_where(*rel.target, rel.remote_columns, key, false);
     return rows.empty() ? nullptr : rows.front().get();
   }
 
@@ -55,12 +53,8 @@ class lazy_loader final : public loader_strategy {
     if (owner.status == status::pending) return {};
     s.autoflush();
     auto key = read(*rel.parent, owner.object, rel.local_columns);
-    auto q = select_columns(*rel.target);
-    for (auto& w : match(*rel.target, rel.remote_columns, key)) q.where(w);
     // Collections load in primary-key order, so they are stable across databases.
-    for (auto i : rel.target->primary_key)
-      q.order_by(sql::column_ref<int>(rel.target->table.name(), rel.target->columns[i].column.name));
-    return s.load_all(*rel.target, q);
+    return s.load_where(*rel.target, rel.remote_columns, key, true);
   }
 };
 
