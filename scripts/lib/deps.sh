@@ -20,8 +20,9 @@ retort_build_deps() {
   retort_install_packages cmake ninja-build g++ pkg-config ccache libsqlite3-dev libpq-dev
 }
 
-# What the test suite needs on top: GoogleTest, clang for the sanitizer build, PostgreSQL.
+# What the test suite needs on top: GoogleTest, clang (sanitizer build) and
+# clang-tidy (naming check), PostgreSQL.
 retort_test_deps() {
   retort_build_deps
-  retort_install_packages libgtest-dev libgmock-dev clang libclang-rt-dev postgresql-15
+  retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15
 }
