@@ -51,8 +51,17 @@ void unit_of_work::sync_one_to_many(const mapper& child_mapper) {
       if (rel.dir != direction::one_to_many || rel.target != &child_mapper) continue;
       auto parents = saves_;
       std::erase_if(parents, [&](instance_state* p) { return p->owner_mapper != pm; });
+      for (auto* p : parents) {  // removals first: a moved child ends with its new parent
+        if (rel.kind != slot_kind::scalar) break;
+        auto* sc = static_cast<detail::scalar_slot*>(rel.slot(p->object));
+        auto* old = sc->previous();
+        if (!sc->changed() || !old || old == sc->peek() || old->marked_deleted || moved_elsewhere(rel, old, p, saves_))
+          continue;
+        clear_key(rel.remote_columns, old);
+        save(old);
+      }
       if (rel.kind == slot_kind::collection) {
-        for (auto* p : parents) {  // removals first: a moved child ends with its new parent
+        for (auto* p : parents) {
           auto* c = static_cast<detail::collection_slot*>(rel.slot(p->object));
           for (const auto& child : c->removed()) {
             if (child->marked_deleted || moved_elsewhere(rel, child.get(), p, saves_)) continue;

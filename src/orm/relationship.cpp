@@ -102,8 +102,12 @@ void scalar_slot::assign(instance_state* target) {
   if (target && target->owner_mapper != prop_->target)
     throw ArgumentError(prop_->parent->class_name + "." + prop_->attribute + " takes a " + prop_->target->class_name +
                         ", not a " + target->owner_mapper->class_name);
+  // A scalar one-to-many (one-to-one from the key's far side) must know what it
+  // replaces, to unlink it: load it first, as SQLAlchemy's active history does.
+  if (!loaded_ && prop_->dir == direction::one_to_many && loadable(owner_)) resolve();
   instance_state* old = current_target(*prop_, owner_);
   state_ref keep(old);  // old may lose its last reference below
+  if (!changed_ && old != target) previous_ = state_ref(old);
   target_ = state_ref(target);
   loaded_ = true;
   changed_ = changed_ || old != target;
@@ -143,6 +147,7 @@ void scalar_slot::set_quiet(instance_state* target) {
 
 void scalar_slot::unload() {
   target_ = state_ref();
+  previous_ = state_ref();
   loaded_ = false;
   changed_ = false;
 }

@@ -35,6 +35,22 @@ struct Comment {
   retort::one<Post> post{};
 };
 
+struct Passport;
+
+/// One-to-one: the key is on Passport; each side holds a one<>.
+struct Person {
+  int id = 0;
+  std::string name{};
+  retort::one<Passport> passport{};
+};
+
+struct Passport {
+  int id = 0;
+  std::string number{};
+  std::optional<int> person_id{};
+  retort::one<Person> person{};
+};
+
 /// Every supported column type.
 struct Profile {
   std::int64_t id = 0;
@@ -75,6 +91,19 @@ inline constexpr auto retort::mapping<fixtures::Comment> = retort::model(
     retort::column<&fixtures::Comment::body>(retort::Text, retort::not_null),
     retort::column<&fixtures::Comment::post_id>(retort::foreign_key<&fixtures::Post::id>.on_delete(retort::cascade)),
     retort::relationship<&fixtures::Comment::post>(retort::back_populates<&fixtures::Post::comments>));
+
+template <>
+inline constexpr auto retort::mapping<fixtures::Person> = retort::model(
+    retort::column<&fixtures::Person::id>(retort::primary_key),
+    retort::column<&fixtures::Person::name>(retort::String(40), retort::not_null),
+    retort::relationship<&fixtures::Person::passport>(retort::back_populates<&fixtures::Passport::person>));
+
+template <>
+inline constexpr auto retort::mapping<fixtures::Passport> = retort::model(
+    retort::column<&fixtures::Passport::id>(retort::primary_key),
+    retort::column<&fixtures::Passport::number>(retort::String(20), retort::not_null),
+    retort::column<&fixtures::Passport::person_id>(retort::foreign_key<&fixtures::Person::id>, retort::unique),
+    retort::relationship<&fixtures::Passport::person>(retort::back_populates<&fixtures::Person::passport>));
 
 template <>
 inline constexpr auto retort::mapping<fixtures::Profile> = retort::model(

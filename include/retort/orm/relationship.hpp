@@ -51,11 +51,17 @@ class scalar_slot : public slot {
   void set_quiet(instance_state* target);    ///< backref update from the other side
   void unload();
   bool changed() const noexcept { return changed_; }
-  void clear_history() noexcept { changed_ = false; }
+  /// The value before the first change since the last flush (history's "deleted" side).
+  instance_state* previous() const noexcept { return previous_.get(); }
+  void clear_history() noexcept {
+    changed_ = false;
+    previous_ = state_ref();
+  }
   void bind(instance_state* owner, const relationship_property* prop);
 
  private:
   state_ref target_;
+  state_ref previous_;
   bool changed_ = false;
 };
 
@@ -126,7 +132,8 @@ class one : public orm::detail::scalar_slot {
   ptr<T> get() { return ptr<T>(resolve()); }
   T* operator->() { return get().get(); }
   T& operator*() { return *get(); }
-  explicit operator bool() { return resolve() != nullptr; }
+  /// Whether there is a related object (loads it first; logically const).
+  explicit operator bool() const { return const_cast<one*>(this)->resolve() != nullptr; }
   bool operator==(const ptr<T>& p) { return resolve() == p.state(); }
 };
 
