@@ -237,3 +237,42 @@ TEST_P(session_test, core_statements_run_in_the_session_transaction) {
 }
 
 }  // namespace
+
+namespace {
+
+using fixtures::Membership;
+
+class composite_key_test : public retort::testing::orm_test {};
+RETORT_ORM_SUITE(composite_key_test);
+
+TEST_P(composite_key_test, composite_keys_are_identities) {
+  auto s = session();
+  s.add_all(std::vector<retort::ptr<Membership>>{retort::make(Membership{.user_id = 1, .group_id = 2, .role = "admin"}),
+                                                 retort::make(Membership{.user_id = 1, .group_id = 3, .role = "x"})});
+  EXPECT_EQ(s.new_count(), 2u);
+  s.commit();
+  auto s2 = session();
+  auto& rec = record();
+  auto m = s2.get<Membership>(1, 2);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->role, "admin");
+  EXPECT_EQ(s2.get<Membership>(1, 2), m);
+  EXPECT_FALSE(s2.get<Membership>(2, 1));
+  EXPECT_EQ(rec.count(), 2u);
+  m->role = "owner";
+  s2.commit();
+  EXPECT_EQ(rec.sql().back().rfind("UPDATE membership SET role", 0), 0u);
+  s2.delete_(s2.get<Membership>(1, 3));
+  s2.commit();
+  EXPECT_EQ(s2.query<Membership>().count(), 1);
+  EXPECT_THROW(s2.get<Membership>(1), retort::ArgumentError);
+}
+
+TEST_P(composite_key_test, server_default_applies_when_the_value_is_left_out) {
+  auto s = session();
+  auto& conn = s.connection();
+  conn.execute(retort::sql::insert("membership").columns({"user_id", "group_id"}).row({5, 6}));
+  EXPECT_EQ(s.get<Membership>(5, 6)->role, "member");
+}
+
+}  // namespace

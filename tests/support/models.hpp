@@ -51,6 +51,13 @@ struct Passport {
   retort::one<Person> person{};
 };
 
+/// A composite primary key, no relationships.
+struct Membership {
+  int user_id = 0;
+  int group_id = 0;
+  std::string role{};
+};
+
 /// Every supported column type.
 struct Profile {
   std::int64_t id = 0;
@@ -104,6 +111,12 @@ inline constexpr auto retort::mapping<fixtures::Passport> = retort::model(
     retort::column<&fixtures::Passport::number>(retort::String(20), retort::not_null),
     retort::column<&fixtures::Passport::person_id>(retort::foreign_key<&fixtures::Person::id>, retort::unique),
     retort::relationship<&fixtures::Passport::person>(retort::back_populates<&fixtures::Person::passport>));
+
+template <>
+inline constexpr auto retort::mapping<fixtures::Membership> = retort::model(
+    retort::column<&fixtures::Membership::user_id>(retort::primary_key),
+    retort::column<&fixtures::Membership::group_id>(retort::primary_key),
+    retort::column<&fixtures::Membership::role>(retort::String(20), retort::not_null, retort::server_default("'member'")));
 
 template <>
 inline constexpr auto retort::mapping<fixtures::Profile> = retort::model(
