@@ -21,6 +21,7 @@ void engine_state::emit(const statement_event& e) {
     if (e.batch > 1) std::clog << "  [x" << e.batch << "]";
     std::clog << '\n';
   }
+  if (!has_listeners.load(std::memory_order_acquire)) return;
   std::vector<statement_listener> copy;
   {
     std::lock_guard lock(listeners_mutex);
@@ -53,12 +54,14 @@ std::uint64_t engine::listen(statement_listener l) {
   std::lock_guard lock(state_->listeners_mutex);
   auto id = state_->next_listener++;
   state_->listeners.emplace_back(id, std::move(l));
+  state_->has_listeners = true;
   return id;
 }
 
 void engine::unlisten(std::uint64_t id) {
   std::lock_guard lock(state_->listeners_mutex);
   std::erase_if(state_->listeners, [id](const auto& p) { return p.first == id; });
+  state_->has_listeners = !state_->listeners.empty();
 }
 
 void engine::dispose() { state_->pool->dispose(); }

@@ -1,6 +1,7 @@
 // Private: what an engine handle shares with its connections.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct engine_state {
   std::mutex listeners_mutex;
   std::vector<std::pair<std::uint64_t, statement_listener>> listeners;
   std::uint64_t next_listener = 1;
+  std::atomic<bool> has_listeners{false};  ///< lets emit() skip the lock when nobody listens
 
   void emit(const statement_event& e);
 };

@@ -63,11 +63,14 @@ void unload_relationships(instance_state* s) {
 }  // namespace
 
 instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset) {
-  std::vector<sql::value> key;
-  key.reserve(m.primary_key.size());
-  for (auto i : m.primary_key) key.push_back(row[offset + i]);
-  // Normalize through the member type (SQLite may give 1 for a key the object holds as 1).
-  if (auto* existing = lookup(m, key)) {
+  identity_key k{&m, 0, {}};
+  if (m.primary_key.size() == 1 && row[offset + m.primary_key[0]].kind() == sql::value_kind::integer) {
+    k.id = row[offset + m.primary_key[0]].as_int();
+  } else {
+    for (auto i : m.primary_key) k.values.push_back(row[offset + i]);
+    k = identity_key::of(&m, k.values);
+  }
+  if (auto* existing = lookup(k)) {
     if (existing->expired) populate(m, existing, row, offset);
     return existing;
   }
@@ -94,7 +97,8 @@ std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select
 
 const std::string& session_impl::select_where_sql(const mapper& m, const std::vector<std::size_t>& columns,
                                                  bool order_by_key) {
-  auto key = std::make_tuple(&m, columns, order_by_key);
+  // `columns` is a mapper's or relationship's own vector: its address names the shape.
+  auto key = std::make_tuple(&m, static_cast<const void*>(&columns), order_by_key);
   auto it = select_sql_.find(key);
   if (it != select_sql_.end()) return it->second;
   auto q = select_columns(m);

@@ -14,6 +14,7 @@ namespace retort::orm {
 
 std::size_t identity_hash::operator()(const identity_key& k) const noexcept {
   std::size_t h = std::hash<const void*>()(k.m);
+  if (k.values.empty()) h ^= std::hash<std::int64_t>()(k.id) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   for (const auto& v : k.values) {
     std::size_t x = 0;
     switch (v.kind()) {
@@ -89,15 +90,21 @@ void session_impl::release_connection() {
   }
 }
 
-void session_impl::put_identity(instance_state* s) { identity_map_[identity_key{s->owner_mapper, s->key}] = state_ref(s); }
+void session_impl::put_identity(instance_state* s) {
+  identity_map_[identity_key::of(s->owner_mapper, s->key)] = state_ref(s);
+}
 
 void session_impl::drop_identity(instance_state* s) {
-  auto it = identity_map_.find(identity_key{s->owner_mapper, s->key});
+  auto it = identity_map_.find(identity_key::of(s->owner_mapper, s->key));
   if (it != identity_map_.end() && it->second.get() == s) identity_map_.erase(it);
 }
 
 instance_state* session_impl::lookup(const mapper& m, const std::vector<sql::value>& key) const {
-  auto it = identity_map_.find(identity_key{&m, key});
+  return lookup(identity_key::of(&m, key));
+}
+
+instance_state* session_impl::lookup(const identity_key& k) const {
+  auto it = identity_map_.find(k);
   return it == identity_map_.end() ? nullptr : it->second.get();
 }
 
@@ -285,15 +292,17 @@ void session_impl::close() {
   for (auto& s : new_) all.push_back(s);
   for (auto& s : inserted_in_txn_) all.push_back(s);
   for (auto& s : deleted_in_txn_) all.push_back(s);
+  identity_map_.clear();
   for (auto& s : all) {
     if (s->session != this) continue;
-    auto to = s->status == status::pending ? status::transient : status::detached;
     // Detached objects keep their columns; their relationships are dropped here,
     // which also breaks the reference cycles between parents and children.
     unload_all(s.get());
-    detach(s.get(), to);
+    s->status = s->status == status::pending ? status::transient : status::detached;
+    s->session = nullptr;
+    s->marked_deleted = false;
+    s->touched = false;
   }
-  identity_map_.clear();
   new_.clear();
   deleted_.clear();
   touched_.clear();

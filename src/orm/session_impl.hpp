@@ -19,10 +19,18 @@
 
 namespace retort::orm {
 
+/// Class plus primary key. A single integer key (the common case) is kept
+/// inline, so lookups allocate nothing.
 struct identity_key {
-  const mapper* m;
-  std::vector<sql::value> values;
+  const mapper* m = nullptr;
+  std::int64_t id = 0;
+  std::vector<sql::value> values;  ///< empty when the key is the single integer `id`
   bool operator==(const identity_key&) const = default;
+
+  static identity_key of(const mapper* m, const std::vector<sql::value>& key) {
+    if (key.size() == 1 && key[0].kind() == sql::value_kind::integer) return {m, key[0].as_int(), {}};
+    return {m, 0, key};
+  }
 };
 
 struct identity_hash {
@@ -88,6 +96,7 @@ class session_impl {
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void detach(instance_state* s, orm::status to);
   void put_identity(instance_state* s);
+  instance_state* lookup(const identity_key& k) const;
   void drop_identity(instance_state* s);
   void reset_generated_key(instance_state* s);
 
@@ -110,7 +119,7 @@ class session_impl {
   std::string rollback_reason_;
   bool flushing_ = false;
   std::uint64_t order_ = 0;
-  std::map<std::tuple<const mapper*, std::vector<std::size_t>, bool>, std::string> select_sql_;
+  std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
 };
 
 /// Statement for loading `m`'s columns (SELECT t.a, t.b FROM t).
