@@ -138,7 +138,7 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
   for (auto* s : states) {
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < m.columns.size(); ++i)
-      if (!(m.columns[i].get(s->object) == s->committed[i])) changed.push_back(i);
+      if (!m.columns[i].same(s->object, s->committed[i])) changed.push_back(i);
     if (!changed.empty()) add_to_shape(shapes, std::move(changed), s);
   }
   for (const auto& sh : shapes) {

@@ -14,7 +14,7 @@ namespace {
 bool columns_changed(const instance_state* s) {
   const mapper& m = *s->owner_mapper;
   for (std::size_t i = 0; i < m.columns.size(); ++i)
-    if (!(m.columns[i].get(s->object) == s->committed[i])) return true;
+    if (!m.columns[i].same(s->object, s->committed[i])) return true;
   return false;
 }
 

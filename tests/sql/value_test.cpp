@@ -68,3 +68,23 @@ TEST(value, repr_is_for_logs) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(value, same_value_agrees_with_value_traits) {
+  using retort::sql::same_value;
+  using retort::sql::value;
+  EXPECT_TRUE(same_value(std::string("a"), value("a")));
+  EXPECT_FALSE(same_value(std::string("a"), value("b")));
+  EXPECT_FALSE(same_value(std::string("1"), value(1)));
+  EXPECT_TRUE(same_value(7, value(7)));
+  EXPECT_FALSE(same_value(7, value(7.0)));
+  EXPECT_TRUE(same_value(true, value(true)));
+  EXPECT_TRUE(same_value(std::optional<int>(), value()));
+  EXPECT_FALSE(same_value(std::optional<int>(3), value()));
+  EXPECT_TRUE(same_value(std::optional<std::string>("x"), value("x")));
+  EXPECT_TRUE(same_value(2.5, value(2.5)));
+  EXPECT_TRUE(same_value(retort::blob{1}, value(retort::blob{1})));
+}
+
+}  // namespace

@@ -34,6 +34,8 @@ struct column_property {
   std::optional<foreign_key_spec> foreign_key;
   sql::value (*get)(const void* object) = nullptr;
   void (*set)(void* object, const sql::value& v) = nullptr;
+  /// Whether the member equals `v` (as `get` would give it), without allocating.
+  bool (*same)(const void* object, const sql::value& v) = nullptr;
 };
 
 enum class direction : std::uint8_t { many_to_one, one_to_many };

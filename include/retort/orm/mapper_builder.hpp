@@ -124,6 +124,7 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
   p.column.nullable = sql::is_optional<V>::value;
   p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
   p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
+  p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
   std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   m.columns.push_back(std::move(p));
 }

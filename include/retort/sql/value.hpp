@@ -166,6 +166,23 @@ concept sql_value_type = requires(const T& t, const value& v) {
   { value_traits<T>::from(v) } -> std::convertible_to<T>;
 };
 
+/// Whether a member holds exactly `v` (what value_traits<T>::to would give),
+/// without building a value: dirty checks compare every touched column.
+template <class T>
+bool same_value(const T& member, const value& v) {
+  if constexpr (is_optional<T>::value) {
+    return member ? same_value(*member, v) : v.is_null();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return v.kind() == value_kind::text && v.text() == member;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v.kind() == value_kind::boolean && v.as_bool() == member;
+  } else if constexpr (std::is_integral_v<T>) {
+    return v.kind() == value_kind::integer && v.as_int() == static_cast<std::int64_t>(member);
+  } else {
+    return value_traits<T>::to(member) == v;
+  }
+}
+
 /// Turns a C++ literal into a value; string literals and views become text.
 template <class T>
 value to_value(const T& v) {
