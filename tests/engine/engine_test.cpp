@@ -164,6 +164,15 @@ TEST_P(engine_test, generated_keys_come_back) {
   }
 }
 
+TEST_P(engine_test, the_prepared_statement_cache_is_bounded_on_the_server_too) {
+  if (GetParam() != backend::postgres) GTEST_SKIP() << "server-side prepared statements are PostgreSQL's";
+  auto c = engine().connect();
+  for (int i = 0; i < 600; ++i) c.execute("SELECT " + std::to_string(i));
+  auto n = c.execute("SELECT count(*) FROM pg_prepared_statements").scalar().as_int();
+  EXPECT_LE(n, 513);
+  EXPECT_GT(n, 0);
+}
+
 TEST_P(engine_test, bad_sql_is_a_programming_error) {
   auto c = engine().connect();
   EXPECT_THROW(c.execute("SELECT * FROM no_such_table"), retort::ProgrammingError);

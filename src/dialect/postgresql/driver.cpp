@@ -186,6 +186,7 @@ class connection;
 class statement final : public engine::driver_statement {
  public:
   statement(connection& owner, std::string sql) : owner_(owner), sql_(std::move(sql)) {}
+  ~statement() override;
   result execute(std::span<const sql::value> params) override;
 
  private:
@@ -238,6 +239,7 @@ class connection final : public engine::driver_connection {
   }
 
   ~connection() override {
+    closing_ = true;  // server-side statements die with the session: no DEALLOCATE each
     clear_cache();
     PQfinish(conn_);
   }
@@ -260,13 +262,21 @@ class connection final : public engine::driver_connection {
   bool broken() const override { return !conn_ || PQstatus(conn_) == CONNECTION_BAD; }
 
   PGconn* raw() const { return conn_; }
+  bool closing() const { return closing_; }
   std::string next_name() { return "retort_" + std::to_string(++statements_); }
 
  private:
   PGconn* conn_ = nullptr;
   std::string where_;
   std::uint64_t statements_ = 0;
+  bool closing_ = false;
 };
+
+// Dropped from a live connection's cache (it is bounded): free the server's copy too.
+statement::~statement() {
+  if (owner_.closing() || owner_.broken()) return;
+  for (const auto& [_, name] : names_) PQclear(PQexec(owner_.raw(), ("DEALLOCATE " + name).c_str()));
+}
 
 const std::string& statement::prepared_name(const bound_params& p) {
   auto sig = signature(p.types);
