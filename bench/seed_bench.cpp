@@ -160,6 +160,12 @@ long arg(int argc, char** argv, const char* name, long fallback) {
   return fallback;
 }
 
+double arg_ms(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == name) return std::atof(argv[i + 1]);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -197,5 +203,16 @@ int main(int argc, char** argv) {
   line("read", best_orm.read_ms, best_raw.read_ms);
   line("total", best_orm.write_ms + best_orm.read_ms, best_raw.write_ms + best_raw.read_ms);
   std::printf("peak RSS: %ld MiB\n", usage.ru_maxrss / 1024);
+  // SQLAlchemy's times for the same workload, measured by scripts/bench just before.
+  double sa_write = arg_ms(argc, argv, "--sqlalchemy-write"), sa_read = arg_ms(argc, argv, "--sqlalchemy-read");
+  if (sa_write > 0 && sa_read > 0) {
+    std::printf("\n%-8s %12s %14s %10s\n", "phase", "retort ms", "SQLAlchemy ms", "speed-up");
+    auto versus = [](const char* phase, double orm, double sa) {
+      std::printf("%-8s %12.1f %14.1f %9.1fx\n", phase, orm, sa, sa / orm);
+    };
+    versus("write", best_orm.write_ms, sa_write);
+    versus("read", best_orm.read_ms, sa_read);
+    versus("total", best_orm.write_ms + best_orm.read_ms, sa_write + sa_read);
+  }
   return 0;
 }
