@@ -34,9 +34,10 @@ class postgres_faults : public ::testing::TestWithParam<backend> {
   void TearDown() override {
     if (stopped_) start();
   }
-  void stop() {
-    // fast: clients are cut off, but commits reach disk (the test server runs with synchronous_commit=off).
-    ASSERT_EQ(std::system((ctl_ + " -m fast -w -t 30 stop >/dev/null").c_str()), 0);
+  /// fast: clients are cut off, but commits reach disk (the test server runs with synchronous_commit=off);
+  /// immediate: a crash, recovered from the WAL at the next start.
+  void stop(const std::string& mode = "fast") {
+    ASSERT_EQ(std::system((ctl_ + " -m " + mode + " -w -t 30 stop >/dev/null").c_str()), 0);
     stopped_ = true;
   }
   void start() {
@@ -105,6 +106,28 @@ TEST_P(postgres_faults, a_query_on_a_dead_connection_is_an_operational_error) {
   c.close();      // discarded by the pool, not reused
   EXPECT_EQ(e.pool().idle(), 0u);
   EXPECT_EQ(e.connect().execute(sql::select({sql::count()})).scalar().as_int(), 1);
+}
+
+TEST_P(postgres_faults, a_crash_mid_transaction_invalidates_the_connection_and_keeps_nothing) {
+  retort::engine::engine e(url_);
+  auto c = e.connect();
+  // The server runs with synchronous_commit=off, and a crash loses the last commits; this one must survive.
+  c.execute_ddl("SET synchronous_commit TO on");
+  c.execute_ddl("CREATE TABLE t (x INTEGER)");
+  auto tx = c.begin();
+  c.execute(sql::insert("t").columns({"x"}).row({1}));
+  stop("immediate");
+  start();
+  try {
+    c.execute(sql::insert("t").columns({"x"}).row({2}));
+    FAIL() << "expected OperationalError";
+  } catch (const retort::OperationalError& err) {
+    EXPECT_EQ(err.info().sqlstate.substr(0, 2), "08") << err.what();
+  }
+  EXPECT_TRUE(c.invalidated());
+  tx.rollback();
+  c.close();
+  EXPECT_EQ(e.connect().execute(sql::select({sql::count()}).from("t")).scalar().as_int(), 0);
 }
 
 }  // namespace

@@ -5,9 +5,15 @@
 #include <libpq-fe.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "retort/dialect/postgresql/postgresql.hpp"
 #include "retort/engine/driver.hpp"
@@ -24,31 +30,54 @@ constexpr Oid bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_
               float4_oid = 700, float8_oid = 701, date_oid = 1082, timestamp_oid = 1114, timestamptz_oid = 1184,
               numeric_oid = 1700;
 
+// ---- errors ---------------------------------------------------------------
+
 std::string field(const PGresult* r, int code) {
   const char* v = r ? PQresultErrorField(r, code) : nullptr;
   return v ? v : "";
 }
 
-[[noreturn]] void raise(PGconn* conn, const PGresult* r, const std::string& sql) {
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+database_error_info error_info(PGconn* conn, const PGresult* r, const std::string& sql) {
   database_error_info info;
   info.message = field(r, PG_DIAG_MESSAGE_PRIMARY);
-  if (info.message.empty()) {
-    info.message = PQerrorMessage(conn);
-    while (!info.message.empty() && (info.message.back() == '\n' || info.message.back() == ' ')) info.message.pop_back();
-  }
+  if (info.message.empty()) info.message = trimmed(PQerrorMessage(conn));  // no result, or the connection died
   if (auto detail = field(r, PG_DIAG_MESSAGE_DETAIL); !detail.empty()) info.message += " (" + detail + ")";
   info.table = field(r, PG_DIAG_TABLE_NAME);
   info.column = field(r, PG_DIAG_COLUMN_NAME);
   info.constraint = field(r, PG_DIAG_CONSTRAINT_NAME);
   info.sqlstate = field(r, PG_DIAG_SQLSTATE);
   info.statement = sql;
+  return info;
+}
+
+/// SQLSTATE classes that mean the SQL itself is wrong: syntax, names, privileges,
+/// unsupported features, misuse of transactions or cursors (every 2x but 22 and 23).
+bool programming_class(std::string_view cls) {
+  for (std::string_view c : {"42", "26", "34", "3D", "3F", "0A"})
+    if (cls == c) return true;
+  return cls.size() == 2 && cls[0] == '2';
+}
+
+/// Connection exceptions (08), operator intervention (57), resources (53),
+/// system (58), internal (XX), serialization failures (40) and anything without
+/// a SQLSTATE are operational: the SQL may succeed another time.
+[[noreturn]] void raise(PGconn* conn, const PGresult* r, const std::string& sql) {
+  auto info = error_info(conn, r, sql);
   const std::string cls = info.sqlstate.substr(0, 2);
-  if (PQstatus(conn) == CONNECTION_BAD || info.sqlstate.empty()) throw OperationalError(std::move(info));
+  if (PQstatus(conn) == CONNECTION_BAD) {
+    // libpq folds the server's FATAL into its own "server closed the connection" result, without a SQLSTATE.
+    if (info.sqlstate.empty()) info.sqlstate = "08006";  // connection_failure
+    throw OperationalError(std::move(info));
+  }
+  if (info.sqlstate.empty()) throw OperationalError(std::move(info));  // a client-side libpq failure
   if (cls == "23") throw IntegrityError(std::move(info));
   if (cls == "22") throw DataError(std::move(info));
-  if (cls == "42" || cls == "26" || cls == "34" || cls == "3D" || cls == "3F" || cls == "0A" || cls == "2B" ||
-      cls == "2F" || cls == "28")
-    throw ProgrammingError(std::move(info));
+  if (programming_class(cls)) throw ProgrammingError(std::move(info));
   throw OperationalError(std::move(info));
 }
 
@@ -66,6 +95,8 @@ void check(PGconn* conn, const result_ptr& res, const std::string& sql) {
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) raise(conn, res.r, sql);
 }
 
+// ---- parameters -----------------------------------------------------------
+
 /// Parameters in libpq's form; owns the text of each.
 struct bound_params {
   std::vector<Oid> types;
@@ -74,52 +105,55 @@ struct bound_params {
   std::vector<int> lengths;
   std::vector<int> formats;
 
-  explicit bound_params(std::span<const sql::value> params) {
-    auto n = params.size();
-    types.resize(n);
-    text.resize(n);
-    values.resize(n);
-    lengths.resize(n);
-    formats.resize(n);
-    for (std::size_t i = 0; i < n; ++i) encode(i, params[i]);
+  explicit bound_params(std::span<const sql::value> params)
+      : types(params.size()), text(params.size()), values(params.size()), lengths(params.size()),
+        formats(params.size()) {
+    for (std::size_t i = 0; i < params.size(); ++i) encode(i, params[i]);
   }
 
   void encode(std::size_t i, const sql::value& v) {
-    char buf[64];
-    switch (v.kind()) {
-      case sql::value_kind::null: types[i] = 0; values[i] = nullptr; return;
-      case sql::value_kind::boolean: types[i] = bool_oid; text[i] = v.as_bool() ? "true" : "false"; break;
-      case sql::value_kind::integer: types[i] = int8_oid; text[i] = std::to_string(v.as_int()); break;
-      case sql::value_kind::real:
-        types[i] = float8_oid;
-        std::snprintf(buf, sizeof buf, "%.17g", v.as_double());
-        text[i] = buf;
-        break;
-      case sql::value_kind::text: types[i] = text_oid; text[i] = v.text(); break;
-      case sql::value_kind::binary: {
-        types[i] = bytea_oid;
-        const auto& b = v.bytes();
-        text[i].assign(b.begin(), b.end());
-        formats[i] = 1;  // binary: the bytes as they are
-        break;
-      }
-      case sql::value_kind::decimal: types[i] = numeric_oid; text[i] = v.as_numeric().text; break;
-      case sql::value_kind::date: types[i] = date_oid; text[i] = sql::format_date(v.as_date()); break;
-      case sql::value_kind::date_time:
-        types[i] = timestamp_oid;
-        text[i] = sql::format_date_time(v.as_date_time());
-        break;
+    if (v.is_null()) {  // OID 0: the server infers the type from where the NULL goes
+      types[i] = 0;
+      values[i] = nullptr;
+      return;
     }
+    types[i] = encode_text(v, text[i]);
+    formats[i] = v.kind() == sql::value_kind::binary ? 1 : 0;  // bytea goes as raw bytes
     values[i] = text[i].data();
     lengths[i] = static_cast<int>(text[i].size());
   }
+
+  /// Writes `v` in PostgreSQL's text input form (bytea: the bytes) and returns its type OID.
+  static Oid encode_text(const sql::value& v, std::string& out) {
+    switch (v.kind()) {
+      case sql::value_kind::boolean: out = v.as_bool() ? "true" : "false"; return bool_oid;
+      case sql::value_kind::integer: out = std::to_string(v.as_int()); return int8_oid;
+      case sql::value_kind::real: out = real_text(v.as_double()); return float8_oid;
+      case sql::value_kind::text: out = v.text(); return text_oid;
+      case sql::value_kind::binary: out.assign(v.bytes().begin(), v.bytes().end()); return bytea_oid;
+      case sql::value_kind::decimal: out = v.as_numeric().text; return numeric_oid;
+      case sql::value_kind::date: out = sql::format_date(v.as_date()); return date_oid;
+      case sql::value_kind::date_time: out = sql::format_date_time(v.as_date_time()); return timestamp_oid;
+      case sql::value_kind::null: break;
+    }
+    return 0;
+  }
+
+  static std::string real_text(double d) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", d);  // 17 digits: the double comes back bit for bit
+    return buf;
+  }
 };
 
+/// The parameter OIDs as a map key: a statement is prepared once per signature.
 std::string signature(const std::vector<Oid>& types) {
   std::string s;
   for (auto t : types) s += std::to_string(t) + ",";
   return s;
 }
+
+// ---- results ----------------------------------------------------------------
 
 int hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -128,6 +162,37 @@ int hex(char c) {
   return 0;
 }
 
+/// bytea in the hex output format ("\x0aff"), or the old escape format via libpq.
+blob decode_bytea(const char* text, std::string_view s) {
+  blob out;
+  if (s.starts_with("\\x")) {
+    out.reserve((s.size() - 2) / 2);
+    for (std::size_t i = 2; i + 1 < s.size(); i += 2)
+      out.push_back(static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1])));
+    return out;
+  }
+  std::size_t n = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
+  if (raw) out.assign(raw, raw + n);
+  PQfreemem(raw);
+  return out;
+}
+
+/// timestamptz in ISO style is local to the session's TimeZone ("... 03:04:05.5+05:30");
+/// the offset is taken off so the value is UTC, as sys_time is.
+std::optional<retort::date_time> parse_timestamptz(std::string_view s) {
+  auto sign = s.find_last_of("+-");
+  if (sign == std::string_view::npos || sign < 19) return sql::parse_date_time(s);
+  auto local = sql::parse_date_time(s.substr(0, sign));
+  if (!local) return std::nullopt;
+  int h = 0, m = 0, sec = 0;
+  std::sscanf(std::string(s.substr(sign + 1)).c_str(), "%d:%d:%d", &h, &m, &sec);
+  auto offset = std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{sec};
+  return s[sign] == '+' ? *local - offset : *local + offset;
+}
+
+/// One cell from its text form, by column type; what is not understood stays text
+/// (infinite dates and BC years included).
 sql::value decode(const char* text, int length, Oid type) {
   std::string_view s(text, static_cast<std::size_t>(length));
   switch (type) {
@@ -138,30 +203,27 @@ sql::value decode(const char* text, int length, Oid type) {
     case float8_oid: return sql::value(std::strtod(text, nullptr));
     case bool_oid: return sql::value(s == "t");
     case numeric_oid: return sql::value(numeric{std::string(s)});
+    case bytea_oid: return sql::value(decode_bytea(text, s));
     case date_oid:
       if (auto d = sql::parse_date(s)) return sql::value(*d);
       break;
     case timestamp_oid:
-    case timestamptz_oid:
       if (auto t = sql::parse_date_time(s)) return sql::value(*t);
       break;
-    case bytea_oid: {
-      blob out;
-      if (s.starts_with("\\x")) {
-        out.reserve((s.size() - 2) / 2);
-        for (std::size_t i = 2; i + 1 < s.size(); i += 2)
-          out.push_back(static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1])));
-      }
-      return sql::value(std::move(out));
-    }
+    case timestamptz_oid:
+      if (auto t = parse_timestamptz(s)) return sql::value(*t);
+      break;
     default: break;
   }
   return sql::value(std::string(s));
 }
 
+sql::value cell(const PGresult* r, int row, int c, Oid type) {
+  return PQgetisnull(r, row, c) ? sql::value() : decode(PQgetvalue(r, row, c), PQgetlength(r, row, c), type);
+}
+
 result to_result(PGresult* r) {
-  int ncols = PQnfields(r);
-  int nrows = PQntuples(r);
+  const int ncols = PQnfields(r), nrows = PQntuples(r);
   std::vector<std::string> names;
   std::vector<Oid> types;
   for (int c = 0; c < ncols; ++c) {
@@ -171,18 +233,80 @@ result to_result(PGresult* r) {
   result out(std::move(names));
   out.reserve_cells(static_cast<std::size_t>(ncols) * static_cast<std::size_t>(nrows));
   for (int row = 0; row < nrows; ++row)
-    for (int c = 0; c < ncols; ++c)
-      out.push(PQgetisnull(r, row, c) ? sql::value()
-                                      : decode(PQgetvalue(r, row, c), PQgetlength(r, row, c), types[static_cast<std::size_t>(c)]));
+    for (int c = 0; c < ncols; ++c) out.push(cell(r, row, c, types[static_cast<std::size_t>(c)]));
   const char* affected = PQcmdTuples(r);
   if (affected && *affected) out.set_rows_affected(std::strtoll(affected, nullptr, 10));
   return out;
 }
 
+// ---- connecting -------------------------------------------------------------
+
+using keywords = std::vector<std::pair<std::string, std::string>>;
+
+/// URL query options the engine reads itself; everything else is a libpq keyword.
+bool engine_option(const std::string& key) { return key == "echo"; }
+
+/// libpq keywords from the URL: host, port, user, password, dbname, then every
+/// query option as it is (connect_timeout, options, sslmode, application_name...).
+keywords conninfo(const engine::url& u) {
+  keywords kv;
+  auto add = [&](const char* k, const std::string& v) {
+    if (!v.empty()) kv.emplace_back(k, v);
+  };
+  add("host", u.host());
+  if (u.port()) add("port", std::to_string(*u.port()));
+  add("user", u.username());
+  add("password", u.password());
+  add("dbname", u.database());
+  for (const auto& [k, v] : u.query())
+    if (!engine_option(k)) kv.emplace_back(k, v);
+  if (!u.query().contains("connect_timeout")) kv.emplace_back("connect_timeout", "10");
+  return kv;
+}
+
+/// "host:port" for messages.
+std::string location(const engine::url& u) {
+  return (u.host().empty() ? std::string("local socket") : u.host()) + ":" +
+         (u.port() ? std::to_string(*u.port()) : std::string("5432"));
+}
+
+struct pgconn_deleter {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+using pgconn_ptr = std::unique_ptr<PGconn, pgconn_deleter>;
+
+[[noreturn]] void connect_failed(const engine::url& u, const std::string& why) {
+  database_error_info info;
+  info.message = "could not connect to PostgreSQL at " + location(u) + ": " + why;
+  info.sqlstate = "08001";  // sqlclient_unable_to_establish_sqlconnection
+  throw OperationalError(std::move(info));
+}
+
+pgconn_ptr open(const engine::url& u) {
+  auto kv = conninfo(u);
+  std::vector<const char*> keys, values;
+  for (const auto& [k, v] : kv) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  pgconn_ptr conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  if (!conn) connect_failed(u, "out of memory");
+  if (PQstatus(conn.get()) != CONNECTION_OK) connect_failed(u, trimmed(PQerrorMessage(conn.get())));
+  if (PQsetClientEncoding(conn.get(), "UTF8") != 0)
+    connect_failed(u, "cannot set client_encoding UTF8: " + trimmed(PQerrorMessage(conn.get())));
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);  // NOTICEs are not errors; keep stderr clean
+  return conn;
+}
+
+// ---- statements and connections ---------------------------------------------
+
 class connection;
 
 /// A statement prepared per parameter-type signature: PostgreSQL fixes the
-/// parameter types at PREPARE, and a NULL has no type of its own.
+/// parameter types at PREPARE, and a NULL has no type of its own. So it is
+/// prepared lazily, at the first execute of each signature.
 class statement final : public engine::driver_statement {
  public:
   statement(connection& owner, std::string sql) : owner_(owner), sql_(std::move(sql)) {}
@@ -198,76 +322,36 @@ class statement final : public engine::driver_statement {
 
 class connection final : public engine::driver_connection {
  public:
-  explicit connection(const engine::url& u) {
-    std::vector<std::pair<std::string, std::string>> kv;
-    auto add = [&](const char* k, const std::string& v) {
-      if (!v.empty()) kv.emplace_back(k, v);
-    };
-    add("host", u.host());
-    if (u.port()) add("port", std::to_string(*u.port()));
-    add("user", u.username());
-    add("password", u.password());
-    add("dbname", u.database());
-    bool has_timeout = false;
-    for (const auto& [k, v] : u.query()) {
-      kv.emplace_back(k, v);
-      has_timeout = has_timeout || k == "connect_timeout";
-    }
-    if (!has_timeout) kv.emplace_back("connect_timeout", "10");
-    std::vector<const char*> keys, values;
-    for (const auto& [k, v] : kv) {
-      keys.push_back(k.c_str());
-      values.push_back(v.c_str());
-    }
-    keys.push_back(nullptr);
-    values.push_back(nullptr);
-    conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
-    where_ = (u.host().empty() ? std::string("local socket") : u.host()) + ":" +
-             (u.port() ? std::to_string(*u.port()) : std::string("5432"));
-    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-      database_error_info info;
-      info.message = "could not connect to PostgreSQL at " + where_ + ": " +
-                     (conn_ ? std::string(PQerrorMessage(conn_)) : std::string("out of memory"));
-      while (!info.message.empty() && info.message.back() == '\n') info.message.pop_back();
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw OperationalError(std::move(info));
-    }
-    PQsetClientEncoding(conn_, "UTF8");
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors; keep stderr clean
-    execute_direct("SET datestyle TO ISO");
-  }
+  explicit connection(const engine::url& u) : conn_(open(u)) { execute_direct("SET datestyle TO ISO"); }
 
   ~connection() override {
     closing_ = true;  // server-side statements die with the session: no DEALLOCATE each
     clear_cache();
-    PQfinish(conn_);
-  }
+  }  // then conn_ is finished
 
   std::unique_ptr<engine::driver_statement> prepare(const std::string& sql) override {
     return std::make_unique<statement>(*this, sql);
   }
 
   void execute_direct(const std::string& sql) override {
-    result_ptr res(PQexec(conn_, sql.c_str()));
-    check(conn_, res, sql);
+    result_ptr res(PQexec(raw(), sql.c_str()));
+    check(raw(), res, sql);
   }
 
   bool ping() override {
     if (broken()) return false;
-    result_ptr res(PQexec(conn_, "SELECT 1"));
+    result_ptr res(PQexec(raw(), "SELECT 1"));
     return res.r && PQresultStatus(res.r) == PGRES_TUPLES_OK;
   }
 
-  bool broken() const override { return !conn_ || PQstatus(conn_) == CONNECTION_BAD; }
+  bool broken() const override { return PQstatus(raw()) == CONNECTION_BAD; }
 
-  PGconn* raw() const { return conn_; }
+  PGconn* raw() const { return conn_.get(); }
   bool closing() const { return closing_; }
   std::string next_name() { return "retort_" + std::to_string(++statements_); }
 
  private:
-  PGconn* conn_ = nullptr;
-  std::string where_;
+  pgconn_ptr conn_;
   std::uint64_t statements_ = 0;
   bool closing_ = false;
 };
@@ -280,13 +364,12 @@ statement::~statement() {
 
 const std::string& statement::prepared_name(const bound_params& p) {
   auto sig = signature(p.types);
-  auto it = names_.find(sig);
-  if (it != names_.end()) return it->second;
+  if (auto it = names_.find(sig); it != names_.end()) return it->second;
   auto name = owner_.next_name();
   result_ptr res(PQprepare(owner_.raw(), name.c_str(), sql_.c_str(), static_cast<int>(p.types.size()),
                            p.types.empty() ? nullptr : p.types.data()));
   check(owner_.raw(), res, sql_);
-  return names_.emplace(sig, name).first->second;
+  return names_.emplace(std::move(sig), std::move(name)).first->second;
 }
 
 result statement::execute(std::span<const sql::value> params) {
