@@ -235,7 +235,26 @@ void session_impl::commit() {
   for (auto& s : deleted_in_txn_) detach(s.get(), status::detached);
   deleted_in_txn_.clear();
   inserted_in_txn_.clear();
-  if (options_.expire_on_commit) expire_all();
+  if (options_.expire_on_commit) {
+    expire_all();
+    release_unreferenced();
+  }
+}
+
+// Expired objects carry nothing the database does not have, so the ones no
+// handle or relationship refers to any more leave the identity map (as they
+// would from SQLAlchemy's weak map); a session used for many commits stays small.
+void session_impl::release_unreferenced() {
+  for (auto it = identity_map_.begin(); it != identity_map_.end();) {
+    auto* s = it->second.get();
+    if (s->refs == 1 && s->expired) {
+      s->session = nullptr;
+      s->status = status::detached;
+      it = identity_map_.erase(it);  // frees it
+    } else {
+      ++it;
+    }
+  }
 }
 
 void session_impl::end_connection_with_rollback() {
@@ -356,6 +375,7 @@ bool session::in_transaction() const { return impl_->in_transaction(); }
 std::size_t session::new_count() const { return impl_->new_count(); }
 std::size_t session::dirty_count() const { return impl_->dirty_count(); }
 std::size_t session::deleted_count() const { return impl_->deleted_count(); }
+std::size_t session::identity_count() const { return impl_->identity_count(); }
 engine::connection& session::connection() { return impl_->connection(); }
 engine::engine& session::bound_engine() { return impl_->bound_engine(); }
 

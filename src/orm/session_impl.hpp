@@ -84,6 +84,7 @@ class session_impl {
   std::size_t dirty_count() const;
   std::size_t new_count() const;
   std::size_t deleted_count() const;
+  std::size_t identity_count() const { return identity_map_.size(); }
   bool in_transaction() const;
 
   engine::engine& bound_engine() { return engine_; }
@@ -92,6 +93,7 @@ class session_impl {
  private:
   friend class unit_of_work;
   void release_connection();
+  void release_unreferenced();
   void end_connection_with_rollback();
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void detach(instance_state* s, orm::status to);

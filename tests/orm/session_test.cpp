@@ -276,3 +276,40 @@ TEST_P(composite_key_test, server_default_applies_when_the_value_is_left_out) {
 }
 
 }  // namespace
+
+namespace {
+
+class session_memory_test : public retort::testing::orm_test {};
+RETORT_ORM_SUITE(session_memory_test);
+
+TEST_P(session_memory_test, commit_releases_objects_nobody_holds) {
+  auto s = session();
+  auto kept = s.add(User{.username = "kept"});
+  for (int i = 0; i < 20; ++i) s.add(User{.username = "u" + std::to_string(i)});  // handles dropped at once
+  EXPECT_EQ(s.identity_count(), 0u);  // pending objects are not in the map yet
+  s.flush();
+  EXPECT_EQ(s.identity_count(), 21u);
+  s.commit();
+  EXPECT_EQ(s.identity_count(), 1u);
+  EXPECT_TRUE(s.contains(kept));
+  // The dropped ones left the identity map: getting one loads it again.
+  auto& rec = record();
+  auto u = s.get<User>(2);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->username, "u0");
+  EXPECT_EQ(rec.count(), 1u);
+  // The held one is still the same object: no SQL for get, one SELECT to refresh it.
+  EXPECT_EQ(s.get<User>(kept->id), kept);
+}
+
+TEST_P(session_memory_test, many_commits_in_one_session_stay_small) {
+  auto s = session();
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 100; ++i) s.add(User{.username = "r" + std::to_string(round) + "_" + std::to_string(i)});
+    s.commit();
+    EXPECT_EQ(s.identity_count(), 0u);
+  }
+  EXPECT_EQ(s.query<User>().count(), 500);
+}
+
+}  // namespace

@@ -113,6 +113,8 @@ class session {
   std::size_t new_count() const;
   std::size_t dirty_count() const;
   std::size_t deleted_count() const;
+  /// Objects in the identity map (SQLAlchemy's `len(session.identity_map)`).
+  std::size_t identity_count() const;
 
   /// The connection of the current transaction (begun if needed), for Core statements.
   engine::connection& connection();
