@@ -76,6 +76,10 @@ engine::connection& session_impl::connection() {
 }
 
 void session_impl::check_active() const {
+  if (needs_rollback_ && failed_savepoint_ != 0)
+    throw PendingRollbackError("this session's savepoint has been rolled back due to a previous exception during "
+                               "flush; call rollback() on the nested transaction (or session.rollback()) first. "
+                               "Original error: " + rollback_reason_);
   if (needs_rollback_)
     throw PendingRollbackError("this session's transaction has been rolled back due to a previous exception during "
                                "flush; call session.rollback() first. Original error: " + rollback_reason_);
@@ -84,6 +88,7 @@ void session_impl::check_active() const {
 void session_impl::release_connection() {
   for (auto& sp : savepoints_) sp.tx.dismiss();  // ended with the transaction
   savepoints_.clear();
+  failed_savepoint_ = 0;
   if (conn_) {
     conn_->close();
     conn_.reset();
@@ -346,12 +351,36 @@ void session_impl::release_nested(std::size_t depth) {
 }
 
 void session_impl::rollback_nested(std::size_t depth) {
-  if (depth != savepoints_.size())
+  if (depth == failed_savepoint_) {  // the failed flush rolled it back already
+    failed_savepoint_ = 0;
+    needs_rollback_ = false;
+    rollback_reason_.clear();
+    return;
+  }
+  if (depth > savepoints_.size()) return;  // it ended with its transaction
+  if (failed_savepoint_ != 0 || depth != savepoints_.size())
     throw InvalidRequestError("savepoints must be rolled back innermost first");
   auto sp = std::move(savepoints_.back());
   savepoints_.pop_back();
   sp.tx.rollback();
   forget_since(sp.inserted_mark, sp.deleted_mark);
+}
+
+// SQLAlchemy's rule: a flush that fails inside begin_nested() rolls back to
+// the innermost savepoint, not the whole transaction; the work before it stays.
+bool session_impl::roll_back_failed_savepoint() {
+  if (savepoints_.empty() || !conn_ || conn_->invalidated()) return false;
+  auto sp = std::move(savepoints_.back());
+  savepoints_.pop_back();
+  try {
+    sp.tx.rollback();
+  } catch (const Error&) {
+    return false;
+  }
+  if (conn_->invalidated()) return false;
+  forget_since(sp.inserted_mark, sp.deleted_mark);
+  failed_savepoint_ = savepoints_.size() + 1;
+  return true;
 }
 
 }  // namespace retort::orm
@@ -408,8 +437,8 @@ nested_transaction::~nested_transaction() {
 
 void nested_transaction::commit() {
   if (!active_) throw InvalidRequestError("savepoint is no longer active");
+  session_->release_nested(depth_);  // a failed flush leaves it active, for rollback()
   active_ = false;
-  session_->release_nested(depth_);
 }
 
 void nested_transaction::rollback() {

@@ -51,6 +51,9 @@ class session_impl {
   std::size_t begin_nested();
   void release_nested(std::size_t depth);
   void rollback_nested(std::size_t depth);
+  /// After a failed flush inside a savepoint: ROLLBACK TO it and forget, in
+  /// memory, what it held. False when the connection is gone.
+  bool roll_back_failed_savepoint();
 
   // Objects.
   void add(instance_state* s);
@@ -117,6 +120,9 @@ class session_impl {
     std::size_t deleted_mark;
   };
   std::vector<savepoint> savepoints_;
+  /// Depth of the savepoint a failed flush rolled back; its nested_transaction
+  /// must be rolled back before the session goes on (0: none).
+  std::size_t failed_savepoint_ = 0;
   bool needs_rollback_ = false;
   std::string rollback_reason_;
   bool flushing_ = false;

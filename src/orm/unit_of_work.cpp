@@ -204,6 +204,12 @@ void session_impl::flush() {
   } catch (const std::exception& e) {
     uow.undo();
     flushing_ = false;
+    std::string reason = e.what();
+    if (roll_back_failed_savepoint()) {
+      needs_rollback_ = true;
+      rollback_reason_ = std::move(reason);
+      throw;
+    }
     if (conn_) {
       try {
         conn_->rollback();
@@ -212,7 +218,7 @@ void session_impl::flush() {
     }
     release_connection();
     needs_rollback_ = true;
-    rollback_reason_ = e.what();
+    rollback_reason_ = std::move(reason);
     throw;
   }
   flushing_ = false;

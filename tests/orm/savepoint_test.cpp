@@ -41,11 +41,78 @@ TEST_P(savepoint_test, committed_savepoint_is_kept) {
 
 TEST_P(savepoint_test, integrity_error_inside_a_savepoint_rolls_back_only_the_savepoint) {
   auto s = session();
+  auto alice = s.add(User{.username = "alice"});
+  auto sp = s.begin_nested();  // flushes alice
+  auto dup = s.add(User{.username = "alice"});
+  retort::testing::statement_recorder rec(db().engine(), true);
+  EXPECT_THROW(s.flush(), retort::IntegrityError);
+  ASSERT_FALSE(rec.sql().empty());
+  EXPECT_EQ(rec.sql().back().rfind("ROLLBACK TO SAVEPOINT", 0), 0u);  // not a ROLLBACK of everything
+  // Until the savepoint is rolled back, the session refuses work, naming the way out.
+  try {
+    s.query<User>().count();
+    ADD_FAILURE() << "expected PendingRollbackError";
+  } catch (const retort::PendingRollbackError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested transaction"), std::string::npos) << e.what();
+  }
+  sp.rollback();
+  EXPECT_FALSE(s.contains(dup));
+  EXPECT_TRUE(s.contains(alice));
+  EXPECT_TRUE(s.in_transaction());
+  EXPECT_EQ(s.query<User>().count(), 1);  // the outer transaction's work is still there
+  s.add(User{.username = "bob"});
+  s.commit();
+  auto s2 = session();
+  EXPECT_EQ(s2.query<User>().count(), 2);
+}
+
+TEST_P(savepoint_test, a_savepoint_per_record_skips_the_ones_that_fail) {
+  // SQLAlchemy's documented pattern: `with session.begin_nested(): session.add(record)`
+  // inside a loop, skipping records that raise IntegrityError.
+  auto s = session();
+  int skipped = 0;
+  for (const char* name : {"a", "b", "a", "c", "b"}) {
+    auto sp = s.begin_nested();
+    s.add(User{.username = name});
+    try {
+      sp.commit();  // flushes, then RELEASE SAVEPOINT
+    } catch (const retort::IntegrityError&) {
+      sp.rollback();
+      ++skipped;
+    }
+  }
+  s.commit();
+  EXPECT_EQ(skipped, 2);
+  auto s2 = session();
+  auto users = s2.query<User>().order_by(retort::col<&User::username>.asc()).all();
+  ASSERT_EQ(users.size(), 3u);
+  EXPECT_EQ(users[0]->username, "a");
+  EXPECT_EQ(users[2]->username, "c");
+}
+
+TEST_P(savepoint_test, the_savepoint_of_a_failed_flush_cannot_be_committed) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  {
+    auto sp = s.begin_nested();
+    s.add(User{.username = "alice"});
+    EXPECT_THROW(sp.commit(), retort::IntegrityError);
+    EXPECT_THROW(sp.commit(), retort::PendingRollbackError);
+    EXPECT_TRUE(sp.is_active());
+  }  // the destructor rolls it back
+  s.commit();
+  auto s2 = session();
+  EXPECT_EQ(s2.query<User>().count(), 1);
+}
+
+TEST_P(savepoint_test, session_rollback_after_a_failed_savepoint_ends_everything) {
+  auto s = session();
   s.add(User{.username = "alice"});
   auto sp = s.begin_nested();
   s.add(User{.username = "alice"});
   EXPECT_THROW(s.flush(), retort::IntegrityError);
-  s.rollback();  // after a failed flush the whole transaction is rolled back, as SQLAlchemy does
+  s.rollback();
+  sp.rollback();  // already ended with the transaction: no error
   EXPECT_EQ(s.query<User>().count(), 0);
 }
 
