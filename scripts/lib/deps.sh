@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Installs the Debian packages Retort needs, only those missing; quiet and
 # idempotent. Sourced by scripts/run, scripts/test and scripts/bench.
 
@@ -11,8 +12,23 @@ retort_install_packages() {
   echo "installing: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  for pkg in "${missing[@]}"; do
+    case $pkg in postgresql-[0-9]*) retort_no_main_cluster "$sudo" ;; esac
+  done
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Installing Debian's postgresql-NN creates, and may start, a default NN/main
+# cluster on port 5432, which nothing here uses or stops: the tests run their
+# own (scripts/lib/postgres.sh). postgresql-common skips it when its
+# createcluster.conf says so, so write that file before it is installed - but
+# leave an existing one alone: it is the machine's. $1: "sudo" or "".
+retort_no_main_cluster() {
+  local conf=/etc/postgresql-common/createcluster.conf
+  [ -e "$conf" ] && return 0
+  $1 mkdir -p "${conf%/*}"
+  echo "create_main_cluster = false" | $1 tee "$conf" >/dev/null
 }
 
 # What building and running the library and its examples needs.
@@ -21,7 +37,8 @@ retort_build_deps() {
 }
 
 # What the test suite needs on top: GoogleTest, clang (sanitizer build) and
-# clang-tidy (naming check), PostgreSQL.
+# clang-tidy (naming check), PostgreSQL (the server scripts/lib/postgres.sh
+# starts; this is the one place it is installed).
 retort_test_deps() {
   retort_build_deps
   retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15
