@@ -21,6 +21,49 @@ namespace {
 
 bool integral(sql::type_kind k) { return k == sql::type_kind::integer || k == sql::type_kind::big_integer; }
 
+/// Whether a member whose C++ type naturally holds `member` can hold a column
+/// of SQL type `column` without losing or reinterpreting values.
+bool holds(sql::type_kind member, sql::type_kind column) {
+  using k = sql::type_kind;
+  switch (member) {
+    case k::integer:
+    case k::big_integer: return integral(column);
+    case k::string:
+    case k::text: return column == k::string || column == k::text;
+    case k::float_:
+    case k::double_: return column == k::float_ || column == k::double_ || column == k::numeric;
+    default: return column == member;
+  }
+}
+
+std::string member_description(sql::type_kind member) {
+  using k = sql::type_kind;
+  switch (member) {
+    case k::integer:
+    case k::big_integer: return "an integer member";
+    case k::string:
+    case k::text: return "a std::string member";
+    case k::float_:
+    case k::double_: return "a floating-point member";
+    case k::boolean: return "a bool member";
+    case k::numeric: return "a retort::numeric member";
+    case k::date: return "a retort::date member";
+    case k::date_time: return "a retort::date_time member";
+    case k::large_binary: return "a retort::blob member";
+  }
+  return "a member";
+}
+
+/// The column's SQL type (declared, or taken from `source`) must fit its C++ member.
+void check_member_type(const mapper& m, const column_property& c, const std::string& source) {
+  if (holds(c.member_kind, c.column.sql_type.kind)) return;
+  fail(m, c.attribute,
+       member_description(c.member_kind) + " cannot hold " + std::string(sql::kind_name(c.column.sql_type.kind)) +
+           (source.empty() ? "" : " (the type of " + source + ")"),
+       source.empty() ? "declare a type that fits the member, or change the member's C++ type"
+                      : "give the member the C++ type of " + source);
+}
+
 void resolve_columns(mapper& m) {
   if (m.columns.empty())
     throw ConfigurationError("class " + m.class_name + " maps no columns; add retort::column<&" + m.class_name +
@@ -33,6 +76,7 @@ void resolve_columns(mapper& m) {
         fail(m, c.attribute, "column name '" + c.column.name + "' is used twice",
              "give one of them retort::column_name(\"...\")");
     if (c.column.primary_key) m.primary_key.push_back(i);
+    if (c.explicit_type) check_member_type(m, c, "");
   }
   if (m.primary_key.empty())
     throw ConfigurationError("class " + m.class_name + " has no primary key; mark a column retort::primary_key");
@@ -59,7 +103,10 @@ void resolve_foreign_keys(mapper& m) {
       fail(m, c.attribute,
            "foreign key names " + fk.target_class + "::" + fk.target_attribute + ", which is not a mapped column",
            "map it with retort::column<&" + fk.target_class + "::" + fk.target_attribute + ">(...)");
-    if (!c.explicit_type) c.column.sql_type = ref->column.sql_type;
+    if (!c.explicit_type) {
+      c.column.sql_type = ref->column.sql_type;
+      check_member_type(m, c, fk.target_class + "." + ref->attribute);
+    }
     if (!c.column.sql_type.compatible_with(ref->column.sql_type))
       fail(m, c.attribute,
            std::string("type ") + std::string(sql::kind_name(c.column.sql_type.kind)) + " does not match " +
@@ -90,22 +137,74 @@ std::vector<std::size_t> referenced(const mapper& m, const std::vector<std::size
   return out;
 }
 
+std::string qualified(const mapper& m, std::size_t column) { return m.class_name + "." + m.columns[column].attribute; }
+
+bool named_in(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// Keeps the foreign-key columns the relationship's foreign_keys<...> names.
+std::vector<std::size_t> chosen(const relationship_property& r, const mapper& owner, std::vector<std::size_t> fks) {
+  if (r.foreign_keys.empty()) return fks;
+  std::erase_if(fks, [&](std::size_t i) { return !named_in(r.foreign_keys, qualified(owner, i)); });
+  return fks;
+}
+
+/// Several foreign-key columns of `owner` to `target` are one composite key only
+/// when they reference distinct columns; two referencing the same column are two
+/// ways of joining, and the relationship must say which (SQLAlchemy's
+/// AmbiguousForeignKeysError).
+void check_unambiguous(const mapper& m, const relationship_property& r, const mapper& owner,
+                       const std::vector<std::size_t>& fks, const mapper& target) {
+  auto refs = referenced(owner, fks, target);
+  std::sort(refs.begin(), refs.end());
+  if (std::adjacent_find(refs.begin(), refs.end()) == refs.end()) return;
+  std::string names;
+  for (auto i : fks) names += (names.empty() ? "" : ", ") + owner.columns[i].attribute;
+  fail(m, r.attribute,
+       std::to_string(fks.size()) + " foreign keys link table '" + owner.table.name() + "' to table '" +
+           target.table.name() + "' (" + names + ")",
+       "say which one this relationship uses: retort::relationship<&" + m.class_name + "::" + r.attribute +
+           ">(retort::foreign_keys<&" + owner.class_name + "::" + owner.columns[fks.front()].attribute + ">)");
+}
+
+void check_foreign_keys_option(const mapper& m, const relationship_property& r, const mapper& t,
+                               const std::vector<std::size_t>& local, const std::vector<std::size_t>& remote) {
+  for (const auto& name : r.foreign_keys) {
+    bool found = false;
+    for (auto i : local) found = found || qualified(m, i) == name;
+    for (auto i : remote) found = found || qualified(t, i) == name;
+    if (!found)
+      fail(m, r.attribute, "foreign_keys names " + name + ", which is not a foreign key between " + m.class_name +
+                               " and " + t.class_name,
+           "name a column declared with retort::foreign_key<...> on " + m.class_name + " or " + t.class_name);
+  }
+}
+
 void resolve_relationship(mapper& m, relationship_property& r) {
   r.parent = &m;
   r.target = r.target_fn();
   const mapper& t = *r.target;
-  auto local_fks = fk_columns(m, t);
-  auto remote_fks = &t == &m ? std::vector<std::size_t>{} : fk_columns(t, m);
+  auto all_local = fk_columns(m, t);
+  auto all_remote = &t == &m ? std::vector<std::size_t>{} : fk_columns(t, m);
+  check_foreign_keys_option(m, r, t, all_local, all_remote);
+  auto local_fks = chosen(r, m, all_local);
+  auto remote_fks = chosen(r, t, all_remote);
+  if (!r.foreign_keys.empty() && !local_fks.empty() && !remote_fks.empty())
+    fail(m, r.attribute, "foreign_keys names columns on both " + m.class_name + " and " + t.class_name,
+         "name the columns of one direction only");
   bool collection = r.kind == slot_kind::collection;
   if (!local_fks.empty() && (!collection || remote_fks.empty())) {
     if (collection)
       fail(m, r.attribute, "many<" + t.class_name + "> needs the foreign key on " + t.class_name + ", but it is on " +
                                m.class_name,
            "declare it as retort::one<" + t.class_name + ">, or put the foreign key on " + t.class_name);
+    check_unambiguous(m, r, m, local_fks, t);
     r.dir = direction::many_to_one;
     r.local_columns = local_fks;
     r.remote_columns = referenced(m, local_fks, t);
   } else if (!remote_fks.empty()) {
+    check_unambiguous(m, r, t, remote_fks, m);
     r.dir = direction::one_to_many;
     r.remote_columns = remote_fks;
     r.local_columns = referenced(t, remote_fks, m);
@@ -123,6 +222,12 @@ void resolve_back_populates(mapper& m, relationship_property& r) {
   if (r.back_populates.empty()) return;
   const mapper& t = *r.target;
   const auto* other = t.find_relationship(r.back_populates);
+  if (!other && t.find_column(r.back_populates))
+    fail(m, r.attribute,
+         "back_populates names " + t.class_name + "." + r.back_populates + ", which is a column, not a relationship",
+         "name the retort::one<" + m.class_name + "> or retort::many<" + m.class_name + "> member of " + t.class_name +
+             " that mirrors this one (add one, mapped with retort::relationship<&" + t.class_name +
+             "::...>(retort::back_populates<&" + m.class_name + "::" + r.attribute + ">), if there is none)");
   if (!other)
     fail(m, r.attribute, "back_populates names " + t.class_name + "." + r.back_populates + ", which is not a relationship",
          "add retort::relationship<&" + t.class_name + "::" + r.back_populates + ">(retort::back_populates<&" +

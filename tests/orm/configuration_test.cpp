@@ -69,6 +69,46 @@ struct Pet6 {
   retort::one<Owner6> owner{};
 };
 
+// Foreign key without a declared type: the member must hold the referenced key.
+struct Owner7 {
+  int id = 0;
+};
+struct Pet7 {
+  int id = 0;
+  std::string owner_id{};
+};
+
+// A declared type the member cannot hold.
+struct Gauge {
+  int id = 0;
+  int reading = 0;
+};
+
+// Two foreign keys to the same table, and relationships that do not say which.
+struct Letter;
+struct Writer {
+  int id = 0;
+  retort::many<Letter> letters{};
+};
+struct Letter {
+  int id = 0;
+  int sender_id = 0;
+  int recipient_id = 0;
+  retort::one<Writer> sender{};
+};
+
+// foreign_keys naming a column that is not a foreign key between the two.
+struct Note;
+struct Author9 {
+  int id = 0;
+  retort::many<Note> notes{};
+};
+struct Note {
+  int id = 0;
+  int author9_id = 0;
+  int editor_id = 0;
+};
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -113,6 +153,33 @@ inline constexpr auto retort::mapping<Pet6> =
                   retort::column<&Pet6::owner_id>(retort::foreign_key<&Owner6::id>),
                   retort::relationship<&Pet6::owner>(retort::back_populates<&Owner6::pets>));
 
+template <>
+inline constexpr auto retort::mapping<Owner7> = retort::model(retort::column<&Owner7::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Pet7> =
+    retort::model(retort::column<&Pet7::id>(retort::primary_key),
+                  retort::column<&Pet7::owner_id>(retort::foreign_key<&Owner7::id>));
+template <>
+inline constexpr auto retort::mapping<Gauge> = retort::model(retort::column<&Gauge::id>(retort::primary_key),
+                                                             retort::column<&Gauge::reading>(retort::String(10)));
+template <>
+inline constexpr auto retort::mapping<Writer> =
+    retort::model(retort::column<&Writer::id>(retort::primary_key), retort::relationship<&Writer::letters>());
+template <>
+inline constexpr auto retort::mapping<Letter> =
+    retort::model(retort::column<&Letter::id>(retort::primary_key),
+                  retort::column<&Letter::sender_id>(retort::foreign_key<&Writer::id>),
+                  retort::column<&Letter::recipient_id>(retort::foreign_key<&Writer::id>),
+                  retort::relationship<&Letter::sender>());
+template <>
+inline constexpr auto retort::mapping<Author9> = retort::model(
+    retort::column<&Author9::id>(retort::primary_key),
+    retort::relationship<&Author9::notes>(retort::foreign_keys<&Note::editor_id>));
+template <>
+inline constexpr auto retort::mapping<Note> =
+    retort::model(retort::column<&Note::id>(retort::primary_key),
+                  retort::column<&Note::author9_id>(retort::foreign_key<&Author9::id>), retort::column<&Note::editor_id>());
+
 namespace {
 
 template <class T>
@@ -129,7 +196,9 @@ TEST(configuration, back_populates_must_name_a_relationship) {
   auto what = configuration_error<Owner1>();
   EXPECT_NE(what.find("Owner1.pets"), std::string::npos) << what;
   EXPECT_NE(what.find("Pet1.owner1_id"), std::string::npos) << what;
-  EXPECT_NE(what.find("add retort::relationship<&Pet1::owner1_id>"), std::string::npos) << what;
+  EXPECT_NE(what.find("which is a column, not a relationship"), std::string::npos) << what;
+  EXPECT_NE(what.find("retort::one<Owner1> or retort::many<Owner1> member of Pet1"), std::string::npos) << what;
+  EXPECT_EQ(what.find("relationship<&Pet1::owner1_id>"), std::string::npos) << what;  // would not compile
 }
 
 TEST(configuration, a_relationship_needs_a_foreign_key) {
@@ -143,6 +212,34 @@ TEST(configuration, foreign_key_type_must_match) {
   auto what = configuration_error<Pet3>();
   EXPECT_NE(what.find("Pet3.owner_id"), std::string::npos) << what;
   EXPECT_NE(what.find("String does not match Owner3.id (Integer)"), std::string::npos) << what;
+}
+
+TEST(configuration, a_foreign_key_member_must_hold_the_referenced_type) {
+  auto what = configuration_error<Pet7>();
+  EXPECT_NE(what.find("Pet7.owner_id: a std::string member cannot hold Integer (the type of Owner7.id)"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("give the member the C++ type of Owner7.id"), std::string::npos) << what;
+}
+
+TEST(configuration, a_declared_type_must_fit_the_member) {
+  auto what = configuration_error<Gauge>();
+  EXPECT_NE(what.find("Gauge.reading: an integer member cannot hold String"), std::string::npos) << what;
+}
+
+TEST(configuration, two_foreign_keys_to_one_table_need_foreign_keys) {
+  auto what = configuration_error<Letter>();
+  EXPECT_NE(what.find("2 foreign keys link table 'letter' to table 'writer' (sender_id, recipient_id)"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("foreign_keys<&Letter::sender_id>"), std::string::npos) << what;
+}
+
+TEST(configuration, foreign_keys_must_name_a_foreign_key) {
+  auto what = configuration_error<Author9>();
+  EXPECT_NE(what.find("Author9.notes: foreign_keys names Note.editor_id, which is not a foreign key"),
+            std::string::npos)
+      << what;
 }
 
 TEST(configuration, a_primary_key_is_required) {

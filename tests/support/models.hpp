@@ -74,6 +74,25 @@ struct Profile {
   std::optional<std::string> nickname{};
 };
 
+struct Transfer;
+
+/// Two foreign keys to one table: each relationship says which it uses.
+struct Account {
+  int id = 0;
+  std::string name{};
+  retort::many<Transfer> sent{};
+  retort::many<Transfer> received{};
+};
+
+struct Transfer {
+  int id = 0;
+  int amount = 0;
+  int source_id = 0;
+  int target_id = 0;
+  retort::one<Account> source{};
+  retort::one<Account> target{};
+};
+
 }  // namespace fixtures
 
 template <>
@@ -133,3 +152,23 @@ inline constexpr auto retort::mapping<fixtures::Profile> = retort::model(
     retort::column<&fixtures::Profile::avatar>(retort::not_null),
     retort::column<&fixtures::Profile::age>(),
     retort::column<&fixtures::Profile::nickname>(retort::String(40), retort::column_name("nick")));
+
+template <>
+inline constexpr auto retort::mapping<fixtures::Account> = retort::model(
+    retort::column<&fixtures::Account::id>(retort::primary_key),
+    retort::column<&fixtures::Account::name>(retort::String(40), retort::not_null),
+    retort::relationship<&fixtures::Account::sent>(retort::foreign_keys<&fixtures::Transfer::source_id>,
+                                                   retort::back_populates<&fixtures::Transfer::source>),
+    retort::relationship<&fixtures::Account::received>(retort::foreign_keys<&fixtures::Transfer::target_id>,
+                                                       retort::back_populates<&fixtures::Transfer::target>));
+
+template <>
+inline constexpr auto retort::mapping<fixtures::Transfer> = retort::model(
+    retort::column<&fixtures::Transfer::id>(retort::primary_key),
+    retort::column<&fixtures::Transfer::amount>(retort::not_null),
+    retort::column<&fixtures::Transfer::source_id>(retort::foreign_key<&fixtures::Account::id>, retort::not_null),
+    retort::column<&fixtures::Transfer::target_id>(retort::foreign_key<&fixtures::Account::id>, retort::not_null),
+    retort::relationship<&fixtures::Transfer::source>(retort::foreign_keys<&fixtures::Transfer::source_id>,
+                                                      retort::back_populates<&fixtures::Account::sent>),
+    retort::relationship<&fixtures::Transfer::target>(retort::foreign_keys<&fixtures::Transfer::target_id>,
+                                                      retort::back_populates<&fixtures::Account::received>));

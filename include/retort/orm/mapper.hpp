@@ -31,6 +31,9 @@ struct column_property {
   std::string attribute;  ///< C++ member name
   sql::column column;
   bool explicit_type = false;
+  /// The SQL type the C++ member naturally holds (value_traits<V>::sql_type's kind);
+  /// configuration checks the declared or referenced type against it.
+  sql::type_kind member_kind = sql::type_kind::integer;
   std::optional<foreign_key_spec> foreign_key;
   sql::value (*get)(const void* object) = nullptr;
   void (*set)(void* object, const sql::value& v) = nullptr;
@@ -47,6 +50,9 @@ struct relationship_property {
   const mapper* (*target_fn)() = nullptr;
   std::string target_class;
   std::string back_populates;       ///< attribute on the target, or empty
+  /// foreign_keys<...>: the FK columns this relationship uses, as "Class.attribute",
+  /// when more than one foreign key links the two tables.
+  std::vector<std::string> foreign_keys;
   std::string lazy = "select";      ///< loader strategy name
   bool cascade_save_update = true;
   detail::slot* (*slot)(void* object) = nullptr;

@@ -121,6 +121,7 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
   p.attribute = std::string(util::member_name<M>());
   p.column.name = p.attribute;
   p.column.sql_type = sql::value_traits<V>::sql_type;
+  p.member_kind = p.column.sql_type.kind;
   p.column.nullable = sql::is_optional<V>::value;
   p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
   p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
@@ -136,6 +137,13 @@ void apply_relationship_option(relationship_property& r, lazy l) {
 template <auto M, auto B>
 void apply_relationship_option(relationship_property& r, back_populates_t<B>) {
   r.back_populates = std::string(util::member_name<B>());
+}
+
+template <auto M, auto... F>
+void apply_relationship_option(relationship_property& r, foreign_keys_t<F...>) {
+  (r.foreign_keys.push_back(std::string(util::type_name<retort::detail::class_of<F>>()) + "." +
+                            std::string(util::member_name<F>())),
+   ...);
 }
 
 template <auto M, class... Opts>

@@ -110,6 +110,13 @@ struct back_populates_t {};
 /// The attribute on the other class that mirrors this relationship.
 template <auto M>
 inline constexpr back_populates_t<M> back_populates{};
+template <auto... M>
+struct foreign_keys_t {};
+/// The foreign-key columns a relationship joins on, when several link the two
+/// tables (SQLAlchemy's `relationship(foreign_keys=[...])`):
+/// `relationship<&Message::sender>(foreign_keys<&Message::sender_id>)`.
+template <auto... M>
+inline constexpr foreign_keys_t<M...> foreign_keys{};
 /// Loader strategy: "select" (lazy, the default).
 struct lazy {
   constexpr explicit lazy(const char* s) : strategy(s) {}
