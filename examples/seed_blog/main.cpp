@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     {
       auto session = db.session();
       auto alice = session.add(User{.username = "alice"});
-      alice->posts.add(Post{.title = "Hello, world", .content = "My first post."});
+      alice->posts.add(Post{.title = "Hello", .content = "My first post."});
       alice->posts.add(Post{.title = "Relationships", .content = "User has many posts."});
       auto bob = session.add(User{.username = "bob"});
       auto post = retort::make(Post{.title = "Bob's post", .content = "Written by bob."});

@@ -43,6 +43,8 @@ void connection::close() {
   engine_->pool->checkin(std::move(conn_));
 }
 
+std::size_t connection::prepare_count() const { return conn_ ? conn_->prepare_count() : 0; }
+
 driver_connection& connection::live() {
   if (!conn_) throw InvalidRequestError("connection is closed");
   return *conn_;

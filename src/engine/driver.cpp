@@ -25,6 +25,7 @@ driver_statement& driver_connection::cached(const std::string& sql) {
   if (it != cache_.end()) return *it->second;
   if (cache_.size() >= cache_limit) cache_.clear();  // crude bound; workloads reuse few shapes
   auto stmt = prepare(sql);
+  ++prepares_;
   return *cache_.emplace(sql, std::move(stmt)).first->second;
 }
 

@@ -81,6 +81,10 @@ std::string create_index(const table& t, const index& i, const dialect& d, bool 
   return out + d.quote(i.name) + " ON " + d.quote(t.name()) + " (" + column_list(i.columns, d) + ")";
 }
 
+std::string drop_index(const index& i, const dialect& d, bool if_exists) {
+  return (if_exists ? "DROP INDEX IF EXISTS " : "DROP INDEX ") + d.quote(i.name);
+}
+
 std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists) {
   std::vector<std::string> out;
   for (const auto* t : m.sorted_tables()) {

@@ -1,8 +1,11 @@
 // The engine on both databases: statements, typed rows, transactions,
 // savepoints, events, and errors that name what went wrong.
 #include <cstdlib>
+#include <iostream>
+#include <sstream>
 
 #include "retort/engine/connection.hpp"
+#include "retort/sql/compiler.hpp"
 #include "retort/util/error.hpp"
 #include "support/backend.hpp"
 
@@ -109,6 +112,15 @@ TEST_P(engine_test, executemany_is_one_event_and_reuses_the_prepared_statement) 
   EXPECT_EQ(results.size(), 3u);
   ASSERT_EQ(rec.count(), 1u);
   EXPECT_EQ(rec.entries()[0].batch, 3u);
+  auto prepared = c.prepare_count();
+  c.execute_many(text, {{4, "d"}});
+  auto by_id = sql::select({parent_name}).from("parent").where(parent_id == 0);
+  for (int id : {1, 2, 3}) {
+    auto q = sql::compile(by_id, c.dialect());
+    q.params = {id};
+    c.execute(q);
+  }
+  EXPECT_EQ(c.prepare_count(), prepared + 1);  // the INSERT came from the cache; the SELECT was prepared once
 }
 
 TEST_P(engine_test, constraint_violations_name_table_and_constraint) {
@@ -182,7 +194,14 @@ TEST_P(engine_test, bad_sql_is_a_programming_error) {
 TEST_P(engine_test, echo_logs_without_changing_results) {
   retort::engine::engine e(url_, {.echo = true});
   auto c = e.connect();
-  EXPECT_EQ(c.execute(sql::select({sql::count()}).from("parent")).scalar().as_int(), 0);
+  std::ostringstream log;
+  auto* old = std::clog.rdbuf(log.rdbuf());
+  auto n = c.execute(sql::select({parent_name}).from("parent").where(parent_name == "x'; --")).size();
+  std::clog.rdbuf(old);
+  EXPECT_EQ(n, 0u);
+  auto text = log.str();
+  EXPECT_EQ(text.rfind("[retort] SELECT parent.name FROM parent WHERE parent.name = ", 0), 0u) << text;
+  EXPECT_NE(text.find("  ('x'; --')"), std::string::npos) << text;  // the value, shown as a parameter
 }
 
 TEST(engine, unknown_scheme_lists_the_known_ones) {
@@ -207,6 +226,57 @@ TEST(engine, unopenable_sqlite_file_names_the_path) {
   } catch (const retort::OperationalError& err) {
     EXPECT_NE(std::string(err.what()).find("/nonexistent-dir/x.db"), std::string::npos) << err.what();
   }
+}
+
+/// A parent and three children whose foreign keys act on delete and update:
+/// the server, not Retort, does the work.
+sql::metadata actions_schema() {
+  sql::metadata md;
+  sql::table owner("owner");
+  owner.add(sql::column{.name = "id", .sql_type = retort::Integer, .nullable = false, .primary_key = true});
+  owner.add(sql::column{.name = "code", .sql_type = retort::String(10), .nullable = false, .unique = true});
+  md.add(std::move(owner));
+  sql::table pet("pet");  // created after owner whatever the insertion order: foreign-key order
+  pet.add(sql::column{.name = "id", .sql_type = retort::Integer, .nullable = false, .primary_key = true});
+  pet.add(sql::column{.name = "owner_id", .sql_type = retort::Integer});
+  pet.add(sql::column{.name = "keeper_id", .sql_type = retort::Integer});
+  pet.add(sql::column{.name = "owner_code", .sql_type = retort::String(10)});
+  pet.add(sql::foreign_key{{"owner_id"}, "owner", {"id"}, sql::fk_action::cascade, sql::fk_action::no_action, ""});
+  pet.add(sql::foreign_key{{"keeper_id"}, "owner", {"id"}, sql::fk_action::set_null, sql::fk_action::no_action, ""});
+  pet.add(sql::foreign_key{{"owner_code"}, "owner", {"code"}, sql::fk_action::no_action, sql::fk_action::cascade, ""});
+  pet.add(sql::index{"ix_pet_owner", {"owner_id"}, false});
+  sql::metadata ordered;
+  ordered.add(std::move(pet));
+  for (const auto& t : md.tables()) ordered.add(*t);
+  return ordered;
+}
+
+TEST_P(engine_test, foreign_key_actions_run_on_the_server) {
+  auto c = engine().connect();
+  auto md = actions_schema();
+  for (const auto& ddl : sql::create_all(md, c.dialect())) c.execute_ddl(ddl);
+  c.execute(sql::insert("owner").columns({"id", "code"}).row({1, "a"}).row({2, "b"}));
+  c.execute(sql::insert("pet")
+                .columns({"id", "owner_id", "keeper_id", "owner_code"})
+                .row({1, 1, 2, "b"})
+                .row({2, 2, 1, "b"}));
+  auto pet_id = sql::column_ref<int>("pet", "id");
+  c.execute(sql::update("owner").set("code", "z").where(sql::column_ref<std::string>("owner", "code") == "b"));
+  auto code = c.execute(sql::select({sql::column_ref<std::string>("pet", "owner_code")}).from("pet").where(pet_id == 1));
+  EXPECT_EQ(code.scalar().as_string(), "z");  // ON UPDATE CASCADE
+  c.execute(sql::delete_("owner").where(sql::column_ref<int>("owner", "id") == 1));
+  auto left = c.execute(sql::select({pet_id, sql::column_ref<std::optional<int>>("pet", "keeper_id")}).from("pet"));
+  ASSERT_EQ(left.size(), 1u);  // ON DELETE CASCADE removed pet 1
+  EXPECT_EQ(left[0].get<int>(0), 2);
+  EXPECT_EQ(left[0].get<std::optional<int>>(1), std::nullopt);  // ON DELETE SET NULL
+  // The index exists until dropped (creating it again fails), then it is gone.
+  const auto& pet = *md.find("pet");
+  EXPECT_THROW(c.execute_ddl(sql::create_index(pet, pet.indexes()[0], c.dialect())), retort::ProgrammingError);
+  c.execute_ddl(sql::drop_index(pet.indexes()[0], c.dialect()));
+  c.execute_ddl(sql::create_index(pet, pet.indexes()[0], c.dialect()));
+  for (const auto& ddl : sql::drop_all(md, c.dialect())) c.execute_ddl(ddl);
+  EXPECT_THROW(c.execute(sql::select({sql::count()}).from("pet")), retort::ProgrammingError);
+  EXPECT_THROW(c.execute(sql::select({sql::count()}).from("owner")), retort::ProgrammingError);
 }
 
 }  // namespace

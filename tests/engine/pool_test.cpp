@@ -45,13 +45,15 @@ TEST_P(pool_test, size_plus_overflow_then_timeout) {
 }
 
 TEST_P(pool_test, a_returned_connection_wakes_a_waiting_checkout) {
-  auto e = make(1, 0, 5000ms);
+  auto e = make(1, 0, 30000ms);
   auto held = std::make_unique<retort::engine::connection>(e.connect());
   std::thread releaser([&] {
     std::this_thread::sleep_for(50ms);
     held.reset();
   });
+  auto start = std::chrono::steady_clock::now();
   auto c = e.connect();  // waits for the release, not for the timeout
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);  // woken, not timed out (30 s)
   releaser.join();
   EXPECT_EQ(c.execute(sql::select({sql::count()})).scalar().as_int(), 1);
 }
@@ -60,11 +62,15 @@ TEST_P(pool_test, threads_share_the_pool) {
   auto e = make(2, 2, 10000ms);
   e.connect().execute_ddl("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
   std::atomic<int> done{0};
+  std::atomic<std::size_t> most_out{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         auto c = e.connect();
+        auto out = e.pool().checked_out();
+        for (auto seen = most_out.load(); out > seen && !most_out.compare_exchange_weak(seen, out);) {
+        }
         auto tx = c.begin();
         c.execute(sql::insert("counter").columns({"id", "n"}).row({t * 100 + i, i}));
         tx.commit();
@@ -73,8 +79,11 @@ TEST_P(pool_test, threads_share_the_pool) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(done.load(), 4);
-  EXPECT_EQ(e.connect().execute(sql::select({sql::count()}).from("counter")).scalar().as_int(), 40);
+  EXPECT_EQ(done.load(), 6);
+  EXPECT_LE(most_out.load(), 4u);  // size + max_overflow, never more
+  EXPECT_GE(most_out.load(), 1u);
+  EXPECT_EQ(e.pool().checked_out(), 0u);
+  EXPECT_EQ(e.connect().execute(sql::select({sql::count()}).from("counter")).scalar().as_int(), 60);
   EXPECT_LE(e.pool().idle(), 2u);
 }
 

@@ -112,6 +112,35 @@ TEST_P(session_test, expire_and_refresh_reload_columns) {
   EXPECT_EQ(u->username, "alice");
 }
 
+TEST_P(session_test, refresh_reloads_at_once_and_sees_other_commits) {
+  auto s = session();
+  auto u = s.add(User{.username = "alice"});
+  s.flush();
+  int id = u->id;
+  s.commit();
+  {
+    auto other = session();
+    other.get<User>(id)->username = "bob";
+    other.commit();
+  }
+  auto& rec = record();
+  s.refresh(u);
+  EXPECT_EQ(rec.count_starting("SELECT"), 1u);  // at refresh(), not at the next access
+  EXPECT_EQ(u->username, "bob");
+  EXPECT_EQ(rec.count(), 1u);
+}
+
+TEST_P(session_test, drop_all_drops_every_table_and_create_all_makes_them_again) {
+  db().drop_all();
+  {
+    auto s = session();
+    EXPECT_THROW(s.query<User>().count(), retort::ProgrammingError);
+  }
+  db().create_all();
+  auto s = session();
+  EXPECT_EQ(s.query<User>().count(), 0);
+}
+
 TEST_P(session_test, delete_removes_the_row) {
   auto s = session();
   auto u = s.add(User{.username = "alice"});

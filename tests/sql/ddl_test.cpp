@@ -56,6 +56,10 @@ TEST(ddl, composite_keys_foreign_key_actions_and_indexes) {
   EXPECT_NE(text.find("note TEXT,"), std::string::npos);
   auto t = membership_table();
   EXPECT_EQ(sql::create_index(t, t.indexes()[0], lite), "CREATE INDEX ix_membership_note ON membership (note)");
+  EXPECT_EQ(sql::drop_index(t.indexes()[0], lite), "DROP INDEX ix_membership_note");
+  EXPECT_EQ(sql::drop_index(sql::index{"user", {"name"}, true}, pg, true), "DROP INDEX IF EXISTS \"user\"");
+  EXPECT_EQ(sql::create_index(t, sql::index{"ux_note", {"note", "group_id"}, true}, pg),
+            "CREATE UNIQUE INDEX ux_note ON membership (note, group_id)");
 }
 
 TEST(ddl, create_all_orders_parents_first_and_drop_all_reverses) {

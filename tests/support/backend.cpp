@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "retort/dialect/postgresql/postgresql.hpp"
 #include "retort/dialect/sqlite/sqlite.hpp"
 #include "retort/engine/connection.hpp"
+#include "retort/util/error.hpp"
 
 namespace retort::testing {
 
@@ -35,6 +37,39 @@ struct cleanup {
   }
 } cleanup_at_exit;
 
+/// Drops the PostgreSQL schemas this process made once every test has run, so
+/// a long-lived server given by RETORT_TEST_POSTGRES_URL does not collect them.
+class schema_cleanup : public ::testing::Environment {
+ public:
+  static schema_cleanup& instance() {
+    static auto* env = static_cast<schema_cleanup*>(::testing::AddGlobalTestEnvironment(new schema_cleanup));
+    return *env;
+  }
+  void add(const std::string& base, const std::string& schema) {
+    std::lock_guard lock(mutex_);
+    base_ = base;
+    schemas_.push_back(schema);
+  }
+  void TearDown() override {
+    std::lock_guard lock(mutex_);
+    if (schemas_.empty()) return;
+    try {
+      engine::engine admin(base_);
+      auto conn = admin.connect();
+      conn.execute_ddl("SET lock_timeout = '5s'");  // a test that leaked a connection must not hang the run
+      for (const auto& schema : schemas_) conn.execute_ddl("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (const retort::Error& e) {
+      std::fprintf(stderr, "note: test schemas not dropped: %s\n", e.what());
+    }
+    schemas_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string base_;
+  std::vector<std::string> schemas_;
+};
+
 }  // namespace
 
 std::vector<backend> all_backends() { return {backend::sqlite, backend::postgres}; }
@@ -42,6 +77,11 @@ std::vector<backend> all_backends() { return {backend::sqlite, backend::postgres
 std::string backend_name(backend b) { return b == backend::sqlite ? "sqlite" : "postgres"; }
 
 std::string backend_param_name(const ::testing::TestParamInfo<backend>& info) { return backend_name(info.param); }
+
+bool under_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
 
 void register_backends() {
   sqlite::register_backend();
@@ -65,6 +105,7 @@ std::string fresh_url(backend b) {
     conn.execute_ddl("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     conn.execute_ddl("CREATE SCHEMA " + schema);
   }
+  schema_cleanup::instance().add(base, schema);
   std::string url = base;
   url += (url.find('?') == std::string::npos ? "?" : "&");
   url += "options=-csearch_path%3D" + schema;

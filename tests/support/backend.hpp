@@ -30,6 +30,9 @@ std::string fresh_url(backend b);
 /// Registers both drivers (the ORM's database does this itself).
 void register_backends();
 
+/// Whether this is a CI run (CI=true): a missing server fails instead of skipping.
+bool under_ci();
+
 /// Records the statements an engine runs, leaving out transaction control.
 class statement_recorder {
  public:
@@ -62,7 +65,7 @@ class statement_recorder {
 #define RETORT_REQUIRE_URL(url)                                                            \
   do {                                                                                      \
     if ((url).empty()) {                                                                    \
-      if (std::getenv("CI")) FAIL() << "RETORT_TEST_POSTGRES_URL is not set under CI";       \
+      if (retort::testing::under_ci()) FAIL() << "RETORT_TEST_POSTGRES_URL is not set under CI"; \
       GTEST_SKIP() << "RETORT_TEST_POSTGRES_URL is not set";                                \
     }                                                                                       \
   } while (0)

@@ -71,6 +71,9 @@ class connection {
   /// Rolls back any open transaction and returns the connection to its pool.
   void close();
   bool closed() const noexcept { return conn_ == nullptr; }
+  /// Statements this connection has prepared so far; a statement run again
+  /// with other parameters comes from its cache and adds nothing.
+  std::size_t prepare_count() const;
 
  private:
   friend class transaction;

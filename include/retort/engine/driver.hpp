@@ -39,10 +39,13 @@ class driver_connection {
   /// The prepared statement for `sql`, prepared on first use and kept.
   driver_statement& cached(const std::string& sql);
   std::size_t cache_size() const noexcept { return cache_.size(); }
+  /// Statements prepared on this connection so far (cache misses).
+  std::size_t prepare_count() const noexcept { return prepares_; }
   void clear_cache() { cache_.clear(); }
 
  private:
   std::unordered_map<std::string, std::unique_ptr<driver_statement>> cache_;
+  std::size_t prepares_ = 0;
 };
 
 /// Pool sizing and behaviour.

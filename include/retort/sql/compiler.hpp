@@ -27,9 +27,10 @@ compiled compile(const expression& e, const dialect& d);
 std::string create_table(const table& t, const dialect& d, bool if_not_exists = false);
 std::string drop_table(const table& t, const dialect& d, bool if_exists = false);
 std::string create_index(const table& t, const index& i, const dialect& d, bool if_not_exists = false);
+std::string drop_index(const index& i, const dialect& d, bool if_exists = false);
 /// CREATE TABLE for every table, then its indexes, in foreign-key order.
 std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists = false);
-/// DROP TABLE in reverse foreign-key order.
+/// DROP TABLE in reverse foreign-key order (a table's indexes go with it).
 std::vector<std::string> drop_all(const metadata& m, const dialect& d, bool if_exists = false);
 
 }  // namespace retort::sql

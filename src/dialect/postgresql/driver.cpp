@@ -264,10 +264,14 @@ keywords conninfo(const engine::url& u) {
   return kv;
 }
 
-/// "host:port" for messages.
+/// "host:port" for messages; a socket directory given as ?host=/dir is named
+/// as libpq names the socket ("/dir/.s.PGSQL.5432").
 std::string location(const engine::url& u) {
-  return (u.host().empty() ? std::string("local socket") : u.host()) + ":" +
-         (u.port() ? std::to_string(*u.port()) : std::string("5432"));
+  std::string port = u.port() ? std::to_string(*u.port()) : u.option("port", "5432");
+  std::string host = u.host().empty() ? u.option("host") : u.host();
+  if (host.empty()) return "local socket .s.PGSQL." + port;
+  if (host.front() == '/') return host + "/.s.PGSQL." + port;
+  return host + ":" + port;
 }
 
 struct pgconn_deleter {
