@@ -1,6 +1,10 @@
 // The engine on both databases: statements, typed rows, transactions,
 // savepoints, events, and errors that name what went wrong.
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -226,6 +230,57 @@ TEST(engine, unopenable_sqlite_file_names_the_path) {
   } catch (const retort::OperationalError& err) {
     EXPECT_NE(std::string(err.what()).find("/nonexistent-dir/x.db"), std::string::npos) << err.what();
   }
+}
+
+TEST(engine, a_bad_sqlite_timeout_is_an_argument_error) {
+  retort::testing::register_backends();
+  for (const char* bad : {"soon", "5s", "-1"}) {
+    retort::engine::engine e(std::string("sqlite://?timeout=") + bad);
+    try {
+      auto c = e.connect();
+      FAIL() << bad;
+    } catch (const retort::ArgumentError& err) {
+      EXPECT_NE(std::string(err.what()).find(std::string("timeout='") + bad + "'"), std::string::npos) << err.what();
+    }
+  }
+}
+
+TEST(engine, a_locked_sqlite_database_waits_for_the_busy_timeout_then_fails) {
+  retort::testing::register_backends();
+  auto url = retort::testing::fresh_url(backend::sqlite);
+  retort::engine::engine holder(url);
+  retort::engine::engine waiter(url + "?timeout=0.3");
+  auto a = holder.connect();
+  a.execute_ddl("CREATE TABLE t (x INTEGER)");
+  auto tx = a.begin();
+  a.execute(sql::insert("t").columns({"x"}).row({1}));  // holds the write lock
+  auto b = waiter.connect();
+  auto start = std::chrono::steady_clock::now();
+  try {
+    b.execute(sql::insert("t").columns({"x"}).row({2}));
+    FAIL() << "wrote while another connection held the lock";
+  } catch (const retort::OperationalError& err) {
+    EXPECT_NE(std::string(err.what()).find("locked"), std::string::npos) << err.what();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));  // it waited
+  tx.commit();
+  b.execute(sql::insert("t").columns({"x"}).row({2}));  // free again
+  EXPECT_EQ(b.execute(sql::select({sql::count()}).from("t")).scalar().as_int(), 2);
+}
+
+TEST(engine, a_relative_sqlite_path_is_relative_to_the_working_directory) {
+  retort::testing::register_backends();
+  auto dir = std::filesystem::temp_directory_path() / ("retort-relative-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto old = std::filesystem::current_path();
+  std::filesystem::current_path(dir);
+  {
+    retort::engine::engine e("sqlite:///relative.db");
+    e.connect().execute_ddl("CREATE TABLE t (x INTEGER)");
+  }
+  std::filesystem::current_path(old);
+  EXPECT_TRUE(std::filesystem::exists(dir / "relative.db"));
+  std::filesystem::remove_all(dir);
 }
 
 /// A parent and three children whose foreign keys act on delete and update:

@@ -92,12 +92,36 @@ TEST_P(integrity_test, failed_flush_of_an_update_leaves_persistent_objects_consi
   EXPECT_EQ(bob->username, "bob");  // expired by rollback, reloaded from the database
 }
 
-TEST_P(integrity_test, foreign_key_violation_raises) {
+TEST_P(integrity_test, foreign_key_violation_names_table_column_and_constraint) {
   auto s = session();
   s.add(Post{.title = "t", .content = "c", .user_id = 99});
-  EXPECT_THROW(s.commit(), retort::IntegrityError);
+  try {
+    s.commit();
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.table(), "post") << e.what();
+    EXPECT_EQ(e.column(), "user_id") << e.what();
+    // SQLite: FOREIGN KEY (user_id) REFERENCES user (id); PostgreSQL: post_user_id_fkey.
+    EXPECT_NE(e.constraint().find("user_id"), std::string::npos) << e.what();
+  }
   s.rollback();
   EXPECT_EQ(s.query<Post>().count(), 0);
+}
+
+TEST_P(integrity_test, a_table_with_two_foreign_keys_names_the_candidates) {
+  auto s = session();
+  auto ann = s.add(fixtures::Account{.name = "ann"});
+  s.commit();
+  s.add(fixtures::Transfer{.amount = 1, .source_id = 99, .target_id = ann->id});
+  try {
+    s.flush();
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.table(), "transfer") << e.what();
+    // PostgreSQL names the key (transfer_source_id_fkey); SQLite cannot, and lists both.
+    EXPECT_NE(e.constraint().find("source_id"), std::string::npos) << e.what();
+  }
+  s.rollback();
 }
 
 }  // namespace

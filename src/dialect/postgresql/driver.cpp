@@ -52,6 +52,15 @@ database_error_info error_info(PGconn* conn, const PGresult* r, const std::strin
   info.constraint = field(r, PG_DIAG_CONSTRAINT_NAME);
   info.sqlstate = field(r, PG_DIAG_SQLSTATE);
   info.statement = sql;
+  // Unique and foreign-key violations name no column; their detail does:
+  // "Key (user_id)=(99) is not present in table "user"." (the first of a composite key).
+  if (info.column.empty() && info.sqlstate.rfind("23", 0) == 0) {
+    auto detail = field(r, PG_DIAG_MESSAGE_DETAIL);
+    if (detail.rfind("Key (", 0) == 0) {
+      auto end = detail.find_first_of(",)", 5);
+      if (end != std::string::npos) info.column = detail.substr(5, end - 5);
+    }
+  }
   return info;
 }
 

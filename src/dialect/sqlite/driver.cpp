@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include "retort/dialect/sqlite/sqlite.hpp"
 #include "retort/engine/driver.hpp"
@@ -28,6 +29,60 @@ std::string first_table_of(const std::string& sql) {
     }
   }
   return {};
+}
+
+/// The URL's ?timeout= (seconds, as SQLAlchemy's pysqlite `timeout`) in milliseconds.
+int busy_timeout_ms(const std::string& text) {
+  std::size_t used = 0;
+  double seconds = -1;
+  try {
+    seconds = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(seconds >= 0 && seconds <= 86400))
+    throw ArgumentError("sqlite URL option timeout='" + text + "' is not a number of seconds between 0 and 86400");
+  return static_cast<int>(seconds * 1000);
+}
+
+/// SQLite says only "FOREIGN KEY constraint failed", not which key. For an
+/// INSERT or UPDATE of `table`, its foreign keys are the candidates: with one,
+/// that is the key; with several, all are listed. Names travel as a parameter.
+void describe_foreign_key(sqlite3* db, database_error_info& info) {
+  if (info.statement.rfind("DELETE", 0) == 0) {
+    info.constraint = "FOREIGN KEY (a row of another table still references this one)";
+    return;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT id, \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+                         -1, &stmt, nullptr) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(stmt, 1, info.table.c_str(), -1, SQLITE_TRANSIENT);
+  struct key {
+    int id;
+    std::string from, table, to;
+  };
+  std::vector<key> keys;
+  auto text = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i))); };
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    int id = sqlite3_column_int(stmt, 0);
+    if (!keys.empty() && keys.back().id == id) {  // the next column of a composite key
+      keys.back().from += ", " + text(1);
+      keys.back().to += ", " + text(3);
+    } else {
+      keys.push_back({id, text(1), text(2), text(3)});
+    }
+  }
+  sqlite3_finalize(stmt);
+  if (keys.empty()) return;
+  auto spell = [](const key& k) { return "FOREIGN KEY (" + k.from + ") REFERENCES " + k.table + " (" + k.to + ")"; };
+  if (keys.size() == 1) {
+    info.constraint = spell(keys[0]);
+    info.column = keys[0].from.substr(0, keys[0].from.find(','));
+    return;
+  }
+  info.constraint = "one of: ";
+  for (std::size_t i = 0; i < keys.size(); ++i) info.constraint += (i ? "; " : "") + spell(keys[i]);
 }
 
 [[noreturn]] void raise(sqlite3* db, int rc, const std::string& sql) {
@@ -57,6 +112,7 @@ std::string first_table_of(const std::string& sql) {
       }
     }
     if (info.table.empty()) info.table = first_table_of(sql);
+    if (info.constraint == "FOREIGN KEY" && db && !info.table.empty()) describe_foreign_key(db, info);
     throw IntegrityError(std::move(info));
   }
   switch (primary) {
@@ -190,8 +246,7 @@ class connection final : public engine::driver_connection {
       throw OperationalError(std::move(info));
     }
     sqlite3_extended_result_codes(db_, 1);
-    auto timeout_s = std::stod(u.option("timeout", "5"));
-    sqlite3_busy_timeout(db_, static_cast<int>(timeout_s * 1000));
+    sqlite3_busy_timeout(db_, busy_timeout_ms(u.option("timeout", "5")));
     execute_direct("PRAGMA foreign_keys=ON");
     if (!memory && flags != (SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
       auto mode = u.option("journal_mode", "wal");
