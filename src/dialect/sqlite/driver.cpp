@@ -245,10 +245,20 @@ class connection final : public engine::driver_connection {
       db_ = nullptr;
       throw OperationalError(std::move(info));
     }
+    try {
+      configure(u, memory || flags == (SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
+    } catch (...) {
+      sqlite3_close_v2(db_);  // the destructor does not run for a constructor that throws
+      db_ = nullptr;
+      throw;
+    }
+  }
+
+  void configure(const engine::url& u, bool keep_journal) {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, busy_timeout_ms(u.option("timeout", "5")));
     execute_direct("PRAGMA foreign_keys=ON");
-    if (!memory && flags != (SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
+    if (!keep_journal) {
       auto mode = u.option("journal_mode", "wal");
       for (char c : mode)
         if (!std::isalpha(static_cast<unsigned char>(c)))
