@@ -15,8 +15,17 @@ retort_install_packages() {
   for pkg in "${missing[@]}"; do
     case $pkg in postgresql-[0-9]*) retort_no_main_cluster "$sudo" ;; esac
   done
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Quiet (debconf and dpkg talk on stderr too), but a failure shows everything.
+  local log
+  log=$(mktemp)
+  if ! { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "could not install: ${missing[*]}" >&2
+    return 1
+  fi
+  rm -f "$log"
 }
 
 # Installing Debian's postgresql-NN creates, and may start, a default NN/main
