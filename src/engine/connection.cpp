@@ -110,6 +110,9 @@ transaction connection::begin_nested() {
 }
 
 void connection::commit() {
+  // A transaction object outliving a move or close of its connection must not
+  // report success for a COMMIT it could not send.
+  if (!conn_) throw InvalidRequestError("commit on a connection that was closed or moved from");
   if (!in_transaction_) return;
   in_transaction_ = false;
   control("COMMIT");

@@ -195,6 +195,16 @@ TEST_P(engine_test, bad_sql_is_a_programming_error) {
   EXPECT_THROW(c.execute_ddl("CREATE TABLEX"), retort::ProgrammingError);
 }
 
+TEST_P(engine_test, a_transaction_cannot_commit_through_a_moved_connection) {
+  auto c = engine().connect();
+  auto tx = c.begin();
+  c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "a"}));
+  auto moved = std::move(c);
+  EXPECT_THROW(tx.commit(), retort::InvalidRequestError);  // not a silent no-op
+  moved.close();  // rolls back
+  EXPECT_EQ(engine().connect().execute(sql::select({sql::count()}).from("parent")).scalar().as_int(), 0);
+}
+
 TEST_P(engine_test, echo_logs_without_changing_results) {
   retort::engine::engine e(url_, {.echo = true});
   auto c = e.connect();

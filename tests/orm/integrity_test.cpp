@@ -50,6 +50,7 @@ TEST_P(integrity_test, unique_violation_names_the_constraint_and_writes_nothing)
     else
       EXPECT_EQ(e.constraint(), "UNIQUE") << what;
     EXPECT_EQ(e.table(), "user") << what;
+    EXPECT_EQ(e.info().sqlstate, "23505") << what;  // unique_violation, on both
   }
   EXPECT_THROW(s.query<User>().count(), retort::PendingRollbackError);
   s.rollback();
@@ -101,6 +102,7 @@ TEST_P(integrity_test, foreign_key_violation_names_table_column_and_constraint) 
   } catch (const retort::IntegrityError& e) {
     EXPECT_EQ(e.table(), "post") << e.what();
     EXPECT_EQ(e.column(), "user_id") << e.what();
+    EXPECT_EQ(e.info().sqlstate, "23503") << e.what();  // foreign_key_violation, on both
     // SQLite: FOREIGN KEY (user_id) REFERENCES user (id); PostgreSQL: post_user_id_fkey.
     EXPECT_NE(e.constraint().find("user_id"), std::string::npos) << e.what();
   }

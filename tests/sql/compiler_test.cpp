@@ -69,6 +69,9 @@ TEST(compiler, empty_in_is_a_false_predicate) {
   EXPECT_EQ(text(id.in_(std::vector<int>{})), "1 != 1");
   EXPECT_EQ(text(id.not_in(std::vector<int>{})), "1 = 1");
   EXPECT_EQ(text(id.in_(std::vector<int>{}), pg), "1 != 1");
+  EXPECT_EQ(text(id.in_({})), "1 != 1");  // braces: the list, not an empty subquery
+  EXPECT_EQ(text(id.not_in({})), "1 = 1");
+  EXPECT_EQ(text(id.not_in({5, 6})), "user.id NOT IN (?, ?)");
 }
 
 TEST(compiler, select_with_everything) {
@@ -118,6 +121,7 @@ TEST(compiler, outer_join_subqueries_exists_and_aggregates) {
             "post ON user.id = post.user_id");
   auto sub = sql::select({posts}).from("post").where(column_ref<int>("post", "id") > 3);
   EXPECT_EQ(text(id.in_(sub)), "user.id IN (SELECT post.user_id FROM post WHERE post.id > ?)");
+  EXPECT_EQ(text(id.not_in(sub)), "user.id NOT IN (SELECT post.user_id FROM post WHERE post.id > ?)");
   EXPECT_EQ(text(sql::exists(sub)), "EXISTS (SELECT post.user_id FROM post WHERE post.id > ?)");
   EXPECT_EQ(text(age > sql::scalar<int>(sql::select({sql::max(age)}).from("user"))),
             "user.age > (SELECT max(user.age) FROM user)");

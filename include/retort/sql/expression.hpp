@@ -4,6 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +78,59 @@ node_ptr make_exists(std::shared_ptr<const select> q, bool negated);
 node_ptr make_star();
 }  // namespace detail
 
+template <class T>
+class expr;
+
+namespace detail {
+template <class T>
+struct unoptional {
+  using type = T;
+};
+template <class T>
+struct unoptional<std::optional<T>> {
+  using type = T;
+};
+template <class T>
+using sql_base_t = typename unoptional<std::remove_cvref_t<T>>::type;
+
+enum class value_category : std::uint8_t { exact, boolean, number, text };
+/// How SQL compares values of a C++ type: numbers with numbers, text with text,
+/// the other types (dates, blobs) only with themselves. NULL-ness does not count.
+template <class T>
+constexpr value_category category_of() {
+  using B = sql_base_t<T>;
+  if constexpr (std::is_same_v<B, bool>)
+    return value_category::boolean;
+  else if constexpr (std::is_arithmetic_v<B> || std::is_same_v<B, numeric>)
+    return value_category::number;
+  else if constexpr (std::is_convertible_v<const B&, std::string_view>)
+    return value_category::text;
+  else
+    return value_category::exact;
+}
+template <class V>
+V value_of_expr(const expr<V>*);
+template <class U>
+struct operand_value {
+  using type = U;  // a literal
+};
+template <class U>
+  requires requires(const U* u) { value_of_expr(u); }
+struct operand_value<U> {
+  using type = decltype(value_of_expr(static_cast<const U*>(nullptr)));  // expr<V> or derived from it
+};
+}  // namespace detail
+
+/// Whether `U` (a literal, or an expression) may stand beside an `expr<T>`: the
+/// same kind of value (an `int` column against `"x"` is a compile error). An
+/// untyped `expression` may stand anywhere.
+template <class T, class U>
+concept operand_of = std::is_same_v<U, expression> ||
+                     (detail::category_of<T>() == detail::category_of<typename detail::operand_value<U>::type>() &&
+                      (detail::category_of<T>() != detail::value_category::exact ||
+                       std::is_same_v<detail::sql_base_t<T>,
+                                      detail::sql_base_t<typename detail::operand_value<U>::type>>));
+
 /// A typed expression: `T` is the C++ type of the value it yields.
 template <class T>
 class expr : public expression {
@@ -90,6 +146,7 @@ class expr : public expression {
   expr<bool> not_like(std::string pattern) const {
     return expr<bool>(detail::make_binary(node_, "NOT LIKE", detail::make_bind(value(std::move(pattern)))));
   }
+  /// `x IN (a, b, ...)`; an empty list is a predicate that is always false.
   template <class U>
   expr<bool> in_(const std::vector<U>& items) const {
     return expr<bool>(detail::make_in(node_, binds(items), false));
@@ -98,12 +155,25 @@ class expr : public expression {
   expr<bool> in_(std::initializer_list<U> items) const {
     return in_(std::vector<U>(items));
   }
+  /// `in_({})`: without this, `{}` would pick the subquery overload.
+  expr<bool> in_(std::initializer_list<detail::sql_base_t<T>> items) const {
+    return in_(std::vector<detail::sql_base_t<T>>(items));
+  }
+  /// `x NOT IN (a, b, ...)`; an empty list is always true.
   template <class U>
   expr<bool> not_in(const std::vector<U>& items) const {
     return expr<bool>(detail::make_in(node_, binds(items), true));
   }
-  /// `x IN (SELECT ...)`.
+  template <class U>
+  expr<bool> not_in(std::initializer_list<U> items) const {
+    return not_in(std::vector<U>(items));
+  }
+  expr<bool> not_in(std::initializer_list<detail::sql_base_t<T>> items) const {
+    return not_in(std::vector<detail::sql_base_t<T>>(items));
+  }
+  /// `x IN (SELECT ...)` / `x NOT IN (SELECT ...)`.
   expr<bool> in_(const select& q) const;
+  expr<bool> not_in(const select& q) const;
   template <class A, class B>
   expr<bool> between(const A& lo, const B& hi) const {
     return expr<bool>(detail::make_between(node_, operand(lo), operand(hi), false));
@@ -113,6 +183,9 @@ class expr : public expression {
   /// A value or expression as an operand of this expression's type.
   template <class U>
   static node_ptr operand(const U& v) {
+    static_assert(operand_of<T, U>,
+                  "retort::sql: this operand's type does not match the expression's (compare numbers with numbers, "
+                  "text with text, dates with dates)");
     if constexpr (std::is_base_of_v<expression, U>)
       return v.get();
     else
@@ -122,6 +195,7 @@ class expr : public expression {
  private:
   template <class U>
   static std::vector<node_ptr> binds(const std::vector<U>& items) {
+    static_assert(operand_of<T, U>, "retort::sql: the list's element type does not match the expression's");
     std::vector<node_ptr> out;
     out.reserve(items.size());
     for (const auto& i : items) out.push_back(detail::make_bind(to_value(i)));
@@ -168,11 +242,15 @@ RETORT_REVERSED_COMPARISON(>=, ">=")
 #define RETORT_ARITHMETIC(op, sqlop)                                                          \
   template <class T, class U>                                                                 \
   expr<T> operator op(const expr<T>& a, const U& b) {                                         \
+    static_assert(detail::category_of<T>() == detail::value_category::number,                 \
+                  "retort::sql: arithmetic needs a numeric expression");                      \
     return expr<T>(detail::make_binary(a.get(), sqlop, expr<T>::operand(b)));                 \
   }                                                                                           \
   template <class U, class T>                                                                 \
     requires(!std::is_base_of_v<expression, U>)                                               \
   expr<T> operator op(const U& a, const expr<T>& b) {                                         \
+    static_assert(detail::category_of<T>() == detail::value_category::number,                 \
+                  "retort::sql: arithmetic needs a numeric expression");                      \
     return expr<T>(detail::make_binary(expr<T>::operand(a), sqlop, b.get()));                 \
   }
 RETORT_ARITHMETIC(+, "+")
@@ -199,7 +277,7 @@ expr<bool> and_(std::vector<expr<bool>> terms);
 expr<bool> or_(std::vector<expr<bool>> terms);
 inline expr<bool> not_(const expr<bool>& e) { return !e; }
 
-/// A column reference: `column<std::string>("user", "username")`.
+/// A column reference: `column_ref<std::string>("user", "username")`.
 template <class T>
 expr<T> column_ref(std::string table, std::string name) {
   return expr<T>(detail::make_column(std::move(table), std::move(name)));

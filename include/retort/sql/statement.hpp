@@ -152,6 +152,11 @@ expr<bool> expr<T>::in_(const select& q) const {
 }
 
 template <class T>
+expr<bool> expr<T>::not_in(const select& q) const {
+  return expr<bool>(detail::make_in_subquery(node_, std::make_shared<const select>(q), true));
+}
+
+template <class T>
 expr<T> scalar(const select& q) {
   return expr<T>(detail::make_subquery(std::make_shared<const select>(q)));
 }

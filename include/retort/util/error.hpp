@@ -71,7 +71,10 @@ struct database_error_info {
   std::string table;       ///< table involved, when known
   std::string column;      ///< column involved, when known
   std::string constraint;  ///< constraint name or kind ("UNIQUE", "NOT NULL", ...), when known
-  std::string sqlstate;    ///< SQLSTATE (PostgreSQL) or extended result code name (SQLite)
+  /// SQLSTATE. PostgreSQL: the server's. SQLite: for UNIQUE / PRIMARY KEY, NOT NULL,
+  /// FOREIGN KEY and CHECK violations PostgreSQL's (23505, 23502, 23503, 23514);
+  /// otherwise sqlite3_errstr() of the extended result code ("database is locked").
+  std::string sqlstate;
   std::string statement;   ///< the SQL text that failed, when there was one
 };
 

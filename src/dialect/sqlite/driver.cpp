@@ -93,6 +93,15 @@ void describe_foreign_key(sqlite3* db, database_error_info& info) {
   info.statement = sql;
   int primary = ext & 0xff;
   if (primary == SQLITE_CONSTRAINT) {
+    // The SQLSTATEs PostgreSQL gives the same violations, so code can test either database alike.
+    switch (ext) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY: info.sqlstate = "23505"; break;
+      case SQLITE_CONSTRAINT_NOTNULL: info.sqlstate = "23502"; break;
+      case SQLITE_CONSTRAINT_FOREIGNKEY: info.sqlstate = "23503"; break;
+      case SQLITE_CONSTRAINT_CHECK: info.sqlstate = "23514"; break;
+      default: break;
+    }
     // "UNIQUE constraint failed: user.username", "NOT NULL constraint failed: post.title",
     // "FOREIGN KEY constraint failed", "CHECK constraint failed: positive_price".
     const auto& m = info.message;
