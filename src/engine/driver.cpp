@@ -17,16 +17,25 @@ registry& drivers() {
   static registry r;
   return r;
 }
-constexpr std::size_t cache_limit = 512;
 }  // namespace
 
 driver_statement& driver_connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return *it->second;
-  if (cache_.size() >= cache_limit) cache_.clear();  // crude bound; workloads reuse few shapes
+  if (it != cache_.end()) {
+    recent_.splice(recent_.begin(), recent_, it->second.use);
+    return *it->second.statement;
+  }
+  if (cache_.size() >= cache_limit) {
+    auto victim = cache_.find(*recent_.back());
+    recent_.pop_back();
+    cache_.erase(victim);  // destroying the statement frees it on the server too
+  }
   auto stmt = prepare(sql);
   ++prepares_;
-  return *cache_.emplace(sql, std::move(stmt)).first->second;
+  auto [pos, _] = cache_.emplace(sql, cache_entry{std::move(stmt), {}});
+  recent_.push_front(&pos->first);
+  pos->second.use = recent_.begin();
+  return *pos->second.statement;
 }
 
 void driver::tune_pool(const url&, pool_options&) const {}

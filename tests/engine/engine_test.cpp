@@ -189,6 +189,23 @@ TEST_P(engine_test, the_prepared_statement_cache_is_bounded_on_the_server_too) {
   EXPECT_GT(n, 0);
 }
 
+TEST_P(engine_test, a_full_statement_cache_drops_the_least_recently_used) {
+  retort::engine::engine fresh(url_);  // a new connection: an empty cache
+  auto c = fresh.connect();
+  constexpr auto limit = retort::engine::driver_connection::cache_limit;
+  auto stmt = [](std::size_t i) { return "SELECT " + std::to_string(i); };
+  auto start = c.prepare_count();
+  for (std::size_t i = 0; i < limit; ++i) c.execute(stmt(i));
+  EXPECT_EQ(c.prepare_count(), start + limit);
+  c.execute(stmt(0));              // a hit: now the most recent
+  c.execute(stmt(limit));          // full: drops SELECT 1, the least recently used
+  EXPECT_EQ(c.prepare_count(), start + limit + 1);
+  c.execute(stmt(0));              // still cached
+  EXPECT_EQ(c.prepare_count(), start + limit + 1);
+  c.execute(stmt(1));              // was dropped: prepared again
+  EXPECT_EQ(c.prepare_count(), start + limit + 2);
+}
+
 TEST_P(engine_test, bad_sql_is_a_programming_error) {
   auto c = engine().connect();
   EXPECT_THROW(c.execute("SELECT * FROM no_such_table"), retort::ProgrammingError);

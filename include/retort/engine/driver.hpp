@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <list>
 #include <memory>
 #include <span>
 #include <string>
@@ -36,15 +37,25 @@ class driver_connection {
   /// True once the driver has seen the connection fail; the pool then discards it.
   virtual bool broken() const = 0;
 
-  /// The prepared statement for `sql`, prepared on first use and kept.
+  /// The prepared statement for `sql`, prepared on first use and kept; past
+  /// `cache_limit` statements the least recently used one is dropped.
   driver_statement& cached(const std::string& sql);
   std::size_t cache_size() const noexcept { return cache_.size(); }
   /// Statements prepared on this connection so far (cache misses).
   std::size_t prepare_count() const noexcept { return prepares_; }
-  void clear_cache() { cache_.clear(); }
+  void clear_cache() {
+    cache_.clear();
+    recent_.clear();
+  }
+  static constexpr std::size_t cache_limit = 512;
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<driver_statement>> cache_;
+  struct cache_entry {
+    std::unique_ptr<driver_statement> statement;
+    std::list<const std::string*>::iterator use;  ///< its place in recent_
+  };
+  std::unordered_map<std::string, cache_entry> cache_;
+  std::list<const std::string*> recent_;  ///< keys of cache_, most recently used first
   std::size_t prepares_ = 0;
 };
 
