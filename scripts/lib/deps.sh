@@ -16,10 +16,12 @@ retort_install_packages() {
     case $pkg in postgresql-[0-9]*) retort_no_main_cluster "$sudo" ;; esac
   done
   # Quiet (debconf and dpkg talk on stderr too), but a failure shows everything.
+  # Never a prompt: existing configuration files (createcluster.conf below) are kept.
   local log
   log=$(mktemp)
   if ! { $sudo apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    $sudo env DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get install -y -qq --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"; } >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     echo "could not install: ${missing[*]}" >&2
