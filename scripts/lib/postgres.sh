@@ -108,6 +108,12 @@ retort_pg_start() {
   [ -n "${RETORT_TEST_POSTGRES_URL:-}" ] && return 0
   [ -x "$RETORT_PG_BIN/initdb" ] ||
     { echo "retort_pg_start: $RETORT_PG_BIN/initdb missing (retort_test_deps installs postgresql-15)" >&2; return 1; }
+  case ${TMPDIR:-/tmp} in
+    *[[:space:]]*)  # the pg_ctl command and server options below are split on spaces
+      echo "retort_pg_start: TMPDIR '$TMPDIR' contains a space; point it elsewhere" >&2
+      return 1
+      ;;
+  esac
   retort_pg_remove_stale
   RETORT_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/retort-pg.$$.XXXXXX") || return 1
   chmod 700 "$RETORT_PG_DIR"

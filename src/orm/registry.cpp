@@ -26,7 +26,7 @@ bool integral(sql::type_kind k) { return k == sql::type_kind::integer || k == sq
 bool holds(sql::type_kind member, sql::type_kind column) {
   using k = sql::type_kind;
   switch (member) {
-    case k::integer:
+    case k::integer: return column == k::integer;  // a BIGINT would not fit
     case k::big_integer: return integral(column);
     case k::string:
     case k::text: return column == k::string || column == k::text;
@@ -39,8 +39,8 @@ bool holds(sql::type_kind member, sql::type_kind column) {
 std::string member_description(sql::type_kind member) {
   using k = sql::type_kind;
   switch (member) {
-    case k::integer:
-    case k::big_integer: return "an integer member";
+    case k::integer: return "a 32-bit integer member";
+    case k::big_integer: return "a 64-bit integer member";
     case k::string:
     case k::text: return "a std::string member";
     case k::float_:

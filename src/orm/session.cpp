@@ -334,34 +334,48 @@ void session_impl::close() {
   deleted_in_txn_.clear();
 }
 
-std::size_t session_impl::begin_nested() {
+std::uint64_t session_impl::begin_nested() {
   flush();
   auto& conn = connection();
-  savepoints_.push_back({conn.begin_nested(), inserted_in_txn_.size(), deleted_in_txn_.size()});
+  savepoints_.push_back({conn.begin_nested(), inserted_in_txn_.size(), deleted_in_txn_.size(), ++savepoint_ids_});
+  return savepoints_.back().id;
+}
+
+std::size_t session_impl::savepoint_index(std::uint64_t id) const {
+  for (std::size_t i = 0; i < savepoints_.size(); ++i)
+    if (savepoints_[i].id == id) return i;
   return savepoints_.size();
 }
 
-void session_impl::release_nested(std::size_t depth) {
+void session_impl::release_nested(std::uint64_t id) {
   check_active();
-  if (depth != savepoints_.size())
-    throw InvalidRequestError("savepoints must be committed innermost first");
+  auto i = savepoint_index(id);
+  if (i == savepoints_.size()) throw InvalidRequestError("savepoint is no longer active (its transaction ended)");
+  if (i + 1 != savepoints_.size()) throw InvalidRequestError("savepoints must be committed innermost first");
   flush();
   savepoints_.back().tx.commit();
   savepoints_.pop_back();
 }
 
-void session_impl::rollback_nested(std::size_t depth) {
-  if (depth == failed_savepoint_) {  // the failed flush rolled it back already
-    failed_savepoint_ = 0;
-    needs_rollback_ = false;
-    rollback_reason_.clear();
-    return;
+// Rolling back a savepoint also ends the ones begun inside it (ROLLBACK TO
+// releases them on the server), as SQLAlchemy's nested transactions do.
+void session_impl::rollback_nested(std::uint64_t id) {
+  auto i = savepoint_index(id);
+  if (i == savepoints_.size()) {
+    if (id == failed_savepoint_) {  // the failed flush rolled it back already
+      failed_savepoint_ = 0;
+      needs_rollback_ = false;
+      rollback_reason_.clear();
+    }
+    return;  // otherwise it ended with its transaction, or with an outer savepoint
   }
-  if (depth > savepoints_.size()) return;  // it ended with its transaction
-  if (failed_savepoint_ != 0 || depth != savepoints_.size())
-    throw InvalidRequestError("savepoints must be rolled back innermost first");
+  while (savepoints_.size() > i + 1) {
+    savepoints_.back().tx.dismiss();
+    savepoints_.pop_back();
+  }
   auto sp = std::move(savepoints_.back());
   savepoints_.pop_back();
+  failed_savepoint_ = 0;
   sp.tx.rollback();
   forget_since(sp.inserted_mark, sp.deleted_mark);
 }
@@ -379,7 +393,7 @@ bool session_impl::roll_back_failed_savepoint() {
   }
   if (conn_->invalidated()) return false;
   forget_since(sp.inserted_mark, sp.deleted_mark);
-  failed_savepoint_ = savepoints_.size() + 1;
+  failed_savepoint_ = sp.id;
   return true;
 }
 
@@ -425,7 +439,7 @@ void session::expunge_state(orm::instance_state* s) { impl_->expunge(s); }
 bool session::contains_state(orm::instance_state* s) const { return s && s->session == impl_.get(); }
 
 nested_transaction::nested_transaction(nested_transaction&& o) noexcept
-    : session_(o.session_), depth_(o.depth_), active_(std::exchange(o.active_, false)) {}
+    : session_(o.session_), id_(o.id_), active_(std::exchange(o.active_, false)) {}
 
 nested_transaction::~nested_transaction() {
   if (!active_) return;
@@ -437,14 +451,14 @@ nested_transaction::~nested_transaction() {
 
 void nested_transaction::commit() {
   if (!active_) throw InvalidRequestError("savepoint is no longer active");
-  session_->release_nested(depth_);  // a failed flush leaves it active, for rollback()
+  session_->release_nested(id_);  // a failed flush leaves it active, for rollback()
   active_ = false;
 }
 
 void nested_transaction::rollback() {
   if (!active_) return;
   active_ = false;
-  session_->rollback_nested(depth_);
+  session_->rollback_nested(id_);
 }
 
 }  // namespace retort

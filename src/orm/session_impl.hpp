@@ -48,9 +48,9 @@ class session_impl {
   void commit();
   void rollback();
   void close();
-  std::size_t begin_nested();
-  void release_nested(std::size_t depth);
-  void rollback_nested(std::size_t depth);
+  std::uint64_t begin_nested();  ///< the savepoint's id, unique in this session
+  void release_nested(std::uint64_t id);
+  void rollback_nested(std::uint64_t id);
   /// After a failed flush inside a savepoint: ROLLBACK TO it and forget, in
   /// memory, what it held. False when the connection is gone.
   bool roll_back_failed_savepoint();
@@ -118,11 +118,15 @@ class session_impl {
     engine::transaction tx;
     std::size_t inserted_mark;
     std::size_t deleted_mark;
+    std::uint64_t id;  ///< what its nested_transaction names it by
   };
-  std::vector<savepoint> savepoints_;
-  /// Depth of the savepoint a failed flush rolled back; its nested_transaction
+  /// Index in savepoints_ of the savepoint `id`, or savepoints_.size() if it has ended.
+  std::size_t savepoint_index(std::uint64_t id) const;
+  std::vector<savepoint> savepoints_;  ///< innermost last
+  std::uint64_t savepoint_ids_ = 0;
+  /// Id of the savepoint a failed flush rolled back; its nested_transaction
   /// must be rolled back before the session goes on (0: none).
-  std::size_t failed_savepoint_ = 0;
+  std::uint64_t failed_savepoint_ = 0;
   bool needs_rollback_ = false;
   std::string rollback_reason_;
   bool flushing_ = false;

@@ -212,6 +212,36 @@ TEST_P(engine_test, bad_sql_is_a_programming_error) {
   EXPECT_THROW(c.execute_ddl("CREATE TABLEX"), retort::ProgrammingError);
 }
 
+TEST_P(engine_test, a_referenced_row_names_no_column_of_the_wrong_table) {
+  auto c = engine().connect();
+  c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "a"}));
+  c.execute(sql::insert("child").columns({"id", "parent_id", "note"}).row({1, 1, sql::value()}));
+  for (const auto& statement : {sql::compile(sql::delete_("parent").where(parent_id == 1), c.dialect()),
+                                sql::compile(sql::update("parent").set("id", 2).where(parent_id == 1), c.dialect())}) {
+    try {
+      c.execute(statement);
+      FAIL() << "expected IntegrityError: " << statement.sql;
+    } catch (const retort::IntegrityError& e) {
+      EXPECT_EQ(e.info().sqlstate, "23503") << e.what();
+      EXPECT_EQ(e.column(), "") << e.what();  // the parent's key is not a column of the child
+      EXPECT_FALSE(e.constraint().empty()) << e.what();
+    }
+  }
+}
+
+TEST_P(engine_test, a_foreign_key_without_a_column_list_is_described) {
+  auto c = engine().connect();
+  c.execute_ddl("CREATE TABLE loose (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent)");
+  try {
+    c.execute(sql::insert("loose").columns({"id", "parent_id"}).row({1, 99}));
+    FAIL() << "expected IntegrityError";
+  } catch (const retort::IntegrityError& e) {
+    EXPECT_EQ(e.table(), "loose") << e.what();
+    EXPECT_EQ(e.column(), "parent_id") << e.what();
+    EXPECT_NE(e.constraint().find("parent"), std::string::npos) << e.what();
+  }
+}
+
 TEST_P(engine_test, a_transaction_cannot_commit_through_a_moved_connection) {
   auto c = engine().connect();
   auto tx = c.begin();

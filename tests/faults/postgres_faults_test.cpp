@@ -29,7 +29,8 @@ class postgres_faults : public ::testing::TestWithParam<backend> {
       // cluster) is not ours to stop; without any server, CI fails below.
       if (retort::testing::under_ci() && env("RETORT_TEST_POSTGRES_URL").empty())
         FAIL() << "no PostgreSQL under CI: scripts/test starts one";
-      GTEST_SKIP() << "RETORT_TEST_PG_CTL is not set: the fault tests need a server they may stop and start";
+      GTEST_SKIP() << "[retort-skip: no server of ours] RETORT_TEST_PG_CTL is not set: the fault tests need a "
+                      "server they may stop and start";
     }
     url_ = retort::testing::fresh_url(GetParam());
     RETORT_REQUIRE_URL(url_);

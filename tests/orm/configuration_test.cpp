@@ -109,6 +109,15 @@ struct Note {
   int editor_id = 0;
 };
 
+// A 32-bit member referencing a 64-bit key.
+struct Ledger {
+  std::int64_t id = 0;
+};
+struct Ticket {
+  int id = 0;
+  int account_id = 0;
+};
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -180,6 +189,13 @@ inline constexpr auto retort::mapping<Note> =
     retort::model(retort::column<&Note::id>(retort::primary_key),
                   retort::column<&Note::author9_id>(retort::foreign_key<&Author9::id>), retort::column<&Note::editor_id>());
 
+template <>
+inline constexpr auto retort::mapping<Ledger> = retort::model(retort::column<&Ledger::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Ticket> =
+    retort::model(retort::column<&Ticket::id>(retort::primary_key),
+                  retort::column<&Ticket::account_id>(retort::foreign_key<&Ledger::id>));
+
 namespace {
 
 template <class T>
@@ -224,7 +240,14 @@ TEST(configuration, a_foreign_key_member_must_hold_the_referenced_type) {
 
 TEST(configuration, a_declared_type_must_fit_the_member) {
   auto what = configuration_error<Gauge>();
-  EXPECT_NE(what.find("Gauge.reading: an integer member cannot hold String"), std::string::npos) << what;
+  EXPECT_NE(what.find("Gauge.reading: a 32-bit integer member cannot hold String"), std::string::npos) << what;
+}
+
+TEST(configuration, a_32_bit_member_cannot_reference_a_64_bit_key) {
+  auto what = configuration_error<Ticket>();
+  EXPECT_NE(what.find("Ticket.account_id: a 32-bit integer member cannot hold BigInteger (the type of Ledger.id)"),
+            std::string::npos)
+      << what;
 }
 
 TEST(configuration, two_foreign_keys_to_one_table_need_foreign_keys) {

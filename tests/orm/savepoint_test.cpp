@@ -116,6 +116,37 @@ TEST_P(savepoint_test, session_rollback_after_a_failed_savepoint_ends_everything
   EXPECT_EQ(s.query<User>().count(), 0);
 }
 
+TEST_P(savepoint_test, rolling_back_an_outer_savepoint_ends_the_failed_inner_one) {
+  auto s = session();
+  s.add(User{.username = "alice"});
+  auto outer = s.begin_nested();  // alice flushed before it
+  s.add(User{.username = "bob"});
+  auto inner = s.begin_nested();  // bob flushed inside outer
+  s.add(User{.username = "alice"});
+  EXPECT_THROW(s.flush(), retort::IntegrityError);
+  outer.rollback();  // takes bob and the failed inner savepoint with it
+  EXPECT_EQ(s.query<User>().count(), 1);
+  inner.rollback();  // already ended: no error, no effect
+  EXPECT_THROW(inner.commit(), retort::InvalidRequestError);
+  s.commit();
+  auto s2 = session();
+  EXPECT_EQ(s2.query<User>().count(), 1);
+}
+
+TEST_P(savepoint_test, a_savepoint_of_an_ended_transaction_leaves_newer_ones_alone) {
+  auto s = session();
+  auto old = s.begin_nested();
+  s.rollback();  // ends the transaction and `old` with it
+  auto fresh = s.begin_nested();  // the same depth in a new transaction
+  s.add(User{.username = "kept"});
+  old.rollback();  // must not roll back `fresh`
+  EXPECT_TRUE(fresh.is_active());
+  fresh.commit();
+  s.commit();
+  auto s2 = session();
+  EXPECT_EQ(s2.query<User>().count(), 1);
+}
+
 TEST_P(savepoint_test, savepoint_sql_is_emitted) {
   auto s = session();
   retort::testing::statement_recorder rec(db().engine(), true);

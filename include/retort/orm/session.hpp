@@ -3,6 +3,7 @@
 // src/orm/session.cpp. Not thread-safe: one session per thread or request.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -17,7 +18,8 @@ class session_impl;
 }
 
 /// A SAVEPOINT scope from session.begin_nested(): commit() releases it,
-/// rollback() undoes the work since it began and keeps what came before.
+/// rollback() undoes the work since it began (ending the savepoints begun
+/// inside it) and keeps what came before. Destroyed while active, it rolls back.
 class nested_transaction {
  public:
   nested_transaction(nested_transaction&& o) noexcept;
@@ -29,9 +31,9 @@ class nested_transaction {
 
  private:
   friend class session;
-  nested_transaction(orm::session_impl* s, std::size_t depth) : session_(s), depth_(depth) {}
+  nested_transaction(orm::session_impl* s, std::uint64_t id) : session_(s), id_(id) {}
   orm::session_impl* session_;
-  std::size_t depth_;
+  std::uint64_t id_;
   bool active_ = true;
 };
 

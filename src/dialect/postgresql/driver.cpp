@@ -52,13 +52,19 @@ database_error_info error_info(PGconn* conn, const PGresult* r, const std::strin
   info.constraint = field(r, PG_DIAG_CONSTRAINT_NAME);
   info.sqlstate = field(r, PG_DIAG_SQLSTATE);
   info.statement = sql;
-  // Unique and foreign-key violations name no column; their detail does:
-  // "Key (user_id)=(99) is not present in table "user"." (the first of a composite key).
+  // Unique and foreign-key violations name no column; their detail does, when
+  // the key is the reported table's own: "Key (user_id)=(99) is not present in
+  // table "user"." or "Key (username)=(a) already exists." (the first column of
+  // a composite key). "... is still referenced from table "post"" is the
+  // parent's key with the child's table: no column is named then.
   if (info.column.empty() && info.sqlstate.rfind("23", 0) == 0) {
     auto detail = field(r, PG_DIAG_MESSAGE_DETAIL);
-    if (detail.rfind("Key (", 0) == 0) {
+    bool own_key = detail.find(" is not present in table ") != std::string::npos ||
+                   detail.find(" already exists") != std::string::npos;
+    if (own_key && detail.rfind("Key (", 0) == 0) {
       auto end = detail.find_first_of(",)", 5);
       if (end != std::string::npos) info.column = detail.substr(5, end - 5);
+      if (info.column.size() > 1 && info.column.front() == '"') info.column = info.column.substr(1, info.column.size() - 2);
     }
   }
   return info;

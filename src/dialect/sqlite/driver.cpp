@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -45,27 +46,35 @@ int busy_timeout_ms(const std::string& text) {
   return static_cast<int>(seconds * 1000);
 }
 
-/// SQLite says only "FOREIGN KEY constraint failed", not which key. For an
-/// INSERT or UPDATE of `table`, its foreign keys are the candidates: with one,
-/// that is the key; with several, all are listed. Names travel as a parameter.
+/// SQLite says only "FOREIGN KEY constraint failed", not which key. The
+/// statement's table has its own foreign keys (`PRAGMA foreign_key_list`, the
+/// table name bound as a parameter): for an INSERT, one of them failed — with
+/// one, that is the key and its column; with several, all are candidates. An
+/// UPDATE may also have changed a key other rows reference; a DELETE can only
+/// have removed a referenced row.
 void describe_foreign_key(sqlite3* db, database_error_info& info) {
+  const std::string referenced = "a row of another table still references this one";
   if (info.statement.rfind("DELETE", 0) == 0) {
-    info.constraint = "FOREIGN KEY (a row of another table still references this one)";
+    info.constraint = "FOREIGN KEY (" + referenced + ")";
     return;
   }
-  sqlite3_stmt* stmt = nullptr;
+  sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT id, \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?) ORDER BY id, seq",
-                         -1, &stmt, nullptr) != SQLITE_OK)
+                         -1, &raw, nullptr) != SQLITE_OK)
     return;
-  sqlite3_bind_text(stmt, 1, info.table.c_str(), -1, SQLITE_TRANSIENT);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, info.table.c_str(), -1, SQLITE_TRANSIENT);
   struct key {
     int id;
     std::string from, table, to;
   };
   std::vector<key> keys;
-  auto text = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i))); };
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    int id = sqlite3_column_int(stmt, 0);
+  auto text = [&](int i) {  // "to" is NULL for REFERENCES parent without a column list
+    const auto* t = sqlite3_column_text(raw, i);
+    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string("its primary key");
+  };
+  while (sqlite3_step(raw) == SQLITE_ROW) {
+    int id = sqlite3_column_int(raw, 0);
     if (!keys.empty() && keys.back().id == id) {  // the next column of a composite key
       keys.back().from += ", " + text(1);
       keys.back().to += ", " + text(3);
@@ -73,16 +82,17 @@ void describe_foreign_key(sqlite3* db, database_error_info& info) {
       keys.push_back({id, text(1), text(2), text(3)});
     }
   }
-  sqlite3_finalize(stmt);
-  if (keys.empty()) return;
   auto spell = [](const key& k) { return "FOREIGN KEY (" + k.from + ") REFERENCES " + k.table + " (" + k.to + ")"; };
-  if (keys.size() == 1) {
+  bool insert = info.statement.rfind("INSERT", 0) == 0;
+  if (insert && keys.size() == 1) {
     info.constraint = spell(keys[0]);
     info.column = keys[0].from.substr(0, keys[0].from.find(','));
     return;
   }
-  info.constraint = "one of: ";
-  for (std::size_t i = 0; i < keys.size(); ++i) info.constraint += (i ? "; " : "") + spell(keys[i]);
+  std::string candidates;
+  for (const auto& k : keys) candidates += (candidates.empty() ? "" : "; ") + spell(k);
+  if (!insert) candidates += (candidates.empty() ? "" : "; or ") + referenced;
+  if (!candidates.empty()) info.constraint = "one of: " + candidates;
 }
 
 [[noreturn]] void raise(sqlite3* db, int rc, const std::string& sql) {
