@@ -204,21 +204,10 @@ void session_impl::flush() {
   } catch (const std::exception& e) {
     uow.undo();
     flushing_ = false;
-    std::string reason = e.what();
-    if (roll_back_failed_savepoint()) {
-      needs_rollback_ = true;
-      rollback_reason_ = std::move(reason);
-      throw;
-    }
-    if (conn_) {
-      try {
-        conn_->rollback();
-      } catch (const Error&) {
-      }
-    }
-    release_connection();
+    // Inside begin_nested() only the savepoint is lost; otherwise the transaction.
+    if (!roll_back_failed_savepoint()) end_connection_with_rollback();
     needs_rollback_ = true;
-    rollback_reason_ = std::move(reason);
+    rollback_reason_ = e.what();
     throw;
   }
   flushing_ = false;

@@ -131,7 +131,7 @@ void describe_foreign_key(sqlite3* db, database_error_info& info) {
       }
     }
     if (info.table.empty()) info.table = first_table_of(sql);
-    if (info.constraint == "FOREIGN KEY" && db && !info.table.empty()) describe_foreign_key(db, info);
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY && db && !info.table.empty()) describe_foreign_key(db, info);
     throw IntegrityError(std::move(info));
   }
   switch (primary) {
