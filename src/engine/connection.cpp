@@ -8,11 +8,11 @@
 namespace retort::engine {
 
 connection::connection(std::shared_ptr<detail::engine_state> engine, std::unique_ptr<driver_connection> conn)
-    : engine_(std::move(engine)), conn_(std::move(conn)) {}
+    : engine_(std::move(engine)), conn_(std::move(conn)), self_(std::make_shared<connection*>(this)) {}
 
 connection::connection(connection&& o) noexcept
     : engine_(std::move(o.engine_)), conn_(std::move(o.conn_)), in_transaction_(o.in_transaction_),
-      savepoints_(o.savepoints_) {
+      invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)) {
   o.in_transaction_ = false;
 }
 
@@ -22,6 +22,8 @@ connection& connection::operator=(connection&& o) noexcept {
     engine_ = std::move(o.engine_);
     conn_ = std::move(o.conn_);
     in_transaction_ = o.in_transaction_;
+    invalid_ = o.invalid_;
+    self_ = std::make_shared<connection*>(this);  // transactions of what was here are over
     savepoints_ = o.savepoints_;
     o.in_transaction_ = false;
   }
@@ -36,10 +38,11 @@ void connection::close() {
     try {
       control("ROLLBACK");
     } catch (const Error&) {
-      // The connection is unusable; the pool will discard it.
+      invalid_ = true;  // a transaction may still be open on it: never reuse it
     }
   }
   in_transaction_ = false;
+  if (invalid_) conn_.reset();  // closed here; the pool only counts it back in
   engine_->pool->checkin(std::move(conn_));
 }
 
@@ -52,7 +55,7 @@ driver_connection& connection::live() {
 
 const sql::dialect& connection::dialect() const { return engine_->backend->dialect(); }
 
-bool connection::invalidated() const { return conn_ && conn_->broken(); }
+bool connection::invalidated() const { return conn_ && (invalid_ || conn_->broken()); }
 
 result connection::execute(const sql::compiled& c) { return execute(c.sql, c.params); }
 
@@ -90,7 +93,7 @@ transaction connection::begin() {
   if (in_transaction_) throw InvalidRequestError("a transaction is already begun on this connection");
   control("BEGIN");
   in_transaction_ = true;
-  return transaction(this, "");
+  return transaction(self_, "");
 }
 
 void connection::begin_unmanaged() {
@@ -106,7 +109,7 @@ transaction connection::begin_nested() {
   }
   auto name = "sa_savepoint_" + std::to_string(++savepoints_);
   control("SAVEPOINT " + name);
-  return transaction(this, name);
+  return transaction(self_, name);
 }
 
 void connection::commit() {
@@ -114,23 +117,55 @@ void connection::commit() {
   // report success for a COMMIT it could not send.
   if (!conn_) throw InvalidRequestError("commit on a connection that was closed or moved from");
   if (!in_transaction_) return;
+  try {
+    control("COMMIT");
+  } catch (const Error&) {
+    // The outcome is the database's: PostgreSQL has ended (rolled back) the
+    // transaction; SQLite keeps it open after SQLITE_BUSY. Either way roll back
+    // now, so this connection never carries a half-done transaction into the
+    // pool; if even that fails it is discarded when closed.
+    abandon_transaction();
+    throw;
+  }
   in_transaction_ = false;
-  control("COMMIT");
+}
+
+void connection::abandon_transaction() noexcept {
+  in_transaction_ = false;
+  if (!conn_ || conn_->broken()) return;
+  try {
+    control("ROLLBACK");
+  } catch (const Error&) {
+    invalid_ = true;
+  }
 }
 
 void connection::rollback() {
   if (!in_transaction_) return;
   in_transaction_ = false;
   if (conn_ && conn_->broken()) return;  // nothing to roll back on a dead connection; the server did it
-  control("ROLLBACK");
+  try {
+    control("ROLLBACK");
+  } catch (const Error&) {
+    invalid_ = true;  // its transaction may still be open: close() discards it
+    throw;
+  }
 }
 
 void connection::release_savepoint(const std::string& name) { control("RELEASE SAVEPOINT " + name); }
 void connection::rollback_savepoint(const std::string& name) { control("ROLLBACK TO SAVEPOINT " + name); }
 
 transaction::transaction(transaction&& o) noexcept
-    : conn_(o.conn_), savepoint_(std::move(o.savepoint_)), active_(o.active_) {
+    : conn_(std::move(o.conn_)), savepoint_(std::move(o.savepoint_)), active_(o.active_) {
   o.active_ = false;
+}
+
+connection* transaction::owner(const char* action) const {
+  auto c = conn_.lock();
+  if (!c && action)
+    throw InvalidRequestError(std::string("cannot ") + action +
+                              " a transaction whose connection object no longer exists (it was destroyed first)");
+  return c ? *c : nullptr;
 }
 
 transaction::~transaction() {
@@ -144,20 +179,23 @@ transaction::~transaction() {
 
 void transaction::commit() {
   if (!active_) throw InvalidRequestError("transaction is no longer active");
+  auto* c = owner("commit");
   active_ = false;
   if (savepoint_.empty())
-    conn_->commit();
+    c->commit();
   else
-    conn_->release_savepoint(savepoint_);
+    c->release_savepoint(savepoint_);
 }
 
 void transaction::rollback() {
   if (!active_) return;
   active_ = false;
+  auto* c = owner(nullptr);
+  if (!c) return;  // the connection went first; closing it rolled the transaction back
   if (savepoint_.empty())
-    conn_->rollback();
-  else if (!conn_->invalidated())
-    conn_->rollback_savepoint(savepoint_);
+    c->rollback();
+  else if (!c->invalidated())
+    c->rollback_savepoint(savepoint_);
 }
 
 }  // namespace retort::engine

@@ -23,6 +23,12 @@ void ensure_loaded(instance_state* s) {
   s->session->refresh(s);
 }
 
+void throw_null_reference(std::string_view type, const char* handle) {
+  throw NullReferenceError("dereferenced an empty " + std::string(handle) + "<" + std::string(type) +
+                           ">: it refers to no object (a get() or query that found no row, or a relationship with "
+                           "nothing assigned); test it with `if (p)` first");
+}
+
 void touch(instance_state* s) {
   if (s->touched || !s->session) return;
   s->session->note_touched(s);

@@ -87,6 +87,7 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
 }
 
 std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select& s) {
+  in_use guard(*this);
   auto& conn = connection();
   auto rows = conn.execute(s);
   std::vector<state_ref> out;
@@ -110,6 +111,7 @@ const std::string& session_impl::select_where_sql(const mapper& m, const std::ve
 
 std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vector<std::size_t>& columns,
                                                 const std::vector<sql::value>& values, bool order_by_key) {
+  in_use guard(*this);
   const auto& text = select_where_sql(m, columns, order_by_key);
   auto rows = connection().execute(text, values);
   std::vector<state_ref> out;
@@ -119,8 +121,14 @@ std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vect
 }
 
 void session_impl::refresh(instance_state* s) {
+  in_use guard(*this);
   check_active();
   const mapper& m = *s->owner_mapper;
+  if (s->status != status::persistent || s->key.empty())
+    throw InvalidRequestError("refresh: the instance of " + m.class_name + " is " +
+                              (s->status == status::pending ? "pending (added, not yet flushed)" : "not persistent") +
+                              "; it has no row in this session to refresh from (SQLAlchemy: 'is not persistent "
+                              "within this Session')");
   auto rows = connection().execute(select_where_sql(m, m.primary_key, false), s->key);
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");

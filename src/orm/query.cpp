@@ -53,6 +53,7 @@ state_ref query_base::one() {
 
 std::int64_t query_base::count() {
   auto& impl = session_->impl();
+  session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
   sql::select s({sql::count()});

@@ -42,6 +42,24 @@ void unload_all(instance_state* s) {
   });
 }
 
+/// Whether a key value can be compared with a column whose member is of `k`:
+/// PostgreSQL would refuse `integer = text`, SQLite would coerce it; both refuse here.
+bool key_fits(sql::type_kind k, const sql::value& v) {
+  using tk = sql::type_kind;
+  switch (v.kind()) {
+    case sql::value_kind::null: return false;
+    case sql::value_kind::integer: return k == tk::integer || k == tk::big_integer;
+    case sql::value_kind::text: return k == tk::string || k == tk::text;
+    case sql::value_kind::boolean: return k == tk::boolean;
+    case sql::value_kind::real: return k == tk::float_ || k == tk::double_;
+    case sql::value_kind::binary: return k == tk::large_binary;
+    case sql::value_kind::decimal: return k == tk::numeric;
+    case sql::value_kind::date: return k == tk::date;
+    case sql::value_kind::date_time: return k == tk::date_time;
+  }
+  return false;
+}
+
 bool erase_ref(std::vector<state_ref>& v, instance_state* s) {
   auto it = std::find_if(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
   if (it == v.end()) return false;
@@ -52,6 +70,22 @@ bool erase_ref(std::vector<state_ref>& v, instance_state* s) {
 }  // namespace
 
 session_impl::session_impl(engine::engine e, session_options options) : engine_(std::move(e)), options_(options) {}
+
+session_impl::in_use::in_use(const session_impl& s) : s_(s) {
+  auto me = std::this_thread::get_id();
+  std::thread::id nobody;
+  if (s_.user_.compare_exchange_strong(nobody, me, std::memory_order_acquire)) {
+    outer_ = true;
+  } else if (nobody != me) {
+    throw InvalidRequestError(
+        "this session is in use by another thread: a session is not thread-safe (use one session per thread or "
+        "request; the database, its engine and pool are shared safely)");
+  }
+}
+
+session_impl::in_use::~in_use() {
+  if (outer_) s_.user_.store(std::thread::id(), std::memory_order_release);
+}
 
 session_impl::~session_impl() {
   try {
@@ -76,6 +110,9 @@ engine::connection& session_impl::connection() {
 }
 
 void session_impl::check_active() const {
+  if (needs_rollback_ && failed_commit_)
+    throw PendingRollbackError("this session's transaction failed to COMMIT and was rolled back; nothing of it is "
+                               "stored. Call session.rollback() first. Original error: " + rollback_reason_);
   if (needs_rollback_ && failed_savepoint_ != 0)
     throw PendingRollbackError("this session's savepoint has been rolled back due to a previous exception during "
                                "flush; call rollback() on the nested transaction (or session.rollback()) first. "
@@ -114,9 +151,17 @@ instance_state* session_impl::lookup(const identity_key& k) const {
 }
 
 instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>& key) {
+  in_use guard(*this);
   if (key.size() != m.primary_key.size())
     throw ArgumentError("get<" + m.class_name + ">: the primary key has " + std::to_string(m.primary_key.size()) +
                         " column(s), " + std::to_string(key.size()) + " value(s) given");
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const auto& c = m.columns[m.primary_key[i]];
+    if (!key_fits(c.member_kind, key[i]))
+      throw ArgumentError("get<" + m.class_name + ">: primary-key column '" + c.column.name + "' is " +
+                          std::string(sql::kind_name(c.member_kind)) + "; the key given is " +
+                          (key[i].is_null() ? std::string("NULL") : key[i].repr()));
+  }
   if (auto* s = lookup(m, key)) {
     if (s->marked_deleted) return nullptr;
     if (s->expired) refresh(s);
@@ -140,6 +185,7 @@ void session_impl::add_related(instance_state* s) {
 }
 
 void session_impl::add(instance_state* root) {
+  in_use guard(*this);
   check_active();
   std::vector<instance_state*> work{root};
   while (!work.empty()) {
@@ -179,6 +225,7 @@ void session_impl::add(instance_state* root) {
 }
 
 void session_impl::mark_deleted(instance_state* s) {
+  in_use guard(*this);
   check_active();
   if (s->session != this || s->status == status::pending || s->status == status::transient)
     throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not persisted in this session");
@@ -199,11 +246,13 @@ void session_impl::detach(instance_state* s, orm::status to) {
 }
 
 void session_impl::expunge(instance_state* s) {
+  in_use guard(*this);
   if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
   detach(s, s->status == status::pending ? status::transient : status::detached);
 }
 
 void session_impl::expire(instance_state* s) {
+  in_use guard(*this);
   if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
   if (s->status != status::persistent) return;
   s->expired = true;
@@ -212,6 +261,7 @@ void session_impl::expire(instance_state* s) {
 }
 
 void session_impl::expire_all() {
+  in_use guard(*this);
   for (auto& [_, s] : identity_map_) {
     s->expired = true;
     s->touched = false;
@@ -233,9 +283,23 @@ void session_impl::reset_generated_key(instance_state* s) {
 }
 
 void session_impl::commit() {
+  in_use guard(*this);
   check_active();
   flush();
-  if (conn_) conn_->commit();
+  if (conn_) {
+    try {
+      conn_->commit();
+    } catch (const std::exception& e) {
+      // The connection rolled back (or lost) the transaction; until rollback()
+      // the session refuses work, and rollback() then undoes in memory what the
+      // database forgot (the flushed objects become transient again).
+      release_connection();
+      needs_rollback_ = true;
+      failed_commit_ = true;
+      rollback_reason_ = e.what();
+      throw;
+    }
+  }
   release_connection();
   for (auto& s : deleted_in_txn_) detach(s.get(), status::detached);
   deleted_in_txn_.clear();
@@ -278,6 +342,7 @@ void session_impl::end_connection_with_rollback() {
 // work is dropped, and everything left is expired.
 void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_mark) {
   needs_rollback_ = false;
+  failed_commit_ = false;
   rollback_reason_.clear();
   for (std::size_t i = inserted_mark; i < inserted_in_txn_.size(); ++i) {
     auto& s = inserted_in_txn_[i];
@@ -304,13 +369,30 @@ void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_m
 }
 
 void session_impl::rollback() {
+  in_use guard(*this);
   end_connection_with_rollback();
   forget_since(0, 0);
 }
 
+// Unlike SQLAlchemy's close(), which only expunges, objects whose INSERT the
+// ended transaction took with it become transient again without the keys of
+// the rolled-back rows (docs/differences.md): re-adding one inserts it anew
+// instead of writing over whatever row later took that key.
 void session_impl::close() {
+  in_use guard(*this);
   end_connection_with_rollback();
   needs_rollback_ = false;
+  failed_commit_ = false;
+  rollback_reason_.clear();
+  for (auto& s : inserted_in_txn_) {
+    if (s->session != this) continue;
+    drop_identity(s.get());
+    s->status = status::transient;
+    s->key.clear();
+    reset_generated_key(s.get());
+  }
+  for (auto& s : deleted_in_txn_)
+    if (s->session == this) s->status = status::detached;  // its row is still there
   std::vector<state_ref> all;
   for (auto& [_, s] : identity_map_) all.push_back(s);
   for (auto& s : new_) all.push_back(s);
@@ -322,7 +404,8 @@ void session_impl::close() {
     // Detached objects keep their columns; their relationships are dropped here,
     // which also breaks the reference cycles between parents and children.
     unload_all(s.get());
-    s->status = s->status == status::pending ? status::transient : status::detached;
+    bool unsaved = s->status == status::pending || s->status == status::transient;
+    s->status = unsaved ? status::transient : status::detached;
     s->session = nullptr;
     s->marked_deleted = false;
     s->touched = false;
@@ -335,6 +418,7 @@ void session_impl::close() {
 }
 
 std::uint64_t session_impl::begin_nested() {
+  in_use guard(*this);
   flush();
   auto& conn = connection();
   savepoints_.push_back({conn.begin_nested(), inserted_in_txn_.size(), deleted_in_txn_.size(), ++savepoint_ids_});
@@ -348,6 +432,7 @@ std::size_t session_impl::savepoint_index(std::uint64_t id) const {
 }
 
 void session_impl::release_nested(std::uint64_t id) {
+  in_use guard(*this);
   check_active();
   auto i = savepoint_index(id);
   if (i == savepoints_.size()) throw InvalidRequestError("savepoint is no longer active (its transaction ended)");
@@ -360,6 +445,7 @@ void session_impl::release_nested(std::uint64_t id) {
 // Rolling back a savepoint also ends the ones begun inside it (ROLLBACK TO
 // releases them on the server), as SQLAlchemy's nested transactions do.
 void session_impl::rollback_nested(std::uint64_t id) {
+  in_use guard(*this);
   auto i = savepoint_index(id);
   if (i == savepoints_.size()) {
     if (id == failed_savepoint_) {  // the failed flush rolled it back already
@@ -409,37 +495,53 @@ session::session(session&&) noexcept = default;
 session& session::operator=(session&&) noexcept = default;
 session::~session() = default;
 
-void session::flush() { impl_->flush(); }
-void session::commit() { impl_->commit(); }
-void session::rollback() { impl_->rollback(); }
-void session::close() { impl_->close(); }
-void session::expire_all() { impl_->expire_all(); }
-bool session::in_transaction() const { return impl_->in_transaction(); }
-std::size_t session::new_count() const { return impl_->new_count(); }
-std::size_t session::dirty_count() const { return impl_->dirty_count(); }
-std::size_t session::deleted_count() const { return impl_->deleted_count(); }
-std::size_t session::identity_count() const { return impl_->identity_count(); }
-engine::connection& session::connection() { return impl_->connection(); }
-engine::engine& session::bound_engine() { return impl_->bound_engine(); }
+orm::session_impl& session::live() const {
+  if (!impl_) throw InvalidRequestError("this session was moved from; use the session it was moved to");
+  return *impl_;
+}
+orm::session_impl& session::impl() { return live(); }
 
-nested_transaction session::begin_nested() { return nested_transaction(impl_.get(), impl_->begin_nested()); }
+void session::flush() { live().flush(); }
+void session::commit() { live().commit(); }
+void session::rollback() { live().rollback(); }
+void session::close() { live().close(); }
+void session::expire_all() { live().expire_all(); }
+bool session::in_transaction() const { return live().in_transaction(); }
+std::size_t session::new_count() const { return live().new_count(); }
+std::size_t session::dirty_count() const { return live().dirty_count(); }
+std::size_t session::deleted_count() const { return live().deleted_count(); }
+std::size_t session::identity_count() const { return live().identity_count(); }
+engine::connection& session::connection() { return live().connection(); }
+engine::engine& session::bound_engine() { return live().bound_engine(); }
 
-void session::add_state(orm::instance_state* s) { impl_->add(s); }
-void session::delete_state(orm::instance_state* s) { impl_->mark_deleted(s); }
+nested_transaction session::begin_nested() { return nested_transaction(&live(), live().begin_nested()); }
+
+namespace {
+orm::instance_state* given(orm::instance_state* s, const char* operation) {
+  if (!s) throw ArgumentError(std::string("session.") + operation + ": the ptr<> is empty (it refers to no object)");
+  return s;
+}
+}  // namespace
+
+void session::add_state(orm::instance_state* s) { live().add(given(s, "add")); }
+void session::delete_state(orm::instance_state* s) { live().mark_deleted(given(s, "delete_")); }
 orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::value> key) {
-  impl_->check_active();
-  return impl_->get(m, key);
+  live().check_active();
+  return live().get(m, key);
 }
-void session::expire_state(orm::instance_state* s) { impl_->expire(s); }
+void session::expire_state(orm::instance_state* s) { live().expire(given(s, "expire")); }
 void session::refresh_state(orm::instance_state* s) {
-  if (s->session != impl_.get()) throw InvalidRequestError("instance is not in this session");
-  impl_->refresh(s);
+  if (given(s, "refresh")->session != &live()) throw InvalidRequestError("instance is not in this session");
+  live().refresh(s);
 }
-void session::expunge_state(orm::instance_state* s) { impl_->expunge(s); }
-bool session::contains_state(orm::instance_state* s) const { return s && s->session == impl_.get(); }
+void session::expunge_state(orm::instance_state* s) { live().expunge(given(s, "expunge")); }
+bool session::contains_state(orm::instance_state* s) const { return s && s->session == &live(); }
+
+nested_transaction::nested_transaction(orm::session_impl* s, std::uint64_t id)
+    : session_(s), alive_(s->lifetime()), id_(id) {}
 
 nested_transaction::nested_transaction(nested_transaction&& o) noexcept
-    : session_(o.session_), id_(o.id_), active_(std::exchange(o.active_, false)) {}
+    : session_(o.session_), alive_(std::move(o.alive_)), id_(o.id_), active_(std::exchange(o.active_, false)) {}
 
 nested_transaction::~nested_transaction() {
   if (!active_) return;
@@ -451,6 +553,10 @@ nested_transaction::~nested_transaction() {
 
 void nested_transaction::commit() {
   if (!active_) throw InvalidRequestError("savepoint is no longer active");
+  if (alive_.expired()) {
+    active_ = false;
+    throw InvalidRequestError("savepoint's session no longer exists (it was destroyed, which rolled it back)");
+  }
   session_->release_nested(id_);  // a failed flush leaves it active, for rollback()
   active_ = false;
 }
@@ -458,6 +564,7 @@ void nested_transaction::commit() {
 void nested_transaction::rollback() {
   if (!active_) return;
   active_ = false;
+  if (alive_.expired()) return;  // destroying the session rolled it back
   session_->rollback_nested(id_);
 }
 

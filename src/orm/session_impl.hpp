@@ -5,8 +5,11 @@
 // commit, rollback or close, when the connection goes back to the pool.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <string>
 #include <unordered_map>
@@ -41,6 +44,24 @@ class session_impl {
  public:
   session_impl(engine::engine e, session_options options);
   ~session_impl();
+
+  /// Held for the length of each session operation. A session is not
+  /// thread-safe; a second thread entering one while another is inside it gets
+  /// InvalidRequestError instead of corrupting the maps or the connection.
+  /// Re-entrant on the same thread (commit flushes, a lazy load inside a query).
+  class in_use {
+   public:
+    explicit in_use(const session_impl& s);
+    ~in_use();
+    in_use(const in_use&) = delete;
+    in_use& operator=(const in_use&) = delete;
+
+   private:
+    const session_impl& s_;
+    bool outer_ = false;
+  };
+  /// Expires when this session is destroyed; nested_transaction handles watch it.
+  std::weak_ptr<void> lifetime() const { return alive_; }
 
   // Transaction.
   engine::connection& connection();  ///< autobegins
@@ -128,7 +149,10 @@ class session_impl {
   /// must be rolled back before the session goes on (0: none).
   std::uint64_t failed_savepoint_ = 0;
   bool needs_rollback_ = false;
+  bool failed_commit_ = false;  ///< needs_rollback_ came from COMMIT, not from a flush
   std::string rollback_reason_;
+  mutable std::atomic<std::thread::id> user_{};  ///< the thread inside an operation (in_use)
+  std::shared_ptr<void> alive_ = std::make_shared<int>(0);
   bool flushing_ = false;
   std::uint64_t order_ = 0;
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;

@@ -181,6 +181,7 @@ void unit_of_work::undo() {
 // ---- session entry points ----
 
 void session_impl::flush() {
+  in_use guard(*this);
   check_active();
   if (flushing_) return;
   unit_of_work uow(*this);

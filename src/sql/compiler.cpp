@@ -3,6 +3,9 @@
 // output reads like hand-written SQL.
 #include "retort/sql/compiler.hpp"
 
+#include <tuple>
+#include <utility>
+
 #include "retort/util/error.hpp"
 
 namespace retort::sql {
@@ -34,11 +37,18 @@ class compiler {
   compiled finish() { return {std::move(out_), std::move(params_)}; }
 
   void bind(const value& v) {
+    d_.check_text(v, table_, column_);
     params_.push_back(v);
     d_.placeholder(out_, params_.size());
   }
 
   void ident(std::string_view name) { d_.append_identifier(out_, name); }
+
+  /// The column the next bound values are for (for DataError messages).
+  void in_column(std::string_view table, std::string_view column) {
+    table_ = std::string(table);
+    column_ = std::string(column);
+  }
 
   void operand(const node_ptr& n, int parent_prec = 0, bool right = false) {
     if (!n) throw ArgumentError("empty expression in statement");
@@ -59,13 +69,21 @@ class compiler {
         ident(n.text);
         break;
       case node_kind::bind: bind(n.bound); break;
-      case node_kind::binary:
+      case node_kind::binary: {
+        // `col = ?`: a value refused before it is sent names the column it meets.
+        auto outer = std::make_pair(table_, column_);
+        if (n.args[0] && n.args[0]->kind == node_kind::column) {
+          table_ = n.args[0]->table;
+          column_ = n.args[0]->text;
+        }
         operand(n.args[0], p);
         out_ += ' ';
         out_ += n.text;
         out_ += ' ';
         operand(n.args[1], p, true);
+        std::tie(table_, column_) = outer;
         break;
+      }
       case node_kind::prefix:
         out_ += n.text;
         if (n.text != "-") out_ += ' ';
@@ -243,6 +261,7 @@ class compiler {
       sentinel_values(s);
     else
       values(s);
+    in_column({}, {});
     returning(s.returning_columns());
   }
 
@@ -253,6 +272,7 @@ class compiler {
       out_ += '(';
       for (std::size_t c = 0; c < s.rows()[r].size(); ++c) {
         if (c) out_ += ", ";
+        in_column(s.table(), s.column_names()[c]);
         bind(s.rows()[r][c]);
       }
       out_ += ')';
@@ -274,6 +294,7 @@ class compiler {
       out_ += '(';
       for (std::size_t c = 0; c < n; ++c) {
         out_ += "CAST(";
+        in_column(s.table(), s.column_names()[c]);
         bind(s.rows()[r][c]);
         out_ += " AS " + d_.type_name(types[c]) + "), ";
       }
@@ -303,8 +324,10 @@ class compiler {
       if (i) out_ += ", ";
       ident(s.sets()[i].first);
       out_ += " = ";
+      in_column(s.table(), s.sets()[i].first);
       operand(s.sets()[i].second.get());
     }
+    in_column({}, {});
     if (!s.wheres().empty()) {
       out_ += " WHERE ";
       conjunction(s.wheres());
@@ -322,6 +345,7 @@ class compiler {
 
  private:
   const dialect& d_;
+  std::string table_, column_;  ///< where bound values go, when known
   std::string out_;
   std::vector<value> params_;
 };

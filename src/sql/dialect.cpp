@@ -2,6 +2,8 @@
 // stays readable in logs and tests, and always where the name is reserved.
 #include "retort/sql/dialect.hpp"
 
+#include "retort/util/error.hpp"
+
 namespace retort::sql {
 
 namespace {
@@ -30,6 +32,23 @@ std::string dialect::quote(std::string_view identifier) const {
   std::string out;
   append_identifier(out, identifier);
   return out;
+}
+
+}  // namespace retort::sql
+
+namespace retort::sql {
+
+void dialect::check_text(const value& v, std::string_view table, std::string_view column) const {
+  if (text_holds_nul() || v.kind() != value_kind::text) return;
+  auto at = v.text().find('\0');
+  if (at == std::string::npos) return;
+  database_error_info info;
+  info.message = "a text value contains a NUL byte (at offset " + std::to_string(at) + "), which " +
+                 std::string(name()) + " text cannot store; it was not sent (store binary data in a blob column)";
+  info.table = std::string(table);
+  info.column = std::string(column);
+  info.sqlstate = "22021";  // character_not_in_repertoire, what the server itself reports for 0x00
+  throw DataError(std::move(info));
 }
 
 }  // namespace retort::sql

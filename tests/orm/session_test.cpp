@@ -294,7 +294,9 @@ TEST_P(composite_key_test, composite_keys_are_identities) {
   s2.delete_(s2.get<Membership>(1, 3));
   s2.commit();
   EXPECT_EQ(s2.query<Membership>().count(), 1);
-  EXPECT_THROW(s2.get<Membership>(1), retort::ArgumentError);
+  // get<Membership>(1) does not compile (tests/compile_fail/wrong_key_count.cpp); the
+  // type-erased call the templates use checks the count at run time.
+  EXPECT_THROW(s2.get_state(retort::orm::mapper_for<Membership>(), {retort::sql::value(1)}), retort::ArgumentError);
 }
 
 TEST_P(composite_key_test, server_default_applies_when_the_value_is_left_out) {

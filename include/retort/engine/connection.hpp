@@ -16,6 +16,9 @@ namespace retort::engine {
 class connection;
 
 /// A transaction or savepoint; rolled back on destruction unless committed.
+/// It may outlive its connection object: commit() then raises
+/// InvalidRequestError and rollback() does nothing (closing the connection
+/// already rolled back).
 class transaction {
  public:
   transaction(transaction&& o) noexcept;
@@ -30,8 +33,11 @@ class transaction {
 
  private:
   friend class connection;
-  transaction(connection* c, std::string savepoint) : conn_(c), savepoint_(std::move(savepoint)) {}
-  connection* conn_;
+  transaction(std::weak_ptr<connection*> c, std::string savepoint)
+      : conn_(std::move(c)), savepoint_(std::move(savepoint)) {}
+  /// The connection object, or null when it is gone (then, with `action`, InvalidRequestError).
+  connection* owner(const char* action) const;
+  std::weak_ptr<connection*> conn_;
   std::string savepoint_;
   bool active_ = true;
 };
@@ -62,6 +68,10 @@ class connection {
   /// BEGIN without a transaction object; end it with commit() or rollback() (the ORM session does).
   void begin_unmanaged();
   /// Ends the current transaction without a transaction object (used by the ORM session).
+  /// A COMMIT the database refuses (busy, serialization failure, deferred
+  /// constraint, lost server) is rolled back before the error propagates: the
+  /// connection is out of its transaction either way, and one that cannot be
+  /// rolled back is discarded at close().
   void commit();
   void rollback();
 
@@ -80,12 +90,16 @@ class connection {
   void control(const std::string& sql);
   driver_connection& live();
   void release_savepoint(const std::string& name);
+  void abandon_transaction() noexcept;
   void rollback_savepoint(const std::string& name);
 
   std::shared_ptr<detail::engine_state> engine_;
   std::unique_ptr<driver_connection> conn_;
   bool in_transaction_ = false;
+  bool invalid_ = false;  ///< a failed ROLLBACK: close() discards instead of pooling
   std::size_t savepoints_ = 0;
+  /// Where this object lives, for its transactions; a moved-to object gets its own.
+  std::shared_ptr<connection*> self_;
 };
 
 }  // namespace retort::engine

@@ -4,10 +4,28 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "retort/orm/instance_state.hpp"
 
 namespace retort {
+
+namespace orm {
+/// Raises NullReferenceError for `handle`<`type`> (compiled once, in instance_state.cpp).
+[[noreturn]] void throw_null_reference(std::string_view type, const char* handle);
+namespace detail {
+/// The name of T for messages ("fixtures::User"), from the compiler's signature text.
+template <class T>
+constexpr std::string_view type_name() {
+  std::string_view f = __PRETTY_FUNCTION__;  // "... type_name() [with T = fixtures::User; ...]" or "[T = fixtures::User]"
+  auto start = f.find("T = ");
+  if (start == std::string_view::npos) return "T";
+  start += 4;
+  auto end = f.find_first_of(";]", start);
+  return f.substr(start, end - start);
+}
+}  // namespace detail
+}  // namespace orm
 
 template <class T>
 class ptr {
@@ -17,9 +35,10 @@ class ptr {
   explicit ptr(orm::instance_state* s) : ref_(s) {}
   explicit ptr(orm::state_ref r) : ref_(std::move(r)) {}
 
-  /// The object; reloads it first if it was expired.
-  T* operator->() const { return get(); }
-  T& operator*() const { return *get(); }
+  /// The object; reloads it first if it was expired. NullReferenceError when empty.
+  T* operator->() const { return checked(); }
+  T& operator*() const { return *checked(); }
+  /// The object, or nullptr when empty (like std::shared_ptr::get).
   T* get() const {
     auto* s = ref_.get();
     if (!s) return nullptr;
@@ -35,6 +54,10 @@ class ptr {
   const orm::state_ref& ref() const noexcept { return ref_; }
 
  private:
+  T* checked() const {
+    if (!ref_) orm::throw_null_reference(orm::detail::type_name<T>(), "ptr");
+    return get();
+  }
   orm::state_ref ref_;
 };
 

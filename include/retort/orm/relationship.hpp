@@ -130,8 +130,13 @@ class one : public orm::detail::scalar_slot {
 
   /// The related object as a handle (null if none); lazy-loads on first access.
   ptr<T> get() { return ptr<T>(resolve()); }
-  T* operator->() { return get().get(); }
-  T& operator*() { return *get(); }
+  /// The related object; NullReferenceError when there is none.
+  T* operator->() {
+    auto p = get();
+    if (!p) orm::throw_null_reference(orm::detail::type_name<T>(), "one");
+    return p.get();
+  }
+  T& operator*() { return *operator->(); }
   /// Whether there is a related object (loads it first; logically const).
   explicit operator bool() const { return const_cast<one*>(this)->resolve() != nullptr; }
   bool operator==(const ptr<T>& p) { return resolve() == p.state(); }

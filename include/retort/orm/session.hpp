@@ -1,6 +1,8 @@
 // The session (SQLAlchemy's Session): identity map, unit of work, and the
 // transaction it runs in. Typed members are thin forwards to compiled code in
-// src/orm/session.cpp. Not thread-safe: one session per thread or request.
+// src/orm/session.cpp. Not thread-safe: one session per thread or request (a
+// second thread entering a session another thread is using gets
+// InvalidRequestError). A moved-from session raises InvalidRequestError.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 
 #include "retort/engine/connection.hpp"
 #include "retort/orm/mapper_builder.hpp"
+#include "retort/orm/primary_key.hpp"
 #include "retort/orm/query.hpp"
 
 namespace retort {
@@ -20,6 +23,8 @@ class session_impl;
 /// A SAVEPOINT scope from session.begin_nested(): commit() releases it,
 /// rollback() undoes the work since it began (ending the savepoints begun
 /// inside it) and keeps what came before. Destroyed while active, it rolls back.
+/// It may outlive its session: commit() then raises InvalidRequestError and
+/// rollback() does nothing (destroying the session rolled everything back).
 class nested_transaction {
  public:
   nested_transaction(nested_transaction&& o) noexcept;
@@ -31,8 +36,9 @@ class nested_transaction {
 
  private:
   friend class session;
-  nested_transaction(orm::session_impl* s, std::uint64_t id) : session_(s), id_(id) {}
+  nested_transaction(orm::session_impl* s, std::uint64_t id);
   orm::session_impl* session_;
+  std::weak_ptr<void> alive_;  ///< expired once the session is destroyed
   std::uint64_t id_;
   bool active_ = true;
 };
@@ -73,9 +79,11 @@ class session {
     delete_state(p.state());
   }
   /// The object with this primary key: from the identity map without SQL, else one
-  /// SELECT; null when there is no such row.
+  /// SELECT; null when there is no such row. A key of the wrong type or count
+  /// for T's primary key does not compile.
   template <class T, class... K>
   ptr<T> get(const K&... key) {
+    detail::check_key_types<T, K...>();
     return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(key)...}));
   }
   template <class T>
@@ -121,7 +129,8 @@ class session {
   /// The connection of the current transaction (begun if needed), for Core statements.
   engine::connection& connection();
   engine::engine& bound_engine();
-  orm::session_impl& impl() { return *impl_; }
+  /// The compiled core; InvalidRequestError on a moved-from session.
+  orm::session_impl& impl();
 
   // Type-erased core, used by the templates above.
   void add_state(orm::instance_state* s);
@@ -133,6 +142,7 @@ class session {
   bool contains_state(orm::instance_state* s) const;
 
  private:
+  orm::session_impl& live() const;
   std::unique_ptr<orm::session_impl> impl_;
 };
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "retort/sql/schema.hpp"
+#include "retort/sql/value.hpp"
 
 namespace retort::sql {
 
@@ -32,6 +33,13 @@ class dialect {
   virtual std::size_t max_parameters() const = 0;
   /// SQLite cannot say OFFSET without LIMIT (it needs LIMIT -1).
   virtual bool offset_requires_limit() const = 0;
+  /// Whether a text value may contain a NUL byte (PostgreSQL's text cannot).
+  virtual bool text_holds_nul() const { return true; }
+
+  /// Raises DataError naming `table`.`column` (either may be empty) when `v` is
+  /// text this database cannot store whole: a NUL byte in PostgreSQL text.
+  /// Called before the value is sent; blobs keep NUL bytes.
+  void check_text(const value& v, std::string_view table, std::string_view column) const;
 
   /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
   std::string quote(std::string_view identifier) const;

@@ -44,6 +44,12 @@ class DetachedInstanceError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
 
+/// `->` or `*` on an empty ptr<T> or one<T> (`session.get<User>(missing)->name`):
+/// the handle refers to no object.
+class NullReferenceError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
 /// An expired object's row no longer exists.
 class ObjectDeletedError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;

@@ -132,6 +132,14 @@ struct bound_params {
       values[i] = nullptr;
       return;
     }
+    if (v.kind() == sql::value_kind::text && v.text().find('\0') != std::string::npos) {
+      // libpq's text format ends a value at its first NUL: it would be stored cut short.
+      database_error_info info;
+      info.message = "text parameter $" + std::to_string(i + 1) +
+                     " contains a NUL byte, which PostgreSQL text cannot store; it was not sent (use a blob)";
+      info.sqlstate = "22021";
+      throw DataError(std::move(info));
+    }
     types[i] = encode_text(v, text[i]);
     formats[i] = v.kind() == sql::value_kind::binary ? 1 : 0;  // bytea goes as raw bytes
     values[i] = text[i].data();

@@ -16,6 +16,7 @@ class dialect final : public sql::dialect {
   std::string type_name(const sql::type& t) const override;
   std::string autoincrement_type(const sql::type& t) const override;
   bool supports_returning() const override { return true; }
+  bool text_holds_nul() const override { return false; }
   bool prefers_multirow_insert() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
   bool offset_requires_limit() const override { return false; }
