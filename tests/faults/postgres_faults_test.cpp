@@ -123,17 +123,48 @@ TEST_P(postgres_faults, connection_lost_mid_transaction_commits_nothing) {
   auto s = db.session();
   s.add(User{.username = "before"});
   s.commit();
-  s.add(User{.username = "lost"});
+  auto lost = s.add(User{.username = "lost"});
   s.flush();  // the INSERT ran inside the open transaction
   stop();
   EXPECT_THROW(s.commit(), retort::OperationalError);
   start();
+  EXPECT_THROW(s.commit(), retort::PendingRollbackError);  // never a success for work not stored
   s.rollback();  // usable again
+  EXPECT_EQ(lost.state()->status, retort::orm::status::transient);
+  EXPECT_EQ(lost->id, 0);
   EXPECT_EQ(s.query<User>().count(), 1);  // nothing partial was committed
   s.add(User{.username = "after"});
   s.commit();
   auto s2 = db.session();
   EXPECT_EQ(s2.query<User>().count(), 2);
+}
+
+// The server goes down as the COMMIT goes out (a fast stop: the test server
+// runs with synchronous_commit=off, so a crash would also lose the schema):
+// nothing was committed, and the session must say so.
+TEST_P(postgres_faults, server_stopped_as_commit_goes_out) {
+  retort::database db(url_);
+  db.create_all();
+  auto s = db.session();
+  auto lost = s.add(User{.username = "lost"});
+  s.flush();
+  bool armed = true;
+  auto id = db.engine().listen([&](const retort::engine::statement_event& ev) {
+    if (armed && ev.control && ev.sql == "COMMIT") {
+      armed = false;
+      stop();
+    }
+  });
+  EXPECT_THROW(s.commit(), retort::OperationalError);
+  db.engine().unlisten(id);
+  start();
+  EXPECT_THROW(s.query<User>().count(), retort::PendingRollbackError);
+  s.rollback();
+  EXPECT_EQ(lost->id, 0);
+  EXPECT_EQ(s.query<User>().count(), 0);
+  s.add(lost);
+  s.commit();  // the pool replaced the dead connection
+  EXPECT_EQ(db.session().query<User>().count(), 1);
 }
 
 TEST_P(postgres_faults, a_query_on_a_dead_connection_is_an_operational_error) {
