@@ -90,6 +90,7 @@ void resolve_columns(mapper& m) {
 void build_table(mapper& m) {
   sql::table t(m.table.name());
   for (const auto& c : m.columns) t.add(c.column);
+  for (const auto& c : m.table.checks()) t.add(c);
   m.table = std::move(t);
 }
 

@@ -22,6 +22,10 @@ void dialect::append_identifier(std::string& out, std::string_view identifier) c
   }
   out += '"';
   for (char c : identifier) {
+    // A NUL would end the statement text where the drivers read it as a C string.
+    if (c == '\0')
+      throw ArgumentError("identifier contains a NUL byte: '" + std::string(identifier.substr(0, identifier.find('\0'))) +
+                          "\\0...'");
     if (c == '"') out += '"';
     out += c;
   }

@@ -163,8 +163,12 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
 
 template <class T>
 void add_part(mapper& m, const table_name& t) {
-  m.table = sql::table(t.value);
+  sql::table renamed(t.value);
+  for (const auto& c : m.table.checks()) renamed.add(c);
+  m.table = std::move(renamed);
 }
+
+inline void add_part(mapper& m, const check& c) { m.table.add(sql::check_constraint{c.sql, c.name}); }
 
 template <class T>
 std::unique_ptr<mapper> build_mapper() {

@@ -130,6 +130,17 @@ struct table_name {
   const char* value;
 };
 
+/// A CHECK constraint on the model's table (SQLAlchemy's CheckConstraint):
+/// `check("price >= 0")`, or named, `check("price >= 0", "price_not_negative")`.
+/// The condition is schema text written by the developer, never data; a
+/// violation at flush is an IntegrityError (SQLSTATE 23514) naming the constraint.
+struct check {
+  constexpr explicit check(const char* condition, const char* constraint_name = "")
+      : sql(condition), name(constraint_name) {}
+  const char* sql;
+  const char* name;
+};
+
 template <auto M, class... Opts>
 struct column_def {
   std::tuple<Opts...> options;
