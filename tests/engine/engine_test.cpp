@@ -252,6 +252,34 @@ TEST_P(engine_test, a_transaction_cannot_commit_through_a_moved_connection) {
   EXPECT_EQ(engine().connect().execute(sql::select({sql::count()}).from("parent")).scalar().as_int(), 0);
 }
 
+TEST_P(engine_test, autoescaped_matches_take_percent_and_underscore_literally) {
+  auto c = engine().connect();
+  auto ins = sql::insert("parent").columns({"id", "name"});
+  int n = 0;
+  for (const char* v : {"50% off", "50 off", "a_b", "axb", "c/d", "CaSe", "it's"}) ins.row({++n, v});
+  c.execute(ins);
+  auto names = [&](const sql::expr<bool>& where) {
+    std::vector<std::string> out;
+    for (auto row : c.execute(sql::select({parent_name}).from("parent").where(where).order_by(parent_id)))
+      out.push_back(row.get<std::string>(0));
+    return out;
+  };
+  using v = std::vector<std::string>;
+  EXPECT_EQ(names(parent_name.contains("50%", true)), v{"50% off"});
+  EXPECT_EQ(names(parent_name.contains("50%")), (v{"50% off", "50 off"}));  // without autoescape, % is a wildcard
+  EXPECT_EQ(names(parent_name.startswith("a_", true)), v{"a_b"});
+  EXPECT_EQ(names(parent_name.startswith("a_")), (v{"a_b", "axb"}));
+  EXPECT_EQ(names(parent_name.endswith("/d", true)), v{"c/d"});
+  EXPECT_EQ(names(parent_name.contains("'", true)), v{"it's"});
+  EXPECT_EQ(names(parent_name.like("a/_b", '/')), v{"a_b"});
+  EXPECT_EQ(names(parent_name.like("c//d", '/')), v{"c/d"});
+  EXPECT_EQ(names(parent_name.like("50!% %", '!')), v{"50% off"});
+  EXPECT_EQ(names(parent_name.not_like("%/_%", '/')), (v{"50% off", "50 off", "axb", "c/d", "CaSe", "it's"}));
+  EXPECT_EQ(names(parent_name.ilike("case")), v{"CaSe"});
+  EXPECT_EQ(names(parent_name.ilike("CA/SE", '/')), v{"CaSe"});
+  EXPECT_EQ(names(parent_name.not_ilike("%s%")), (v{"50% off", "50 off", "a_b", "axb", "c/d"}));
+}
+
 TEST_P(engine_test, echo_logs_without_changing_results) {
   retort::engine::engine e(url_, {.echo = true});
   auto c = e.connect();

@@ -32,6 +32,8 @@ class dialect {
   virtual std::size_t max_parameters() const = 0;
   /// SQLite cannot say OFFSET without LIMIT (it needs LIMIT -1).
   virtual bool offset_requires_limit() const = 0;
+  /// Whether ILIKE exists (PostgreSQL); elsewhere ilike() compiles to lower(x) LIKE lower(y).
+  virtual bool has_ilike() const = 0;
 
   /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
   std::string quote(std::string_view identifier) const;
