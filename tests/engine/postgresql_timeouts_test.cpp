@@ -155,14 +155,14 @@ class silencing_proxy {
       for (const auto& l : links)
         if (!l.silent) fds.push_back({l.client, POLLIN, 0}), fds.push_back({l.server, POLLIN, 0});
       if (::poll(fds.data(), fds.size(), 20) < 0) break;
-      if (fds[0].revents & POLLIN) accept_one(links);
-      std::size_t i = 1;
+      std::size_t i = 1;  // fds holds the links polled, in order; accept only after them
       for (auto& l : links) {
         if (l.silent) continue;
         bool alive = pass(fds[i].revents, l.client, l.server) && pass(fds[i + 1].revents, l.server, l.client);
         i += 2;
         if (!alive) close_link(l);
       }
+      if (fds[0].revents & POLLIN) accept_one(links);
       for (auto& l : links)
         if (l.silent && l.client >= 0 && clock_type::now() - l.silent_since > silent_for_) close_link(l);
       std::erase_if(links, [](const link& l) { return l.client < 0; });
