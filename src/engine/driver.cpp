@@ -40,6 +40,8 @@ driver_statement& driver_connection::cached(const std::string& sql) {
 
 void driver::tune_pool(const url&, pool_options&) const {}
 
+bool is_engine_option(std::string_view key) { return key == "echo"; }
+
 void register_driver(const std::string& scheme, driver_factory factory) {
   auto& r = drivers();
   std::lock_guard lock(r.mutex);

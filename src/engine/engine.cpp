@@ -5,6 +5,7 @@
 
 #include "engine/engine_state.hpp"
 #include "retort/engine/connection.hpp"
+#include "retort/util/error.hpp"
 
 namespace retort::engine {
 
@@ -33,10 +34,21 @@ void engine_state::emit(const statement_event& e) {
 
 }  // namespace detail
 
+namespace {
+/// `?echo=true` (or 1); false, 0 or absent is off; anything else is a mistake.
+bool echo_option(const url& u) {
+  auto v = u.option("echo", "false");
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  throw ArgumentError("database URL " + u.render() + ": option echo='" + v + "' is not true, false, 1 or 0");
+}
+}  // namespace
+
 engine::engine(std::string_view text, engine_options options) : state_(std::make_shared<detail::engine_state>()) {
   state_->location = retort::engine::url::parse(text);
   state_->backend = find_driver(state_->location.backend());
-  state_->echo = options.echo || state_->location.option("echo") == "true";
+  state_->backend->validate(state_->location);
+  state_->echo = options.echo || echo_option(state_->location);
   pool_options p = options.pool.value_or(pool_options{});
   state_->backend->tune_pool(state_->location, p);
   auto backend = state_->backend;

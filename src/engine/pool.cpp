@@ -29,7 +29,7 @@ std::unique_ptr<driver_connection> pool::checkout() {
     }
   }
   try {
-    if (conn && options_.pre_ping && (conn->broken() || !conn->ping())) conn.reset();  // dead: replace it
+    if (conn && options_.pre_ping && (conn->broken() || !conn->ping(options_.pre_ping_timeout))) conn.reset();  // dead: replace it
     if (!conn) conn = make_();
   } catch (...) {
     std::lock_guard lock(mutex_);

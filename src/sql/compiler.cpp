@@ -25,7 +25,8 @@ int precedence(const node& n) {
     case node_kind::prefix: return n.text == "NOT" ? 3 : 8;
     case node_kind::postfix:
     case node_kind::in_list:
-    case node_kind::between: return 4;
+    case node_kind::between:
+    case node_kind::like: return 4;
     default: return 10;
   }
 }
@@ -130,7 +131,38 @@ class compiler {
         out_ += ')';
         break;
       case node_kind::star: out_ += '*'; break;
+      case node_kind::like: like(n, p); break;
     }
+  }
+
+  /// [NOT] LIKE with its wildcards and ESCAPE; ILIKE where the dialect has it,
+  /// else lower(x) LIKE lower(pattern), as SQLAlchemy renders it.
+  void like(const node& n, int p) {
+    bool lower = n.text == "ILIKE" && !d_.has_ilike();
+    wrap_lower(lower, n.args[0], p);
+    out_ += n.negated ? " NOT " : " ";
+    out_ += lower ? "LIKE" : n.text;
+    out_ += ' ';
+    auto w = static_cast<unsigned>(n.wildcards);
+    if (w & static_cast<unsigned>(like_wildcards::before)) out_ += "'%' || ";
+    wrap_lower(lower, n.args[1], p);
+    if (w & static_cast<unsigned>(like_wildcards::after)) out_ += " || '%'";
+    if (n.escape != '\0') {
+      out_ += " ESCAPE '";
+      out_ += n.escape;
+      if (n.escape == '\'') out_ += '\'';  // doubled inside the literal
+      out_ += '\'';
+    }
+  }
+
+  void wrap_lower(bool lower, const node_ptr& operand_node, int p) {
+    if (!lower) {
+      operand(operand_node, p + 1);
+      return;
+    }
+    out_ += "lower(";
+    operand(operand_node);
+    out_ += ')';
   }
 
   void in_list(const node& n, int p) {

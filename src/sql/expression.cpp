@@ -2,6 +2,7 @@
 #include "retort/sql/expression.hpp"
 
 #include "retort/sql/statement.hpp"
+#include "retort/util/error.hpp"
 
 namespace retort::sql {
 
@@ -94,6 +95,37 @@ node_ptr make_exists(std::shared_ptr<const select> q, bool negated) {
 }
 
 node_ptr make_star() { return fresh(node_kind::star); }
+
+node_ptr make_like(const node_ptr& operand, std::string op, bool negated, std::string pattern,
+                   std::optional<char> escape, like_wildcards wildcards) {
+  // Rendered as a literal ('/'), as SQLAlchemy does: one character both
+  // databases take, and not a wildcard itself.
+  if (escape && (*escape < 0x20 || *escape > 0x7e || *escape == '%' || *escape == '_'))
+    throw ArgumentError("LIKE escape character must be one printable ASCII character other than % and _ (got code " +
+                        std::to_string(static_cast<int>(static_cast<unsigned char>(*escape))) + ")");
+  auto n = fresh(node_kind::like);
+  n->text = std::move(op);
+  n->negated = negated;
+  n->args = {operand, make_bind(value(std::move(pattern)))};
+  n->escape = escape.value_or('\0');
+  n->wildcards = wildcards;
+  return n;
+}
+
+std::string escape_like(std::string_view value, char escape) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '%' || c == '_' || c == escape) out += escape;
+    out += c;
+  }
+  return out;
+}
+
+node_ptr make_match(const node_ptr& operand, std::string value, bool autoescape, like_wildcards wildcards) {
+  if (!autoescape) return make_like(operand, "LIKE", false, std::move(value), std::nullopt, wildcards);
+  return make_like(operand, "LIKE", false, escape_like(value, '/'), '/', wildcards);
+}
 
 }  // namespace detail
 

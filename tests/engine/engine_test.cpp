@@ -252,6 +252,34 @@ TEST_P(engine_test, a_transaction_cannot_commit_through_a_moved_connection) {
   EXPECT_EQ(engine().connect().execute(sql::select({sql::count()}).from("parent")).scalar().as_int(), 0);
 }
 
+TEST_P(engine_test, autoescaped_matches_take_percent_and_underscore_literally) {
+  auto c = engine().connect();
+  auto ins = sql::insert("parent").columns({"id", "name"});
+  int n = 0;
+  for (const char* v : {"50% off", "50 off", "a_b", "axb", "c/d", "CaSe", "it's"}) ins.row({++n, v});
+  c.execute(ins);
+  auto names = [&](const sql::expr<bool>& where) {
+    std::vector<std::string> out;
+    for (auto row : c.execute(sql::select({parent_name}).from("parent").where(where).order_by(parent_id)))
+      out.push_back(row.get<std::string>(0));
+    return out;
+  };
+  using v = std::vector<std::string>;
+  EXPECT_EQ(names(parent_name.contains("50%", true)), v{"50% off"});
+  EXPECT_EQ(names(parent_name.contains("50%")), (v{"50% off", "50 off"}));  // without autoescape, % is a wildcard
+  EXPECT_EQ(names(parent_name.startswith("a_", true)), v{"a_b"});
+  EXPECT_EQ(names(parent_name.startswith("a_")), (v{"a_b", "axb"}));
+  EXPECT_EQ(names(parent_name.endswith("/d", true)), v{"c/d"});
+  EXPECT_EQ(names(parent_name.contains("'", true)), v{"it's"});
+  EXPECT_EQ(names(parent_name.like("a/_b", '/')), v{"a_b"});
+  EXPECT_EQ(names(parent_name.like("c//d", '/')), v{"c/d"});
+  EXPECT_EQ(names(parent_name.like("50!% %", '!')), v{"50% off"});
+  EXPECT_EQ(names(parent_name.not_like("%/_%", '/')), (v{"50% off", "50 off", "axb", "c/d", "CaSe", "it's"}));
+  EXPECT_EQ(names(parent_name.ilike("case")), v{"CaSe"});
+  EXPECT_EQ(names(parent_name.ilike("CA/SE", '/')), v{"CaSe"});
+  EXPECT_EQ(names(parent_name.not_ilike("%s%")), (v{"50% off", "50 off", "a_b", "axb", "c/d"}));
+}
+
 TEST_P(engine_test, echo_logs_without_changing_results) {
   retort::engine::engine e(url_, {.echo = true});
   auto c = e.connect();
@@ -289,17 +317,56 @@ TEST(engine, unopenable_sqlite_file_names_the_path) {
   }
 }
 
-TEST(engine, a_bad_sqlite_timeout_is_an_argument_error) {
+/// The ArgumentError constructing an engine for `url` raises ("" if none).
+std::string creation_error(const std::string& url) {
   retort::testing::register_backends();
-  for (const char* bad : {"soon", "5s", "-1"}) {
-    retort::engine::engine e(std::string("sqlite://?timeout=") + bad);
-    try {
-      auto c = e.connect();
-      FAIL() << bad;
-    } catch (const retort::ArgumentError& err) {
-      EXPECT_NE(std::string(err.what()).find(std::string("timeout='") + bad + "'"), std::string::npos) << err.what();
-    }
+  try {
+    retort::engine::engine e(url);
+  } catch (const retort::ArgumentError& err) {
+    return err.what();
   }
+  return "";
+}
+
+TEST(engine, a_bad_sqlite_timeout_is_an_argument_error_when_the_engine_is_created) {
+  for (const char* bad : {"soon", "5s", "-1", "abc", "86401"}) {
+    auto what = creation_error(std::string("sqlite://?timeout=") + bad);
+    EXPECT_NE(what.find(std::string("timeout='") + bad + "'"), std::string::npos) << bad << ": " << what;
+  }
+  EXPECT_EQ(creation_error("sqlite://?timeout=0.5"), "");
+}
+
+TEST(engine, unknown_sqlite_options_are_refused_listing_the_accepted_ones) {
+  for (const char* bad : {"timout=30", "check_same_thread=false", "uri=true", "foreign_keys=off"}) {
+    auto what = creation_error(std::string("sqlite:///x.db?") + bad);
+    auto key = std::string(bad).substr(0, std::string(bad).find('='));
+    EXPECT_NE(what.find("unknown sqlite URL option '" + key + "'"), std::string::npos) << what;
+    EXPECT_NE(what.find("(accepted: echo, timeout, journal_mode, mode)"), std::string::npos) << what;
+  }
+}
+
+TEST(engine, invalid_sqlite_option_values_are_refused_when_the_engine_is_created) {
+  EXPECT_NE(creation_error("sqlite:///x.db?journal_mode=bogus").find("journal_mode='bogus' is not a SQLite journal mode"),
+            std::string::npos);
+  EXPECT_NE(creation_error("sqlite:///x.db?journal_mode=wal;drop").find("journal_mode='wal;drop'"), std::string::npos);
+  EXPECT_NE(creation_error("sqlite:///x.db?mode=rwx").find("mode='rwx' is not ro, rw or rwc"), std::string::npos);
+  EXPECT_NE(creation_error("sqlite://?echo=yes").find("echo='yes' is not true, false, 1 or 0"), std::string::npos);
+  EXPECT_NE(creation_error("postgresql://h/db?echo=on").find("echo='on'"), std::string::npos);
+}
+
+TEST(engine, sqlite_journal_mode_and_mode_options_take_effect) {
+  retort::testing::register_backends();
+  auto url = retort::testing::fresh_url(backend::sqlite);
+  {
+    retort::engine::engine e(url + "?journal_mode=DELETE&echo=0");
+    auto c = e.connect();
+    EXPECT_EQ(c.execute("PRAGMA journal_mode").scalar(), sql::value("delete"));
+    c.execute_ddl("CREATE TABLE t (x INTEGER)");
+  }
+  retort::engine::engine ro(url + "?mode=ro");
+  EXPECT_THROW(ro.connect().execute_ddl("CREATE TABLE u (x INTEGER)"), retort::OperationalError);  // read only
+  retort::engine::engine rw(url + "x?mode=rw");  // rw does not create the file
+  EXPECT_THROW(rw.connect(), retort::OperationalError);
 }
 
 TEST(engine, a_locked_sqlite_database_waits_for_the_busy_timeout_then_fails) {

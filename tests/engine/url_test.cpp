@@ -61,6 +61,73 @@ TEST(url, render_hides_the_password) {
   auto u = url::parse("postgresql://scott:tiger@h:1/db?sslmode=disable");
   EXPECT_EQ(u.render(), "postgresql://scott:***@h:1/db?sslmode=disable");
   EXPECT_EQ(u.render(false), "postgresql://scott:tiger@h:1/db?sslmode=disable");
+  auto q = url::parse("postgresql://scott@h/db?password=tiger&sslmode=disable");
+  EXPECT_EQ(q.render(), "postgresql://scott@h/db?password=***&sslmode=disable");
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    url::parse(text);
+  } catch (const retort::ArgumentError& e) {
+    return e.what();
+  }
+  return "(parsed)";
+}
+
+TEST(url, errors_never_show_the_password) {
+  // The password is s3cr3t, written plainly, percent-encoded (%63 is 'c'), with
+  // characters that trip the parser, or as an option; each URL is malformed.
+  for (const char* text : {
+           "postgresql://scott:s3cr3t@h:port/db",
+           "postgresql://scott:s3cr3t@h:70000/db",
+           "postgresql://scott:s3cr3t@h/db?novalue",
+           "postgresql://scott:s3cr3t@[::1/db",
+           "postgresql://scott:s3cr3t@[::1]x/db",
+           "postgresql://scott:s3cr3t%zz@h/db",
+           "postgresql://scott:s3cr3t%00@h/db",
+           "postgresql://scott:s3%63r3t@h:x/db",
+           "postgresql://scott:%73%33%63%72%33%74@h:x/db",
+           "postgresql://scott:s3/cr3t@h:x/db",
+           "postgresql://scott:s3:cr3t@h:x/db",
+           "postgresql://scott:s3?cr3t@h/db",
+           "postgresql://scott@h/db?password=s3cr3t&novalue",
+           "postgresql://scott@h:x/db?password=s3cr3t",
+           "postgresql://scott@h/db?password=s3cr3t%zz",
+       }) {
+    auto what = error_of(text);
+    EXPECT_EQ(what.find("invalid database URL"), 0u) << text << " -> " << what;
+    EXPECT_NE(what.find("***"), std::string::npos) << text << " -> " << what;
+    for (const char* piece : {"s3cr3t", "cr3t", "s3%63", "%73%33", "s3/", "s3?", "s3:"})
+      EXPECT_EQ(what.find(piece), std::string::npos) << text << " -> " << what;
+  }
+}
+
+TEST(url, a_password_may_hold_an_unencoded_slash_or_colon) {  // as SQLAlchemy's URL pattern allows
+  auto u = url::parse("postgresql://scott:s3/cr:3t@h:5/db");
+  EXPECT_EQ(u.username(), "scott");
+  EXPECT_EQ(u.password(), "s3/cr:3t");
+  EXPECT_EQ(u.host(), "h");
+  EXPECT_EQ(u.port(), 5);
+  EXPECT_EQ(u.database(), "db");
+  EXPECT_EQ(url::parse("sqlite:////srv/@scope/x.db").database(), "/srv/@scope/x.db");  // no credentials there
+  EXPECT_EQ(url::parse("postgresql://h/db?application_name=a@b").host(), "h");
+}
+
+TEST(url, a_nul_byte_in_any_part_is_refused) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sqlite:///a%00b.db", "the database"},
+      {"postgresql://h/db%00x", "the database"},
+      {"postgresql://u%00x@h/db", "the user name"},
+      {"postgresql://u:p%00@h/db", "the password"},
+      {"postgresql://h%00x/db", "the host"},
+      {"postgresql://h/db?k%00=v", "the query option name"},
+      {"postgresql://h/db?k=v%00", "the value of query option k"},
+  };
+  for (auto [text, part] : cases) {
+    auto what = error_of(text);
+    EXPECT_NE(what.find(std::string(part) + " contains a NUL byte (%00)"), std::string::npos) << text << " -> " << what;
+  }
+  EXPECT_EQ(url::parse("sqlite:///a%01b.db").database(), "a\x01" "b.db");  // other control bytes are the user's business
 }
 
 }  // namespace

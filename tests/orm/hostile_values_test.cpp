@@ -191,6 +191,10 @@ TEST_P(hostile_values, like_patterns_from_user_input_travel_as_parameters) {
   }
   auto s = session();
   EXPECT_EQ(s.query<Profile>().where(retort::col<&Profile::bio>.like("100%")).count(), 2);  // % is a wildcard here
+  // User input matched literally: autoescape escapes %, _ and the escape character.
+  EXPECT_EQ(s.query<Profile>().where(retort::col<&Profile::bio>.contains("0% s", true)).count(), 1);
+  EXPECT_EQ(s.query<Profile>().where(retort::col<&Profile::bio>.startswith("100%", true)).count(), 1);
+  EXPECT_EQ(s.query<Profile>().where(retort::col<&Profile::bio>.endswith("_", true)).count(), 0);
   EXPECT_EQ(profile_rows(), 2);
 }
 

@@ -65,6 +65,44 @@ TEST(compiler, like_in_null_between) {
   EXPECT_EQ(text(age.between(1, 9)), "user.age BETWEEN ? AND ?");
 }
 
+TEST(compiler, like_with_escape_and_ilike) {  // as SQLAlchemy 2.0 renders them
+  auto c = sql::compile(name.like("a/%%", '/'), lite);
+  EXPECT_EQ(c.sql, "user.name LIKE ? ESCAPE '/'");
+  ASSERT_EQ(c.params.size(), 1u);
+  EXPECT_EQ(c.params[0], sql::value("a/%%"));
+  EXPECT_EQ(text(name.not_like("a^_", '^'), pg), "\"user\".name NOT LIKE $1 ESCAPE '^'");
+  EXPECT_EQ(text(name.like("it''s", '\'')), "user.name LIKE ? ESCAPE ''''");  // the quote doubled
+  EXPECT_EQ(text(name.ilike("a%")), "lower(user.name) LIKE lower(?)");
+  EXPECT_EQ(text(name.ilike("a%"), pg), "\"user\".name ILIKE $1");
+  EXPECT_EQ(text(name.ilike("a/%", '/')), "lower(user.name) LIKE lower(?) ESCAPE '/'");
+  EXPECT_EQ(text(name.not_ilike("a%"), pg), "\"user\".name NOT ILIKE $1");
+  EXPECT_EQ(text(name.not_ilike("a%", '/')), "lower(user.name) NOT LIKE lower(?) ESCAPE '/'");
+  EXPECT_EQ(text(name.like("a%", '/') && id == 1), "user.name LIKE ? ESCAPE '/' AND user.id = ?");
+  EXPECT_EQ(text(!name.like("a%", '/')), "NOT user.name LIKE ? ESCAPE '/'");
+  for (char bad : {'\0', '%', '_', '\n', static_cast<char>(0xc3)})
+    EXPECT_THROW((void)name.like("x", bad), retort::ArgumentError) << static_cast<int>(bad);
+}
+
+TEST(compiler, contains_startswith_endswith_bind_the_value_and_autoescape_it) {
+  auto c = sql::compile(name.contains("50%_off/now", true), lite);
+  EXPECT_EQ(c.sql, "user.name LIKE '%' || ? || '%' ESCAPE '/'");
+  ASSERT_EQ(c.params.size(), 1u);
+  EXPECT_EQ(c.params[0], sql::value("50/%/_off//now"));
+  auto s = sql::compile(name.startswith("a_", true), pg);
+  EXPECT_EQ(s.sql, "\"user\".name LIKE $1 || '%' ESCAPE '/'");
+  EXPECT_EQ(s.params[0], sql::value("a/_"));
+  EXPECT_EQ(text(name.endswith("x", true)), "user.name LIKE '%' || ? ESCAPE '/'");
+  auto raw = sql::compile(name.contains("50%"), lite);  // no autoescape: % stays a wildcard
+  EXPECT_EQ(raw.sql, "user.name LIKE '%' || ? || '%'");
+  EXPECT_EQ(raw.params[0], sql::value("50%"));
+  EXPECT_EQ(text(name.startswith("a")), "user.name LIKE ? || '%'");
+  EXPECT_EQ(text(name.endswith("a")), "user.name LIKE '%' || ?");
+  auto hostile = sql::compile(name.contains("x' OR '1'='1", true), pg);  // never spliced into the text
+  EXPECT_EQ(hostile.sql, "\"user\".name LIKE '%' || $1 || '%' ESCAPE '/'");
+  EXPECT_EQ(hostile.params[0], sql::value("x' OR '1'='1"));
+  EXPECT_EQ(sql::detail::escape_like("%_/a^", '^'), "^%^_/a^^");
+}
+
 TEST(compiler, empty_in_is_a_false_predicate) {
   EXPECT_EQ(text(id.in_(std::vector<int>{})), "1 != 1");
   EXPECT_EQ(text(id.not_in(std::vector<int>{})), "1 = 1");

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "retort/engine/result.hpp"
@@ -32,8 +33,9 @@ class driver_connection {
   virtual std::unique_ptr<driver_statement> prepare(const std::string& sql) = 0;
   /// Runs SQL without parameters (transaction control, DDL).
   virtual void execute_direct(const std::string& sql) = 0;
-  /// A cheap round trip; false when the connection is dead.
-  virtual bool ping() = 0;
+  /// A cheap round trip; false when the connection is dead, or has not
+  /// answered within `timeout` (a server that went silent counts as dead).
+  virtual bool ping(std::chrono::milliseconds timeout) = 0;
   /// True once the driver has seen the connection fail; the pool then discards it.
   virtual bool broken() const = 0;
 
@@ -65,13 +67,22 @@ struct pool_options {
   std::size_t max_overflow = 10; ///< extra connections allowed beyond `size` under load
   std::chrono::milliseconds timeout{30000};  ///< how long checkout waits for a free connection
   bool pre_ping = true;          ///< check liveness on checkout and replace dead connections
+  std::chrono::milliseconds pre_ping_timeout{5000};  ///< a pre-ping not answered by then means dead
 };
+
+/// URL query options the engine reads itself (`echo`); drivers accept and skip them.
+bool is_engine_option(std::string_view key);
 
 /// A database backend: its dialect and how to connect.
 class driver {
  public:
   virtual ~driver() = default;
   virtual const sql::dialect& dialect() const = 0;
+  /// Checks a URL when an engine is created, before anything connects: raises
+  /// ArgumentError naming an unknown query option (and listing the accepted
+  /// ones), an invalid option value, or parts of the URL that contradict each other.
+  virtual void validate(const url& u) const = 0;
+  /// Opens a connection to a URL that validate() accepted.
   virtual std::unique_ptr<driver_connection> connect(const url& u) = 0;
   /// Adjusts pool options for a URL (an in-memory SQLite database is one shared connection).
   virtual void tune_pool(const url& u, pool_options& options) const;

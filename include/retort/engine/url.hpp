@@ -10,9 +10,14 @@
 
 namespace retort::engine {
 
+namespace detail {
+class url_parser;
+}
+
 class url {
  public:
-  /// Parses `text`; raises ArgumentError naming the URL and what is wrong.
+  /// Parses `text`; raises ArgumentError naming the URL (its password shown as
+  /// "***") and what is wrong, also for a NUL byte (`%00`) in any decoded part.
   static url parse(std::string_view text);
 
   const std::string& backend() const noexcept { return backend_; }  ///< "sqlite", "postgresql"
@@ -26,13 +31,15 @@ class url {
   /// A query option, or `fallback`.
   std::string option(const std::string& key, const std::string& fallback = "") const;
 
-  /// The URL back as text; the password shown as "***" unless `hide_password` is false.
+  /// The URL back as text; the password (also a `password=` option) shown as
+  /// "***" unless `hide_password` is false.
   std::string render(bool hide_password = true) const;
 
   url& set_database(std::string db) { database_ = std::move(db); return *this; }
   url& set_option(std::string key, std::string v) { query_[std::move(key)] = std::move(v); return *this; }
 
  private:
+  friend class detail::url_parser;
   std::string backend_, driver_, username_, password_, host_, database_;
   std::optional<int> port_;
   std::map<std::string, std::string> query_;

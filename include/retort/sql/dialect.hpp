@@ -40,6 +40,8 @@ class dialect {
   /// text this database cannot store whole: a NUL byte in PostgreSQL text.
   /// Called before the value is sent; blobs keep NUL bytes.
   void check_text(const value& v, std::string_view table, std::string_view column) const;
+  /// Whether ILIKE exists (PostgreSQL); elsewhere ilike() compiles to lower(x) LIKE lower(y).
+  virtual bool has_ilike() const = 0;
 
   /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
   std::string quote(std::string_view identifier) const;

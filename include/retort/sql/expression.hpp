@@ -33,7 +33,11 @@ enum class node_kind : std::uint8_t {
   subquery,  ///< (SELECT ...)
   exists,    ///< [NOT] EXISTS (SELECT ...)
   star,      ///< *
+  like,      ///< operand [NOT] LIKE|ILIKE ['%' ||] pattern [|| '%'] [ESCAPE 'c']
 };
+
+/// Where a like node adds `%` around its pattern: contains() both, startswith() after, endswith() before.
+enum class like_wildcards : std::uint8_t { none = 0, before = 1, after = 2, both = 3 };
 
 /// One node of an expression tree. Immutable once built.
 struct node {
@@ -44,6 +48,8 @@ struct node {
   std::vector<node_ptr> args;
   std::shared_ptr<const select> query;  ///< subquery / exists
   bool negated = false;
+  char escape = '\0';  ///< like: the ESCAPE character, '\0' for none
+  like_wildcards wildcards = like_wildcards::none;  ///< like
 };
 
 /// An untyped expression: what statements store and the compiler reads.
@@ -76,6 +82,14 @@ node_ptr make_between(const node_ptr& operand, const node_ptr& lo, const node_pt
 node_ptr make_subquery(std::shared_ptr<const select> q);
 node_ptr make_exists(std::shared_ptr<const select> q, bool negated);
 node_ptr make_star();
+/// A like node; `op` is "LIKE" or "ILIKE". Raises ArgumentError for an escape
+/// that is not one printable ASCII character other than % and _.
+node_ptr make_like(const node_ptr& operand, std::string op, bool negated, std::string pattern,
+                   std::optional<char> escape, like_wildcards wildcards = like_wildcards::none);
+/// `value` with `%`, `_` and `escape` itself preceded by `escape` (SQLAlchemy's autoescape).
+std::string escape_like(std::string_view value, char escape);
+/// contains() / startswith() / endswith(): `value` matched literally when `autoescape`, with ESCAPE '/'.
+node_ptr make_match(const node_ptr& operand, std::string value, bool autoescape, like_wildcards wildcards);
 }  // namespace detail
 
 template <class T>
@@ -140,11 +154,48 @@ class expr : public expression {
 
   expr<bool> is_null() const { return expr<bool>(detail::make_postfix(node_, "IS NULL")); }
   expr<bool> is_not_null() const { return expr<bool>(detail::make_postfix(node_, "IS NOT NULL")); }
+  /// `x LIKE ?`: `%` and `_` in `pattern` are wildcards.
   expr<bool> like(std::string pattern) const {
     return expr<bool>(detail::make_binary(node_, "LIKE", detail::make_bind(value(std::move(pattern)))));
   }
   expr<bool> not_like(std::string pattern) const {
     return expr<bool>(detail::make_binary(node_, "NOT LIKE", detail::make_bind(value(std::move(pattern)))));
+  }
+  /// `x LIKE ? ESCAPE '/'`: in `pattern`, `escape` before `%`, `_` or itself
+  /// makes it literal (SQLAlchemy: `like(pattern, escape="/")`).
+  /// Example: `name.like("100/%%", '/')` matches text starting "100%".
+  expr<bool> like(std::string pattern, char escape) const {
+    return expr<bool>(detail::make_like(node_, "LIKE", false, std::move(pattern), escape));
+  }
+  expr<bool> not_like(std::string pattern, char escape) const {
+    return expr<bool>(detail::make_like(node_, "LIKE", true, std::move(pattern), escape));
+  }
+  /// Case-insensitive LIKE: `x ILIKE ?` on PostgreSQL, `lower(x) LIKE lower(?)` elsewhere.
+  expr<bool> ilike(std::string pattern) const {
+    return expr<bool>(detail::make_like(node_, "ILIKE", false, std::move(pattern), std::nullopt));
+  }
+  expr<bool> ilike(std::string pattern, char escape) const {
+    return expr<bool>(detail::make_like(node_, "ILIKE", false, std::move(pattern), escape));
+  }
+  expr<bool> not_ilike(std::string pattern) const {
+    return expr<bool>(detail::make_like(node_, "ILIKE", true, std::move(pattern), std::nullopt));
+  }
+  expr<bool> not_ilike(std::string pattern, char escape) const {
+    return expr<bool>(detail::make_like(node_, "ILIKE", true, std::move(pattern), escape));
+  }
+  /// `x LIKE '%' || ? || '%'` (SQLAlchemy's `contains`). With `autoescape`, `%`,
+  /// `_` and `/` in `s` match themselves (`ESCAPE '/'`); without, `%` and `_`
+  /// in `s` are wildcards. `s` is always a bound parameter.
+  expr<bool> contains(std::string s, bool autoescape = false) const {
+    return expr<bool>(detail::make_match(text_node(), std::move(s), autoescape, like_wildcards::both));
+  }
+  /// `x LIKE ? || '%'`; `autoescape` as for contains().
+  expr<bool> startswith(std::string s, bool autoescape = false) const {
+    return expr<bool>(detail::make_match(text_node(), std::move(s), autoescape, like_wildcards::after));
+  }
+  /// `x LIKE '%' || ?`; `autoescape` as for contains().
+  expr<bool> endswith(std::string s, bool autoescape = false) const {
+    return expr<bool>(detail::make_match(text_node(), std::move(s), autoescape, like_wildcards::before));
   }
   /// `x IN (a, b, ...)`; an empty list is a predicate that is always false.
   template <class U>
@@ -193,6 +244,11 @@ class expr : public expression {
   }
 
  private:
+  const node_ptr& text_node() const {
+    static_assert(detail::category_of<T>() == detail::value_category::text,
+                  "retort::sql: contains/startswith/endswith need a text expression");
+    return node_;
+  }
   template <class U>
   static std::vector<node_ptr> binds(const std::vector<U>& items) {
     static_assert(operand_of<T, U>, "retort::sql: the list's element type does not match the expression's");

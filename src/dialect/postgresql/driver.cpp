@@ -3,7 +3,11 @@
 // text and are decoded by column type OID, and SQLSTATEs become the DB-API
 // error family with table, column and constraint filled in.
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -266,11 +270,35 @@ result to_result(PGresult* r) {
 
 using keywords = std::vector<std::pair<std::string, std::string>>;
 
-/// URL query options the engine reads itself; everything else is a libpq keyword.
-bool engine_option(const std::string& key) { return key == "echo"; }
+/// The connection keywords the linked libpq knows (PQconndefaults), read once.
+const std::vector<std::string>& libpq_keywords() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    PQconninfoOption* options = PQconndefaults();
+    for (auto* o = options; o && o->keyword; ++o) out.emplace_back(o->keyword);
+    PQconninfoFree(options);
+    return out;
+  }();
+  return names;
+}
+
+bool libpq_knows(const std::string& key) {
+  const auto& k = libpq_keywords();
+  return std::find(k.begin(), k.end(), key) != k.end();
+}
+
+/// What Retort sets when the URL does not: a connect that gives up, and TCP
+/// that notices a peer gone quiet (keepalives after 30 s idle, every 10 s, 3
+/// tries; unacknowledged data abandoned after 30 s). Unix sockets ignore all but
+/// connect_timeout. tcp_user_timeout needs libpq 12: left out where it is unknown.
+constexpr std::pair<const char*, const char*> connect_defaults[] = {
+    {"connect_timeout", "10"}, {"keepalives", "1"},         {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
+};
 
 /// libpq keywords from the URL: host, port, user, password, dbname, then every
-/// query option as it is (connect_timeout, options, sslmode, application_name...).
+/// query option as it is (options, sslmode, application_name...), then the
+/// defaults above for what the URL leaves out.
 keywords conninfo(const engine::url& u) {
   keywords kv;
   auto add = [&](const char* k, const std::string& v) {
@@ -282,9 +310,48 @@ keywords conninfo(const engine::url& u) {
   add("password", u.password());
   add("dbname", u.database());
   for (const auto& [k, v] : u.query())
-    if (!engine_option(k)) kv.emplace_back(k, v);
-  if (!u.query().contains("connect_timeout")) kv.emplace_back("connect_timeout", "10");
+    if (!engine::is_engine_option(k)) kv.emplace_back(k, v);
+  for (const auto& [k, v] : connect_defaults)
+    if (!u.query().contains(k) && libpq_knows(k)) kv.emplace_back(k, v);
   return kv;
+}
+
+/// Keywords whose value libpq parses as an integer, and the least it may be.
+constexpr std::pair<const char*, long> integer_options[] = {
+    {"port", 1}, {"connect_timeout", 0}, {"keepalives", 0}, {"keepalives_idle", 0},
+    {"keepalives_interval", 0}, {"keepalives_count", 0}, {"tcp_user_timeout", 0},
+};
+
+/// ArgumentError unless every query option is a libpq keyword (or the engine's),
+/// integer options are integers, and no option repeats a part the URL already
+/// has: `?dbname=` beside a path would silently win over it. An empty part may
+/// be given as an option (`postgresql:///db?host=/run/postgresql`).
+void validate_url(const engine::url& u) {
+  const std::string where = "postgresql URL " + u.render();
+  for (const auto& [key, value] : u.query()) {
+    if (engine::is_engine_option(key)) continue;
+    if (!libpq_knows(key)) {
+      std::string known = "echo";
+      for (const auto& k : libpq_keywords()) known += ", " + k;
+      throw ArgumentError(where + ": unknown option '" + key + "' (accepted: " + known + ")");
+    }
+    for (const auto& [name, least] : integer_options) {
+      if (key != name) continue;
+      char* end = nullptr;
+      long n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < least || n > 2147483647)
+        throw ArgumentError(where + ": option " + key + "='" + value + "' is not an integer of at least " +
+                            std::to_string(least));
+    }
+  }
+  const std::pair<const char*, bool> parts[] = {
+      {"host", !u.host().empty()},         {"port", u.port().has_value()}, {"user", !u.username().empty()},
+      {"password", !u.password().empty()}, {"dbname", !u.database().empty()},
+  };
+  for (const auto& [key, in_url] : parts)
+    if (in_url && u.query().contains(key))
+      throw ArgumentError(where + ": the " + std::string(key) +
+                          " is given both in the URL and as ?" + key + "=; give it once");
 }
 
 /// "host:port" for messages; a socket directory given as ?host=/dir is named
@@ -365,22 +432,52 @@ class connection final : public engine::driver_connection {
     check(raw(), res, sql);
   }
 
-  bool ping() override {
+  /// SELECT 1 sent without blocking, its answer awaited until `timeout`: a
+  /// server that accepts bytes and never answers would hang PQexec forever.
+  /// Unanswered, the connection is unusable (a query is still in flight): it
+  /// is marked broken, so the pool closes it.
+  bool ping(std::chrono::milliseconds timeout) override {
     if (broken()) return false;
-    result_ptr res(PQexec(raw(), "SELECT 1"));
-    return res.r && PQresultStatus(res.r) == PGRES_TUPLES_OK;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (!PQsendQuery(raw(), "SELECT 1")) return false;
+    bool ok = false;
+    for (;;) {
+      while (!PQisBusy(raw())) {
+        PGresult* r = PQgetResult(raw());
+        if (!r) return ok;
+        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        PQclear(r);
+      }
+      if (!readable_before(deadline) || !PQconsumeInput(raw())) {
+        silent_ = true;
+        return false;
+      }
+    }
   }
 
-  bool broken() const override { return PQstatus(raw()) == CONNECTION_BAD; }
+  bool broken() const override { return silent_ || PQstatus(raw()) == CONNECTION_BAD; }
 
   PGconn* raw() const { return conn_.get(); }
   bool closing() const { return closing_; }
   std::string next_name() { return "retort_" + std::to_string(++statements_); }
 
  private:
+  /// Waits until the socket has bytes to read; false once `deadline` passes.
+  bool readable_before(std::chrono::steady_clock::time_point deadline) const {
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd fd{PQsocket(raw()), POLLIN, 0};
+      int n = ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60000)));
+      if (n > 0) return true;
+      if (n < 0 && errno != EINTR) return false;
+    }
+  }
+
   pgconn_ptr conn_;
   std::uint64_t statements_ = 0;
   bool closing_ = false;
+  bool silent_ = false;  ///< a ping went unanswered
 };
 
 // Dropped from a live connection's cache (it is bounded): free the server's copy too.
@@ -411,6 +508,7 @@ result statement::execute(std::span<const sql::value> params) {
 class driver final : public engine::driver {
  public:
   const sql::dialect& dialect() const override { return dialect_; }
+  void validate(const engine::url& u) const override { validate_url(u); }
   std::unique_ptr<engine::driver_connection> connect(const engine::url& u) override {
     return std::make_unique<connection>(u);
   }

@@ -3,7 +3,11 @@
 // databases use WAL so readers and a writer do not block each other.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -44,6 +48,42 @@ int busy_timeout_ms(const std::string& text) {
   if (used != text.size() || !(seconds >= 0 && seconds <= 86400))
     throw ArgumentError("sqlite URL option timeout='" + text + "' is not a number of seconds between 0 and 86400");
   return static_cast<int>(seconds * 1000);
+}
+
+/// SQLite's journal modes (https://sqlite.org/pragma.html#pragma_journal_mode), lower-cased.
+std::string journal_mode(const std::string& text) {
+  std::string mode;
+  for (char c : text) mode += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {"delete", "truncate", "persist", "memory", "wal", "off"})
+    if (mode == known) return mode;
+  throw ArgumentError("sqlite URL option journal_mode='" + text +
+                      "' is not a SQLite journal mode (delete, truncate, persist, memory, wal, off)");
+}
+
+/// sqlite3_open_v2 flags for ?mode= (SQLite's URI `mode`: ro, rw, rwc; rwc when absent).
+int open_flags(const std::string& mode) {
+  if (mode == "ro") return SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  if (mode == "rw") return SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == "rwc") return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  throw ArgumentError("sqlite URL option mode='" + mode + "' is not ro, rw or rwc");
+}
+
+/// The query options this driver reads (the engine's own, `echo`, aside).
+constexpr const char* sqlite_options[] = {"timeout", "journal_mode", "mode"};
+
+/// Every option of `u` known and well-formed, or ArgumentError naming the first that is not.
+void validate_options(const engine::url& u) {
+  for (const auto& [key, value] : u.query()) {
+    if (engine::is_engine_option(key)) continue;
+    if (std::find(std::begin(sqlite_options), std::end(sqlite_options), key) == std::end(sqlite_options)) {
+      std::string known = "echo";
+      for (const char* k : sqlite_options) known += std::string(", ") + k;
+      throw ArgumentError("unknown sqlite URL option '" + key + "' (accepted: " + known + ")");
+    }
+  }
+  busy_timeout_ms(u.option("timeout", "5"));
+  journal_mode(u.option("journal_mode", "wal"));
+  open_flags(u.option("mode", "rwc"));
 }
 
 /// SQLite says only "FOREIGN KEY constraint failed", not which key. The
@@ -252,8 +292,7 @@ class connection final : public engine::driver_connection {
     const auto& database = u.database();
     bool memory = database.empty() || database == ":memory:";
     std::string path = memory ? ":memory:" : database;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (u.option("mode") == "ro") flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    int flags = open_flags(u.option("mode", "rwc"));
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
       database_error_info info;
@@ -277,13 +316,7 @@ class connection final : public engine::driver_connection {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, busy_timeout_ms(u.option("timeout", "5")));
     execute_direct("PRAGMA foreign_keys=ON");
-    if (!keep_journal) {
-      auto mode = u.option("journal_mode", "wal");
-      for (char c : mode)
-        if (!std::isalpha(static_cast<unsigned char>(c)))
-          throw ArgumentError("journal_mode '" + mode + "' is not a SQLite journal mode");
-      execute_direct("PRAGMA journal_mode=" + mode);
-    }
+    if (!keep_journal) execute_direct("PRAGMA journal_mode=" + journal_mode(u.option("journal_mode", "wal")));
   }
   ~connection() override {
     clear_cache();  // statements must be finalized before the database closes
@@ -301,7 +334,7 @@ class connection final : public engine::driver_connection {
     if (rc != SQLITE_OK) raise(db_, rc, sql);
   }
 
-  bool ping() override { return db_ != nullptr; }
+  bool ping(std::chrono::milliseconds) override { return db_ != nullptr; }  // in-process: nothing to wait for
   bool broken() const override { return db_ == nullptr; }
 
  private:
@@ -311,6 +344,7 @@ class connection final : public engine::driver_connection {
 class driver final : public engine::driver {
  public:
   const sql::dialect& dialect() const override { return dialect_; }
+  void validate(const engine::url& u) const override { validate_options(u); }
   std::unique_ptr<engine::driver_connection> connect(const engine::url& u) override {
     return std::make_unique<connection>(u);
   }

@@ -20,6 +20,7 @@ class dialect final : public sql::dialect {
   bool prefers_multirow_insert() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
   bool offset_requires_limit() const override { return false; }
+  bool has_ilike() const override { return true; }
 };
 
 /// Registers the libpq driver for "postgresql://" (and "postgres://") URLs. Idempotent.
