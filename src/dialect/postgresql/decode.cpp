@@ -3,7 +3,6 @@
 // that this file needs no libpq.
 #include "dialect/postgresql/decode.hpp"
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -43,6 +42,22 @@ blob unescape_bytea(std::string_view s) {
   return out;
 }
 
+/// The offset "HH[:MM[:SS]]" (PostgreSQL prints minutes and seconds only when
+/// they are not zero), the whole text; nullopt otherwise.
+std::optional<std::chrono::seconds> utc_offset(std::string_view s) {
+  int part[3] = {0, 0, 0};
+  std::size_t i = 0;
+  for (int k = 0; k < 3; ++k) {
+    if (k > 0 && (i == s.size() || s[i++] != ':')) return std::nullopt;
+    if (i + 2 > s.size() || s[i] < '0' || s[i] > '9' || s[i + 1] < '0' || s[i + 1] > '9') return std::nullopt;
+    part[k] = (s[i] - '0') * 10 + (s[i + 1] - '0');
+    i += 2;
+    if (i == s.size()) break;
+  }
+  if (i != s.size() || part[1] > 59 || part[2] > 59) return std::nullopt;
+  return std::chrono::hours{part[0]} + std::chrono::minutes{part[1]} + std::chrono::seconds{part[2]};
+}
+
 }  // namespace
 
 blob decode_bytea(std::string_view s) {
@@ -56,15 +71,17 @@ blob decode_bytea(std::string_view s) {
   return unescape_bytea(s);
 }
 
+
+
+// Strict: sscanf took any numbers after the last sign ("+99999999" overflowed
+// the sum, "+05:30 BC" dropped the era); what does not parse stays text.
 std::optional<retort::date_time> parse_timestamptz(std::string_view s) {
   auto sign = s.find_last_of("+-");
   if (sign == std::string_view::npos || sign < 19) return sql::parse_date_time(s);
   auto local = sql::parse_date_time(s.substr(0, sign));
-  if (!local) return std::nullopt;
-  int h = 0, m = 0, sec = 0;
-  std::sscanf(std::string(s.substr(sign + 1)).c_str(), "%d:%d:%d", &h, &m, &sec);
-  auto offset = std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{sec};
-  return s[sign] == '+' ? *local - offset : *local + offset;
+  auto offset = utc_offset(s.substr(sign + 1));
+  if (!local || !offset) return std::nullopt;
+  return s[sign] == '+' ? *local - *offset : *local + *offset;
 }
 
 sql::value decode(const char* text, int length, unsigned int type) {
