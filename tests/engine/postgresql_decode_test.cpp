@@ -1,6 +1,6 @@
 // The PostgreSQL driver's cell decoders (src/dialect/postgresql/decode.cpp),
-// without a server: bytea against libpq's own unescaping, and the regressions
-// tests/fuzz/fuzz_postgresql_values found (inputs named in each).
+// without a server: bytea against libpq's own unescaping, and what the strict
+// date and offset parsing changed (inputs named in each).
 #include <gtest/gtest.h>
 #include <libpq-fe.h>  // a test: libpq is the reference for bytea
 

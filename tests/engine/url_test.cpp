@@ -63,7 +63,8 @@ TEST(url, render_hides_the_password) {
   EXPECT_EQ(u.render(false), "postgresql://scott:tiger@h:1/db?sslmode=disable");
 }
 
-// Regressions found by tests/fuzz/fuzz_url (inputs named in each).
+// Regressions: the first found by tests/fuzz/fuzz_url, the second read while
+// writing its round-trip check (inputs named in each).
 
 TEST(url, a_scheme_without_a_backend_is_refused) {
   // Input: "+:///:" parsed with an empty backend and rendered as ":///:", which does not parse.

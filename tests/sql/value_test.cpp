@@ -92,7 +92,8 @@ TEST(value, same_value_agrees_with_value_traits) {
 
 }  // namespace
 
-// Regressions found by tests/fuzz/fuzz_sqlite_values (inputs named in each).
+// Regressions: the first two found by tests/fuzz/fuzz_sqlite_values, the dates
+// read while writing its round-trip check (inputs named in each).
 
 TEST(value, as_int_of_a_real_beyond_int64_is_refused_not_undefined) {
   // Input: REAL -1.7976931348623157e308 (UBSan: outside the range of 'long').
