@@ -128,6 +128,7 @@ url url_parser::parse() {
       bad("scheme " + quote(scheme) + " has invalid characters");
   auto plus = scheme.find('+');
   auto backend = std::string(scheme.substr(0, plus));
+  if (backend.empty()) bad("scheme " + quote(scheme) + " names no backend");
   auto driver = plus == std::string_view::npos ? std::string() : std::string(scheme.substr(plus + 1));
   auto rest = text_.substr(sep + 3);
 
@@ -202,11 +203,13 @@ void url_parser::parse_host(url& u, std::string_view netloc) const {
 
 namespace {
 
-std::string encode(std::string_view s) {
+/// Percent-encodes all but unreserved characters and those in `keep`.
+std::string encode(std::string_view s, std::string_view keep = {}) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    bool unreserved = std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved || keep.find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -230,15 +233,18 @@ std::string url::render(bool hide_password) const {
   std::string out = backend_;
   if (!driver_.empty()) out += "+" + driver_;
   out += "://";
-  if (!username_.empty()) {
+  if (!username_.empty() || !password_.empty()) {  // "://:secret@host" has a password and no user
     out += encode(username_);
     if (!password_.empty()) out += ":" + (hide_password ? std::string("***") : encode(password_));
     out += "@";
   }
-  if (host_.find(':') != std::string::npos) out += "[" + host_ + "]";
-  else out += host_;
+  // Every part encoded so that it parses back the same: a socket directory as
+  // host is "%2Frun%2Fpostgresql", a '?' in a file name "%3F".
+  if (host_.find(':') != std::string::npos) out += "[" + encode(host_, ":") + "]";
+  else out += encode(host_);
   if (port_) out += ":" + std::to_string(*port_);
-  if (!database_.empty() || !query_.empty()) out += "/" + database_;
+  // '@' stays encoded: the parser takes the last '@' before a '?' as the end of the credentials.
+  if (!database_.empty() || !query_.empty()) out += "/" + encode(database_, "/:");
   char joiner = '?';
   for (const auto& [k, v] : query_) {
     out += joiner + encode(k) + "=" + (hide_password && k == "password" ? std::string("***") : encode(v));

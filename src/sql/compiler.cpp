@@ -122,12 +122,12 @@ class compiler {
         break;
       case node_kind::subquery:
         out_ += '(';
-        statement(*n.query);
+        statement(query_of(n));
         out_ += ')';
         break;
       case node_kind::exists:
         out_ += n.negated ? "NOT EXISTS (" : "EXISTS (";
-        statement(*n.query);
+        statement(query_of(n));
         out_ += ')';
         break;
       case node_kind::star: out_ += '*'; break;
@@ -163,6 +163,12 @@ class compiler {
     out_ += "lower(";
     operand(operand_node);
     out_ += ')';
+  }
+
+  /// A subquery node's SELECT; detail::make_subquery / make_exists accept a null one.
+  static const select& query_of(const node& n) {
+    if (!n.query) throw ArgumentError("empty subquery in statement");
+    return *n.query;
   }
 
   void in_list(const node& n, int p) {
@@ -274,6 +280,10 @@ class compiler {
     ident(s.table());
     const auto& cols = s.column_names();
     if (cols.empty() && (s.rows().empty() || s.rows().front().empty())) {
+      // One statement, one row of defaults: more rows would silently be one.
+      if (s.rows().size() > 1)
+        throw ArgumentError("INSERT INTO " + s.table() + " DEFAULT VALUES inserts one row, not " +
+                            std::to_string(s.rows().size()));
       out_ += " DEFAULT VALUES";
       returning(s.returning_columns());
       return;

@@ -2,6 +2,8 @@
 // stays readable in logs and tests, and always where the name is reserved.
 #include "retort/sql/dialect.hpp"
 
+#include <string>
+
 #include "retort/util/error.hpp"
 
 namespace retort::sql {
@@ -16,6 +18,11 @@ bool plain_word(std::string_view s) {
 }  // namespace
 
 void dialect::append_identifier(std::string& out, std::string_view identifier) const {
+  // Both databases read SQL text only up to a NUL byte: the statement would end
+  // inside this identifier.
+  if (identifier.find('\0') != std::string_view::npos)
+    throw ArgumentError("identifier \"" + std::string(identifier.substr(0, identifier.find('\0'))) +
+                        "\\0...\" contains a NUL byte");
   if (plain_word(identifier) && !is_reserved(identifier)) {
     out += identifier;
     return;

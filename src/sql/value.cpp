@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "retort/util/error.hpp"
@@ -49,7 +50,8 @@ std::int64_t value::as_int() const {
   if (auto* i = std::get_if<std::int64_t>(&v_)) return *i;
   if (auto* b = std::get_if<bool>(&v_)) return *b ? 1 : 0;
   if (auto* d = std::get_if<double>(&v_)) {
-    if (std::trunc(*d) == *d) return static_cast<std::int64_t>(*d);
+    // In range first: converting a double beyond int64 (or inf, NaN) is undefined.
+    if (*d >= -0x1p63 && *d < 0x1p63 && std::trunc(*d) == *d) return static_cast<std::int64_t>(*d);
   }
   if (auto* s = std::get_if<std::string>(&v_)) {
     try {
@@ -65,10 +67,14 @@ std::int64_t value::as_int() const {
 double value::as_double() const {
   if (auto* d = std::get_if<double>(&v_)) return *d;
   if (auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
-  if (auto* n = std::get_if<numeric>(&v_)) return std::stod(n->text);
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  const std::string* text = std::get_if<std::string>(&v_);
+  if (auto* n = std::get_if<numeric>(&v_)) text = &n->text;
+  if (text) {
+    // The whole text, as as_int() does: "12abc" is not 12.
     try {
-      return std::stod(*s);
+      std::size_t used = 0;
+      double r = std::stod(*text, &used);
+      if (used == text->size()) return r;
     } catch (const std::exception&) {
     }
   }
@@ -157,28 +163,88 @@ std::string format_date_time(retort::date_time t) {
   return buf;
 }
 
-std::optional<retort::date> parse_date(std::string_view text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  std::string s(text.substr(0, 10));
-  if (std::sscanf(s.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return std::nullopt;
-  retort::date out{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+namespace {
+
+/// Reads 1 to `max_digits` decimal digits at s[i] (advancing i); nullopt if there are none.
+std::optional<int> digits(std::string_view s, std::size_t& i, std::size_t max_digits) {
+  std::size_t start = i;
+  int n = 0;
+  while (i < s.size() && i - start < max_digits && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
+  if (i == start) return std::nullopt;
+  return n;
+}
+
+bool skip(std::string_view s, std::size_t& i, char c) {
+  if (i >= s.size() || s[i] != c) return false;
+  ++i;
+  return true;
+}
+
+/// "[-]Y-M-D" at the start of `s`: year -32767..32767 (format_date writes at
+/// least four digits, PostgreSQL five past 9999), month and day of one or two
+/// digits, a real calendar day. `i` is left after the day.
+std::optional<retort::date> date_prefix(std::string_view s, std::size_t& i) {
+  bool negative = skip(s, i, '-');
+  auto y = digits(s, i, 6);
+  if (!y || !skip(s, i, '-')) return std::nullopt;
+  auto m = digits(s, i, 2);
+  if (!m || !skip(s, i, '-')) return std::nullopt;
+  auto d = digits(s, i, 2);
+  if (!d || *y > 32767) return std::nullopt;
+  retort::date out{std::chrono::year{negative ? -*y : *y}, std::chrono::month{static_cast<unsigned>(*m)},
+                   std::chrono::day{static_cast<unsigned>(*d)}};
   if (!out.ok()) return std::nullopt;
   return out;
 }
 
+}  // namespace
+
+// Strict on purpose: the whole text or nothing. sscanf("%d-%u-%u") took
+// "2020-257-01" for January (month 257 wraps in a byte), 99999 for a year of
+// -31073, and "0044-03-15 BC" for the year 44 AD; text that is not a date
+// stays text.
+std::optional<retort::date> parse_date(std::string_view text) {
+  std::size_t i = 0;
+  auto d = date_prefix(text, i);
+  if (!d || i != text.size()) return std::nullopt;
+  return d;
+}
+
+/// "<date>", or "<date> HH:MM[:SS[.fraction]][Z]" with ' ' or 'T' between; a
+/// fraction past microseconds is rounded to the nearest one.
 std::optional<retort::date_time> parse_date_time(std::string_view text) {
   using namespace std::chrono;
-  auto d = parse_date(text);
+  std::size_t i = 0;
+  auto d = date_prefix(text, i);
   if (!d) return std::nullopt;
   retort::date_time out = sys_days{*d};
-  if (text.size() <= 10) return out;
-  std::string rest(text.substr(11));
-  int hh = 0, mm = 0;
-  double ss = 0;
-  if (std::sscanf(rest.c_str(), "%d:%d:%lf", &hh, &mm, &ss) < 2) return std::nullopt;
-  out += hours{hh} + minutes{mm} + microseconds{static_cast<std::int64_t>(std::llround(ss * 1'000'000))};
-  return out;
+  if (i == text.size()) return out;
+  if (!skip(text, i, ' ') && !skip(text, i, 'T')) return std::nullopt;
+  auto hh = digits(text, i, 2);
+  if (!hh || *hh > 23 || !skip(text, i, ':')) return std::nullopt;
+  auto mm = digits(text, i, 2);
+  if (!mm || *mm > 59) return std::nullopt;
+  int ss = 0;
+  std::int64_t micros = 0;
+  if (skip(text, i, ':')) {
+    auto s = digits(text, i, 2);
+    if (!s || *s > 59) return std::nullopt;
+    ss = *s;
+    if (skip(text, i, '.')) {
+      std::size_t n = 0;
+      bool round_up = false;
+      for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++n) {
+        if (n < 6) micros = micros * 10 + (text[i] - '0');
+        else if (n == 6) round_up = text[i] >= '5';  // the first digit past microseconds rounds
+      }
+      if (n == 0) return std::nullopt;
+      for (; n < 6; ++n) micros *= 10;
+      if (round_up) ++micros;
+    }
+  }
+  skip(text, i, 'Z');  // UTC, which a date_time is
+  if (i != text.size()) return std::nullopt;
+  return out + hours{*hh} + minutes{*mm} + seconds{ss} + microseconds{micros};
 }
 
 }  // namespace retort::sql

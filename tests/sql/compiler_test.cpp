@@ -217,4 +217,27 @@ TEST(compiler, values_never_reach_the_sql_text) {
   EXPECT_EQ(i.sql.find("Brien"), std::string::npos);
 }
 
+// Regressions found by tests/fuzz/fuzz_compiler (inputs named in each).
+
+TEST(compiler, an_identifier_with_a_nul_byte_is_refused) {
+  // Input: delete_("a\0b") compiled to DELETE FROM "a<NUL>b", which both databases read as DELETE FROM "a.
+  for (const sql::dialect* d : {static_cast<const sql::dialect*>(&lite), static_cast<const sql::dialect*>(&pg)}) {
+    EXPECT_THROW(sql::compile(sql::delete_(std::string("a\0b", 3)), *d), retort::ArgumentError);
+    EXPECT_THROW(text(column_ref<int>("t", std::string("x\0", 2)), *d), retort::ArgumentError);
+  }
+}
+
+TEST(compiler, default_values_for_several_rows_is_refused) {
+  // Input: insert("order").row({}).row({}).row({}) compiled to one INSERT ... DEFAULT VALUES: one row, not three.
+  EXPECT_THROW(sql::compile(sql::insert("order").row({}).row({}).row({}), lite), retort::ArgumentError);
+  EXPECT_THROW(sql::compile(sql::insert("t").row({}).row({1}), pg), retort::ArgumentError);
+  EXPECT_EQ(sql::compile(sql::insert("order").row({}), lite).sql, "INSERT INTO \"order\" DEFAULT VALUES");
+}
+
+TEST(compiler, a_subquery_node_without_a_select_is_refused) {
+  // Input: detail::make_subquery(nullptr) / make_exists(nullptr) (UBSan: reference binding to null pointer).
+  EXPECT_THROW(text(sql::expression(sql::detail::make_subquery(nullptr))), retort::ArgumentError);
+  EXPECT_THROW(text(sql::expression(sql::detail::make_exists(nullptr, true))), retort::ArgumentError);
+}
+
 }  // namespace

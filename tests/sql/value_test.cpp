@@ -1,6 +1,9 @@
 // sql::value conversions and value_traits.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "retort/sql/value.hpp"
 #include "retort/util/error.hpp"
 
@@ -88,3 +91,53 @@ TEST(value, same_value_agrees_with_value_traits) {
 }
 
 }  // namespace
+
+// Regressions: the first two found by tests/fuzz/fuzz_sqlite_values, the dates
+// read while writing its round-trip check (inputs named in each).
+
+TEST(value, as_int_of_a_real_beyond_int64_is_refused_not_undefined) {
+  // Input: REAL -1.7976931348623157e308 (UBSan: outside the range of 'long').
+  EXPECT_THROW(value(-1.7976931348623157e308).as_int(), retort::ArgumentError);
+  EXPECT_THROW(value(0x1p63).as_int(), retort::ArgumentError);
+  EXPECT_THROW(value(HUGE_VAL).as_int(), retort::ArgumentError);
+  EXPECT_THROW(value(NAN).as_int(), retort::ArgumentError);
+  EXPECT_EQ(value(-0x1p63).as_int(), INT64_MIN);
+  EXPECT_EQ(value(9007199254740992.0).as_int(), 9007199254740992);
+}
+
+TEST(value, as_double_of_text_that_is_no_number_is_an_argument_error) {
+  // Input: numeric "abc" (std::invalid_argument from std::stod escaped).
+  EXPECT_THROW(value(retort::numeric{"abc"}).as_double(), retort::ArgumentError);
+  EXPECT_THROW(value(retort::numeric{""}).as_double(), retort::ArgumentError);
+  EXPECT_THROW(value("12abc").as_double(), retort::ArgumentError);  // was 12: the rest dropped
+  EXPECT_DOUBLE_EQ(value("-2.5e3").as_double(), -2500.0);
+  EXPECT_TRUE(std::isnan(value(retort::numeric{"NaN"}).as_double()));  // PostgreSQL's numeric NaN
+}
+
+TEST(value, dates_parse_the_whole_text_or_nothing) {
+  using namespace std::chrono;
+  using retort::sql::format_date;
+  using retort::sql::parse_date;
+  using retort::sql::parse_date_time;
+  EXPECT_EQ(parse_date("2020-257-01"), std::nullopt);    // was 2020-01-01: the month wrapped in a byte
+  EXPECT_EQ(parse_date("2020-01-257"), std::nullopt);    // the day likewise
+  EXPECT_EQ(parse_date("99999-1-1"), std::nullopt);      // was the year -31073
+  EXPECT_EQ(parse_date("0044-03-15 BC"), std::nullopt);  // was 44 AD
+  EXPECT_EQ(parse_date("2020-01-01xyz"), std::nullopt);
+  EXPECT_EQ(parse_date("2020-1-5"), 2020y / January / 5);
+  for (retort::date d : {year{10000} / January / 1, year{-1} / March / 1, year{0} / February / 29,
+                         year{32767} / December / 31, year{-32767} / January / 1}) {
+    EXPECT_EQ(parse_date(format_date(d)), d) << format_date(d);  // 10000-01-01 did not parse back
+  }
+  auto noon = sys_days{2020y / January / 1} + hours{12};
+  EXPECT_EQ(parse_date_time("2020-1-1 12:00:00"), noon);  // was 02:00: the hour was read from offset 11
+  EXPECT_EQ(parse_date_time("2020-01-01T12:00:00Z"), noon);
+  EXPECT_EQ(parse_date_time("2020-01-01 12:00"), noon);
+  EXPECT_EQ(parse_date_time("2020-01-01 11:59:59.9999996"), noon);  // rounded to the microsecond
+  EXPECT_EQ(parse_date_time("2020-01-01 12:00:00.5"), noon + milliseconds{500});
+  EXPECT_EQ(parse_date_time("2020-01-01 12:99:99"), std::nullopt);   // was 13:40:39
+  EXPECT_EQ(parse_date_time("2020-01-01 2147483647:00"), std::nullopt);  // could overflow the sum
+  EXPECT_EQ(parse_date_time("2020-01-01 12:00:00+05:00"), std::nullopt);  // an offset is not ignored
+  EXPECT_EQ(parse_date_time("2020-01-01 12:00:00 BC"), std::nullopt);
+  EXPECT_THROW(value("2020-257-01").as_date(), retort::ArgumentError);
+}

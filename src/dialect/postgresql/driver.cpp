@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "dialect/postgresql/decode.hpp"
 #include "retort/dialect/postgresql/postgresql.hpp"
 #include "retort/engine/driver.hpp"
 #include "retort/util/error.hpp"
@@ -29,10 +30,9 @@ namespace {
 
 using engine::result;
 
-// Type OIDs (pg_type.dat).
-constexpr Oid bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23, text_oid = 25,
-              float4_oid = 700, float8_oid = 701, date_oid = 1082, timestamp_oid = 1114, timestamptz_oid = 1184,
-              numeric_oid = 1700;
+// Type OIDs (pg_type.dat), one list with the decoders'.
+using detail::bool_oid, detail::bytea_oid, detail::int8_oid, detail::text_oid, detail::float8_oid, detail::date_oid,
+    detail::timestamp_oid, detail::numeric_oid;
 
 // ---- errors ---------------------------------------------------------------
 
@@ -182,68 +182,7 @@ std::string signature(const std::vector<Oid>& types) {
 
 // ---- results ----------------------------------------------------------------
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return 0;
-}
-
-/// bytea in the hex output format ("\x0aff"), or the old escape format via libpq.
-blob decode_bytea(const char* text, std::string_view s) {
-  blob out;
-  if (s.starts_with("\\x")) {
-    out.reserve((s.size() - 2) / 2);
-    for (std::size_t i = 2; i + 1 < s.size(); i += 2)
-      out.push_back(static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1])));
-    return out;
-  }
-  std::size_t n = 0;
-  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
-  if (raw) out.assign(raw, raw + n);
-  PQfreemem(raw);
-  return out;
-}
-
-/// timestamptz in ISO style is local to the session's TimeZone ("... 03:04:05.5+05:30");
-/// the offset is taken off so the value is UTC, as sys_time is.
-std::optional<retort::date_time> parse_timestamptz(std::string_view s) {
-  auto sign = s.find_last_of("+-");
-  if (sign == std::string_view::npos || sign < 19) return sql::parse_date_time(s);
-  auto local = sql::parse_date_time(s.substr(0, sign));
-  if (!local) return std::nullopt;
-  int h = 0, m = 0, sec = 0;
-  std::sscanf(std::string(s.substr(sign + 1)).c_str(), "%d:%d:%d", &h, &m, &sec);
-  auto offset = std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{sec};
-  return s[sign] == '+' ? *local - offset : *local + offset;
-}
-
-/// One cell from its text form, by column type; what is not understood stays text
-/// (infinite dates and BC years included).
-sql::value decode(const char* text, int length, Oid type) {
-  std::string_view s(text, static_cast<std::size_t>(length));
-  switch (type) {
-    case int2_oid:
-    case int4_oid:
-    case int8_oid: return sql::value(static_cast<std::int64_t>(std::strtoll(text, nullptr, 10)));
-    case float4_oid:
-    case float8_oid: return sql::value(std::strtod(text, nullptr));
-    case bool_oid: return sql::value(s == "t");
-    case numeric_oid: return sql::value(numeric{std::string(s)});
-    case bytea_oid: return sql::value(decode_bytea(text, s));
-    case date_oid:
-      if (auto d = sql::parse_date(s)) return sql::value(*d);
-      break;
-    case timestamp_oid:
-      if (auto t = sql::parse_date_time(s)) return sql::value(*t);
-      break;
-    case timestamptz_oid:
-      if (auto t = parse_timestamptz(s)) return sql::value(*t);
-      break;
-    default: break;
-  }
-  return sql::value(std::string(s));
-}
+using detail::decode;  // text output forms to values: decode.hpp
 
 sql::value cell(const PGresult* r, int row, int c, Oid type) {
   return PQgetisnull(r, row, c) ? sql::value() : decode(PQgetvalue(r, row, c), PQgetlength(r, row, c), type);
