@@ -445,6 +445,7 @@ void worker::delete_post(std::mt19937_64& r, model& ov) {
   const auto* name = pick(r, ov, true);
   if (!name) return add_post(r, ov);
   auto& f = ov[*name];
+  s_.flush();  // delete() refuses a pending object (as SQLAlchemy's does): one added since the last flush
   auto target = std::next(f.posts.begin(), static_cast<long>(r() % f.posts.size()));
   if (target->second.id != 0 && r() % 2) {
     auto p = s_.get<Post>(target->second.id);
@@ -472,6 +473,7 @@ void worker::delete_user(std::mt19937_64& r, model& ov) {
   const auto* name = pick(r, ov);
   if (!name) return insert_user(r, ov);
   auto& f = ov[*name];
+  s_.flush();  // delete() refuses pending objects: posts added since the last flush
   auto u = load(r, *name, f);
   std::vector<retort::ptr<Post>> posts;
   for (auto& p : u->posts) posts.push_back(retort::handle(p));
