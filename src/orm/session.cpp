@@ -33,6 +33,22 @@ void for_each_slot(instance_state* s, const std::function<void(const relationshi
   for (const auto& rel : s->owner_mapper->relationships) f(rel, rel.slot(s->object));
 }
 
+/// Calls `f` with every state `s`'s relationship slots refer to, history included.
+template <class F>
+void for_each_target(instance_state* s, F&& f) {
+  for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
+    if (rel.kind == slot_kind::scalar) {
+      auto* sc = static_cast<detail::scalar_slot*>(slot);
+      if (sc->peek()) f(sc->peek());
+      if (sc->previous()) f(sc->previous());
+    } else {
+      auto* c = static_cast<detail::collection_slot*>(slot);
+      for (const auto* list : {&c->peek(), &c->added(), &c->removed()})
+        for (const auto& t : *list) f(t.get());
+    }
+  });
+}
+
 void unload_all(instance_state* s) {
   for_each_slot(s, [](const relationship_property& rel, detail::slot* slot) {
     if (rel.kind == slot_kind::scalar)
@@ -340,10 +356,43 @@ void session_impl::end_connection_with_rollback() {
 // Undoes, in memory, what the database forgot: objects inserted since the
 // marks become transient again, objects deleted since them come back, pending
 // work is dropped, and everything left is expired.
+// Objects a rollback made transient may hold each other through relationships
+// (a user and its posts, each side referring to the other): once no handle
+// outside the group refers to them they would keep each other alive forever.
+// Trial deletion over the group, as a cycle collector does: references from
+// inside the group are subtracted from each reference count; what is left is
+// referred to from outside and stays intact with everything it reaches; the
+// rest is garbage, and unloading its relationships frees it.
+void session_impl::release_unreachable(std::vector<state_ref> group) {
+  std::unordered_map<instance_state*, std::int64_t> outside;
+  for (auto& s : group) outside.emplace(s.get(), static_cast<std::int64_t>(s->refs));
+  for (auto& [s, n] : outside) --n;  // the reference `group` holds
+  for (auto& [s, n] : outside)
+    for_each_target(s, [&](instance_state* t) {
+      if (auto it = outside.find(t); it != outside.end()) --it->second;
+    });
+  std::vector<instance_state*> work;
+  std::unordered_map<instance_state*, bool> live;
+  for (auto& [s, n] : outside)
+    if (n > 0 && live.emplace(s, true).second) work.push_back(s);
+  while (!work.empty()) {
+    auto* s = work.back();
+    work.pop_back();
+    for_each_target(s, [&](instance_state* t) {
+      if (outside.count(t) && live.emplace(t, true).second) work.push_back(t);
+    });
+  }
+  for (auto& [s, n] : outside)
+    if (!live.count(s)) unload_all(s);
+}
+
 void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_mark) {
   needs_rollback_ = false;
   failed_commit_ = false;
   rollback_reason_.clear();
+  std::vector<state_ref> made_transient(inserted_in_txn_.begin() + static_cast<std::ptrdiff_t>(inserted_mark),
+                                        inserted_in_txn_.end());
+  made_transient.insert(made_transient.end(), new_.begin(), new_.end());
   for (std::size_t i = inserted_mark; i < inserted_in_txn_.size(); ++i) {
     auto& s = inserted_in_txn_[i];
     if (s->session != this) continue;
@@ -366,6 +415,7 @@ void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_m
   deleted_.clear();
   touched_.clear();
   expire_all();
+  release_unreachable(std::move(made_transient));
 }
 
 void session_impl::rollback() {

@@ -120,6 +120,7 @@ class session_impl {
   void release_unreferenced();
   void end_connection_with_rollback();
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
+  void release_unreachable(std::vector<state_ref> group);
   void detach(instance_state* s, orm::status to);
   void put_identity(instance_state* s);
   instance_state* lookup(const identity_key& k) const;

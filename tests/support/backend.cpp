@@ -1,6 +1,7 @@
 // Fresh databases per test and the statement recorder.
 #include "support/backend.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -110,6 +111,20 @@ std::string fresh_url(backend b) {
   url += (url.find('?') == std::string::npos ? "?" : "&");
   url += "options=-csearch_path%3D" + schema;
   return url;
+}
+
+int run_without_inherited_fds(const std::string& command) {
+  std::error_code ec;
+  std::vector<int> fds;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = std::atoi(entry.path().filename().c_str());
+    if (fd > 2) fds.push_back(fd);
+  }
+  for (int fd : fds) {
+    int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+  return std::system(command.c_str());
 }
 
 statement_recorder::statement_recorder(engine::engine& e, bool include_control) : engine_(e) {

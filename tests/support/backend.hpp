@@ -34,6 +34,12 @@ void register_backends();
 /// fails instead of skipping.
 bool under_ci();
 
+/// std::system(command), but the child inherits none of this process's file
+/// descriptors beyond 0-2. For pg_ctl start: the server would otherwise keep
+/// whatever the test inherited - a `flock` lock held around the test run, for
+/// one, stays held for as long as that server lives.
+int run_without_inherited_fds(const std::string& command);
+
 /// Records the statements an engine runs, leaving out transaction control.
 class statement_recorder {
  public:
