@@ -41,13 +41,13 @@ class postgres_faults : public ::testing::TestWithParam<backend> {
   /// fast: clients are cut off, but commits reach disk (the test server runs with synchronous_commit=off);
   /// immediate: a crash, recovered from the WAL at the next start.
   void stop(const std::string& mode = "fast") {
-    ASSERT_EQ(std::system((ctl_ + " -m " + mode + " -w -t 30 stop >/dev/null").c_str()), 0);
+    ASSERT_EQ(retort::testing::run_without_inherited_fds(ctl_ + " -m " + mode + " -w -t 30 stop >/dev/null"), 0);
     stopped_ = true;
   }
   void start() {
     auto cmd = ctl_ + " -w -t 60 -l " + env("RETORT_TEST_PG_LOG") + " -o \"" + env("RETORT_TEST_PG_START_OPTS") +
                "\" start >/dev/null";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    ASSERT_EQ(retort::testing::run_without_inherited_fds(cmd), 0);  // the server must not inherit a lock fd
     stopped_ = false;
   }
   std::string ctl_, url_;
