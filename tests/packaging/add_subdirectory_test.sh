@@ -11,9 +11,16 @@ source=$1 compiler=$2 sanitize=${3:-OFF} build_type=${4:-Release}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Same compiler, build type and sanitizer flags as the calling build, so ccache
-# serves the library's objects.
+# serves the library's objects (also with -g: the build directory is a fresh
+# temporary one each time, so ccache must not hash it).
+export CCACHE_NOHASHDIR=1
+# RETORT_SANITIZE instruments Retort's own directory; the parent's program
+# needs the sanitizer runtimes at link time.
+link_flags=""
+[ "$sanitize" = "ON" ] && link_flags="-fsanitize=address,undefined"
 if ! cmake -S "$source/tests/packaging/subdirectory" -B "$work/build" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" \
   -DCMAKE_BUILD_TYPE="$build_type" -DRETORT_SOURCE_DIR="$source" -DRETORT_SANITIZE="$sanitize" \
+  -DCMAKE_EXE_LINKER_FLAGS="$link_flags" \
   -DCMAKE_DISABLE_FIND_PACKAGE_PostgreSQL=ON -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON >"$work/configure.log" 2>&1; then
   cat "$work/configure.log"
   exit 1
