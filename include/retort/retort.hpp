@@ -1,10 +1,11 @@
-// Retort's umbrella header for applications: the ORM, with SQLite and
-// PostgreSQL available through retort::database.
+// Retort's umbrella header for applications: the ORM, with the built-in
+// backends (SQLite, and PostgreSQL when built with it) through retort::database.
+// Part of the facade target, retort::retort.
 #pragma once
 
+#include "retort/database.hpp"
 #include "retort/engine/connection.hpp"
 #include "retort/engine/engine.hpp"
-#include "retort/orm/database.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/ptr.hpp"

@@ -1,8 +1,12 @@
 // database: the engine plus the registry's tables, as Flask-SQLAlchemy's `db`
 // object is. `database db("sqlite:///blog.db"); db.create_all(); auto s = db.session();`
+// The facade (target retort::retort) above orm and the dialects: the one place
+// that knows which backends were built in.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "retort/engine/engine.hpp"
 #include "retort/orm/session.hpp"
@@ -11,7 +15,9 @@ namespace retort {
 
 class database {
  public:
-  /// Opens an engine for `url` (sqlite://..., postgresql://...); both backends are available.
+  /// Opens an engine for `url` (sqlite://..., postgresql://...) with every
+  /// built-in backend registered. A URL for a backend this build lacks is an
+  /// ArgumentError naming the backends it has.
   explicit database(std::string_view url, engine::engine_options options = {});
 
   /// CREATE TABLE (IF NOT EXISTS) for every mapped class, in foreign-key order.
@@ -28,7 +34,12 @@ class database {
   engine::engine engine_;
 };
 
-/// Registers the built-in backends (SQLite, PostgreSQL). Called by database; idempotent.
+/// The backends this build of Retort has, as URL backend names: always
+/// "sqlite", then "postgresql" when built with RETORT_WITH_POSTGRESQL.
+std::vector<std::string> available_backends();
+
+/// Registers the built-in backends (those of available_backends()) with the
+/// engine's driver registry. Called by database; idempotent.
 void register_builtin_backends();
 
 }  // namespace retort
