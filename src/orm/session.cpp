@@ -324,6 +324,7 @@ void session_impl::commit() {
     expire_all();
     release_unreferenced();
   }
+  collect_limbo();
 }
 
 // Expired objects carry nothing the database does not have, so the ones no
@@ -359,14 +360,19 @@ void session_impl::end_connection_with_rollback() {
 // Objects a rollback made transient may hold each other through relationships
 // (a user and its posts, each side referring to the other): once no handle
 // outside the group refers to them they would keep each other alive forever.
-// Trial deletion over the group, as a cycle collector does: references from
-// inside the group are subtracted from each reference count; what is left is
-// referred to from outside and stays intact with everything it reaches; the
-// rest is garbage, and unloading its relationships frees it.
-void session_impl::release_unreachable(std::vector<state_ref> group) {
+// They wait in `limbo_`, and each commit, rollback and close collects them by
+// trial deletion, as a cycle collector does: references from inside the group
+// are subtracted from each reference count (and the one limbo_ holds); what is
+// left is referred to from outside and stays intact with everything it
+// reaches; the rest is garbage, and unloading its relationships frees it.
+// Members that joined a session again leave limbo_.
+void session_impl::collect_limbo() {
+  std::erase_if(limbo_, [](const state_ref& s) { return s->session || s->status != status::transient; });
+  if (limbo_.empty()) return;
   std::unordered_map<instance_state*, std::int64_t> outside;
-  for (auto& s : group) outside.emplace(s.get(), static_cast<std::int64_t>(s->refs));
-  for (auto& [s, n] : outside) --n;  // the reference `group` holds
+  for (auto& s : limbo_) outside[s.get()] += 0;
+  for (auto& [s, n] : outside) n = static_cast<std::int64_t>(s->refs);
+  for (auto& s : limbo_) --outside[s.get()];  // limbo_'s own references
   for (auto& [s, n] : outside)
     for_each_target(s, [&](instance_state* t) {
       if (auto it = outside.find(t); it != outside.end()) --it->second;
@@ -384,6 +390,7 @@ void session_impl::release_unreachable(std::vector<state_ref> group) {
   }
   for (auto& [s, n] : outside)
     if (!live.count(s)) unload_all(s);
+  std::erase_if(limbo_, [&](const state_ref& s) { return !live.count(s.get()); });  // frees the garbage
 }
 
 void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_mark) {
@@ -415,7 +422,8 @@ void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_m
   deleted_.clear();
   touched_.clear();
   expire_all();
-  release_unreachable(std::move(made_transient));
+  limbo_.insert(limbo_.end(), made_transient.begin(), made_transient.end());
+  collect_limbo();
 }
 
 void session_impl::rollback() {
@@ -465,6 +473,8 @@ void session_impl::close() {
   touched_.clear();
   inserted_in_txn_.clear();
   deleted_in_txn_.clear();
+  collect_limbo();
+  limbo_.clear();  // what a handle still holds is the application's now
 }
 
 std::uint64_t session_impl::begin_nested() {

@@ -120,7 +120,7 @@ class session_impl {
   void release_unreferenced();
   void end_connection_with_rollback();
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
-  void release_unreachable(std::vector<state_ref> group);
+  void collect_limbo();
   void detach(instance_state* s, orm::status to);
   void put_identity(instance_state* s);
   instance_state* lookup(const identity_key& k) const;
@@ -136,6 +136,8 @@ class session_impl {
   std::vector<state_ref> touched_;
   std::vector<state_ref> inserted_in_txn_;  ///< flushed INSERTs of this transaction
   std::vector<state_ref> deleted_in_txn_;   ///< flushed DELETEs of this transaction
+  /// Objects a rollback made transient, until no handle outside them is left (collect_limbo).
+  std::vector<state_ref> limbo_;
   struct savepoint {
     engine::transaction tx;
     std::size_t inserted_mark;
