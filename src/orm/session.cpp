@@ -265,6 +265,7 @@ void session_impl::expunge(instance_state* s) {
   in_use guard(*this);
   if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
   detach(s, s->status == status::pending ? status::transient : status::detached);
+  limbo_.emplace_back(s);
 }
 
 void session_impl::expire(instance_state* s) {
@@ -317,7 +318,10 @@ void session_impl::commit() {
     }
   }
   release_connection();
-  for (auto& s : deleted_in_txn_) detach(s.get(), status::detached);
+  for (auto& s : deleted_in_txn_) {
+    detach(s.get(), status::detached);
+    limbo_.push_back(s);  // a deleted user and its deleted posts may hold each other
+  }
   deleted_in_txn_.clear();
   inserted_in_txn_.clear();
   if (options_.expire_on_commit) {
@@ -365,10 +369,21 @@ void session_impl::end_connection_with_rollback() {
 // are subtracted from each reference count (and the one limbo_ holds); what is
 // left is referred to from outside and stays intact with everything it
 // reaches; the rest is garbage, and unloading its relationships frees it.
-// Members that joined a session again leave limbo_.
+// Members that joined a session again leave limbo_. Detached objects (deleted
+// at commit, expunged) wait there too: their loaded relationships form the
+// same cycles.
 void session_impl::collect_limbo() {
-  std::erase_if(limbo_, [](const state_ref& s) { return s->session || s->status != status::transient; });
+  std::erase_if(limbo_, [](const state_ref& s) { return s->session != nullptr; });
   if (limbo_.empty()) return;
+  // The group also takes in the transient objects that never joined the
+  // session but hang off its members (posts appended to a pending user and
+  // rolled back before any flush cascaded them in): they close the cycles.
+  std::unordered_map<instance_state*, bool> member;
+  for (auto& s : limbo_) member.emplace(s.get(), true);
+  for (std::size_t i = 0; i < limbo_.size(); ++i)
+    for_each_target(limbo_[i].get(), [&](instance_state* t) {
+      if (!t->session && member.emplace(t, true).second) limbo_.emplace_back(t);
+    });
   std::unordered_map<instance_state*, std::int64_t> outside;
   for (auto& s : limbo_) outside[s.get()] += 0;
   for (auto& [s, n] : outside) n = static_cast<std::int64_t>(s->refs);
