@@ -19,12 +19,19 @@ registry& drivers() {
 }
 }  // namespace
 
+void check_statement_text(const std::string& sql) {
+  if (auto at = sql.find('\0'); at != std::string::npos)
+    throw ArgumentError("SQL text contains a NUL byte at offset " + std::to_string(at) +
+                        "; values belong in bound parameters");
+}
+
 driver_statement& driver_connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     recent_.splice(recent_.begin(), recent_, it->second.use);
     return *it->second.statement;
   }
+  check_statement_text(sql);  // once per statement text, before it is prepared
   if (cache_.size() >= cache_limit) {
     auto victim = cache_.find(*recent_.back());
     recent_.pop_back();

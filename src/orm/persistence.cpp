@@ -32,14 +32,18 @@ std::vector<std::string> names(const mapper& m, const std::vector<std::size_t>& 
   return out;
 }
 
-/// The row's values for `columns`; a value the database cannot store whole is
-/// refused here, naming its column, before anything is sent.
-std::vector<sql::value> row_of(const sql::dialect& d, const mapper& m, const instance_state* s,
-                               const std::vector<std::size_t>& columns) {
-  auto row = read(m, s->object, columns);
-  if (!d.text_holds_nul())
-    for (std::size_t i = 0; i < row.size(); ++i) d.check_text(row[i], m.table.name(), m.columns[columns[i]].column.name);
-  return row;
+std::vector<sql::value> row_of(const mapper& m, const instance_state* s, const std::vector<std::size_t>& columns) {
+  return read(m, s->object, columns);
+}
+
+/// Rows sent by executemany reach the compiler only as their first row: the
+/// others are checked here (dialect::check_text), naming their column, before
+/// anything is sent. The first `columns.size()` values of each row are checked.
+void check_rows(const sql::dialect& d, const mapper& m, const std::vector<std::size_t>& columns,
+                const std::vector<std::vector<sql::value>>& rows) {
+  if (d.text_holds_nul()) return;
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < columns.size(); ++i) d.check_text(row[i], m.table.name(), m.columns[columns[i]].column.name);
 }
 
 void assign_key(const mapper& m, instance_state* s, std::size_t column, const sql::value& v,
@@ -53,7 +57,8 @@ void insert_each(engine::connection& conn, const mapper& m, const shape& sh, con
                  std::vector<instance_state*>& keyed) {
   std::vector<std::vector<sql::value>> rows;
   rows.reserve(sh.states.size());
-  for (auto* s : sh.states) rows.push_back(row_of(conn.dialect(), m, s, sh.columns));
+  for (auto* s : sh.states) rows.push_back(row_of(m, s, sh.columns));
+  check_rows(conn.dialect(), m, sh.columns, rows);
   sql::insert ins(m.table.name());
   ins.columns(names(m, sh.columns)).row(rows.front());
   auto text = sql::compile(ins, conn.dialect()).sql;
@@ -79,7 +84,7 @@ void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, 
     std::size_t end = std::min(sh.states.size(), start + batch);
     sql::insert ins(m.table.name());
     ins.columns(names(m, sh.columns)).types(types);
-    for (std::size_t i = start; i < end; ++i) ins.row(row_of(d, m, sh.states[i], sh.columns));
+    for (std::size_t i = start; i < end; ++i) ins.row(row_of(m, sh.states[i], sh.columns));  // checked by the compiler
     if (key_col) ins.returning({m.columns[*key_col].column.name});
     if (key_col && end - start > 1 && !sh.columns.empty()) ins.sentinel_ordered();
     if (sh.columns.empty() && end - start > 1) {  // DEFAULT VALUES cannot be multi-row
@@ -150,10 +155,11 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
   for (const auto& sh : shapes) {
     std::vector<std::vector<sql::value>> rows;
     for (auto* s : sh.states) {
-      auto r = row_of(conn.dialect(), m, s, sh.columns);
+      auto r = row_of(m, s, sh.columns);
       r.insert(r.end(), s->key.begin(), s->key.end());
       rows.push_back(std::move(r));
     }
+    check_rows(conn.dialect(), m, sh.columns, rows);
     sql::update up(m.table.name());
     for (std::size_t i = 0; i < sh.columns.size(); ++i) up.set(m.columns[sh.columns[i]].column.name, rows[0][i]);
     for (auto& w : match(m, m.primary_key, sh.states[0]->key)) up.where(w);

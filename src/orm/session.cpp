@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_set>
 
 #include "orm/session_impl.hpp"
 #include "retort/orm/relationship.hpp"
@@ -292,6 +293,11 @@ void session_impl::note_touched(instance_state* s) {
   touched_.emplace_back(s);
 }
 
+void session_impl::forget_key(instance_state* s) {
+  s->key.clear();
+  reset_generated_key(s);
+}
+
 void session_impl::reset_generated_key(instance_state* s) {
   if (auto i = s->owner_mapper->autoincrement_column()) {
     const auto& c = s->owner_mapper->columns[*i];
@@ -358,9 +364,6 @@ void session_impl::end_connection_with_rollback() {
   release_connection();
 }
 
-// Undoes, in memory, what the database forgot: objects inserted since the
-// marks become transient again, objects deleted since them come back, pending
-// work is dropped, and everything left is expired.
 // Objects a rollback made transient may hold each other through relationships
 // (a user and its posts, each side referring to the other): once no handle
 // outside the group refers to them they would keep each other alive forever.
@@ -375,32 +378,33 @@ void session_impl::end_connection_with_rollback() {
 void session_impl::collect_limbo() {
   std::erase_if(limbo_, [](const state_ref& s) { return s->session != nullptr; });
   if (limbo_.empty()) return;
-  // The group also takes in the transient objects that never joined the
-  // session but hang off its members (posts appended to a pending user and
-  // rolled back before any flush cascaded them in): they close the cycles.
-  std::unordered_map<instance_state*, bool> member;
-  for (auto& s : limbo_) member.emplace(s.get(), true);
+  // The group: limbo_, plus the session-less objects that hang off it (posts
+  // appended to a pending user and rolled back before any flush cascaded them
+  // in close the cycle). `outside` counts, per member, the references from
+  // outside the group: its count, less limbo_'s own, less the members' slots.
+  std::unordered_map<instance_state*, std::int64_t> outside;
+  for (auto& s : limbo_) outside.emplace(s.get(), static_cast<std::int64_t>(s->refs));
   for (std::size_t i = 0; i < limbo_.size(); ++i)
     for_each_target(limbo_[i].get(), [&](instance_state* t) {
-      if (!t->session && member.emplace(t, true).second) limbo_.emplace_back(t);
+      if (t->session || outside.count(t)) return;
+      limbo_.emplace_back(t);  // counted after, so its count includes limbo_'s reference
+      outside.emplace(t, static_cast<std::int64_t>(t->refs));
     });
-  std::unordered_map<instance_state*, std::int64_t> outside;
-  for (auto& s : limbo_) outside[s.get()] += 0;
-  for (auto& [s, n] : outside) n = static_cast<std::int64_t>(s->refs);
-  for (auto& s : limbo_) --outside[s.get()];  // limbo_'s own references
+  for (auto& s : limbo_) --outside[s.get()];
   for (auto& [s, n] : outside)
     for_each_target(s, [&](instance_state* t) {
       if (auto it = outside.find(t); it != outside.end()) --it->second;
     });
+  // Live: referred to from outside, or reached from what is.
+  std::unordered_set<instance_state*> live;
   std::vector<instance_state*> work;
-  std::unordered_map<instance_state*, bool> live;
   for (auto& [s, n] : outside)
-    if (n > 0 && live.emplace(s, true).second) work.push_back(s);
+    if (n > 0 && live.insert(s).second) work.push_back(s);
   while (!work.empty()) {
     auto* s = work.back();
     work.pop_back();
     for_each_target(s, [&](instance_state* t) {
-      if (outside.count(t) && live.emplace(t, true).second) work.push_back(t);
+      if (outside.count(t) && live.insert(t).second) work.push_back(t);
     });
   }
   for (auto& [s, n] : outside)
@@ -408,6 +412,9 @@ void session_impl::collect_limbo() {
   std::erase_if(limbo_, [&](const state_ref& s) { return !live.count(s.get()); });  // frees the garbage
 }
 
+// Undoes, in memory, what the database forgot: objects inserted since the
+// marks become transient again, objects deleted since them come back, pending
+// work is dropped, and everything left is expired.
 void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_mark) {
   needs_rollback_ = false;
   failed_commit_ = false;
@@ -419,8 +426,7 @@ void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_m
     auto& s = inserted_in_txn_[i];
     if (s->session != this) continue;
     detach(s.get(), status::transient);
-    s->key.clear();
-    reset_generated_key(s.get());
+    forget_key(s.get());
   }
   inserted_in_txn_.resize(inserted_mark);
   for (auto& s : std::vector<state_ref>(new_)) detach(s.get(), status::transient);
@@ -459,10 +465,9 @@ void session_impl::close() {
   rollback_reason_.clear();
   for (auto& s : inserted_in_txn_) {
     if (s->session != this) continue;
-    drop_identity(s.get());
+    drop_identity(s.get());  // still in the session until the loop below detaches it
     s->status = status::transient;
-    s->key.clear();
-    reset_generated_key(s.get());
+    forget_key(s.get());
   }
   for (auto& s : deleted_in_txn_)
     if (s->session == this) s->status = status::detached;  // its row is still there

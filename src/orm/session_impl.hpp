@@ -126,6 +126,8 @@ class session_impl {
   instance_state* lookup(const identity_key& k) const;
   void drop_identity(instance_state* s);
   void reset_generated_key(instance_state* s);
+  /// An INSERT the database forgot: no identity, no generated key.
+  void forget_key(instance_state* s);
 
   engine::engine engine_;
   session_options options_;

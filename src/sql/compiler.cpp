@@ -47,8 +47,8 @@ class compiler {
 
   /// The column the next bound values are for (for DataError messages).
   void in_column(std::string_view table, std::string_view column) {
-    table_ = std::string(table);
-    column_ = std::string(column);
+    table_ = table;
+    column_ = column;
   }
 
   void operand(const node_ptr& n, int parent_prec = 0, bool right = false) {
@@ -387,7 +387,7 @@ class compiler {
 
  private:
   const dialect& d_;
-  std::string table_, column_;  ///< where bound values go, when known
+  std::string_view table_, column_;  ///< where bound values go, when known (views into the statement)
   std::string out_;
   std::vector<value> params_;
 };

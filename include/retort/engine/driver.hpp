@@ -26,6 +26,11 @@ class driver_statement {
   virtual result execute(std::span<const sql::value> params) = 0;
 };
 
+/// Raises ArgumentError when `sql` holds a NUL byte: drivers read statement
+/// text as a C string, so the rest would be dropped silently. Run once per
+/// text, where it is prepared (the statement cache) or executed directly.
+void check_statement_text(const std::string& sql);
+
 /// One open database connection.
 class driver_connection {
  public:
