@@ -3,13 +3,13 @@
 // compile error (the run-time check in session_impl::get covers the rest).
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 
 #include "retort/orm/mapping.hpp"
+#include "retort/sql/expression.hpp"
 
 namespace retort::detail {
 
@@ -36,20 +36,11 @@ struct model_primary_key<model_def<Parts...>> {
 template <class T>
 using primary_key_of = typename model_primary_key<std::remove_cvref_t<decltype(mapping<T>)>>::type;
 
-template <class V>
-struct without_optional {
-  using type = V;
-};
-template <class V>
-struct without_optional<std::optional<V>> {
-  using type = V;
-};
-
 /// Whether a key argument of type K can look up a member of type V: integers
 /// for integers, text for text, otherwise what converts.
 template <class V, class K>
 constexpr bool key_fits() {
-  using member = typename without_optional<V>::type;
+  using member = sql::detail::sql_base_t<V>;
   using key = std::remove_cvref_t<K>;
   if constexpr (std::is_integral_v<member> && !std::is_same_v<member, bool>)
     return std::is_integral_v<key> && !std::is_same_v<key, bool>;
