@@ -1,114 +1,283 @@
-// Dependency processors (SQLAlchemy's dependency.py), one per relationship
-// direction: they copy keys into foreign-key columns just before a mapper's
-// rows are written. Called only by the unit of work.
+// Dependency processors (SQLAlchemy's dependency.py): one class per direction,
+// each ordering and writing its relationship at flush. Called only by the unit
+// of work (unit_of_work.cpp); see dependency.hpp for the duties.
+#include "orm/dependency.hpp"
+
 #include <algorithm>
 
 #include "orm/unit_of_work.hpp"
 #include "retort/orm/relationship.hpp"
+#include "retort/sql/schema.hpp"
 #include "retort/util/error.hpp"
 
 namespace retort::orm {
 
 namespace {
 
-void copy_key(const relationship_property& rel, const instance_state* parent, instance_state* child) {
-  // one_to_many: parent's local (key) columns -> child's remote (FK) columns.
-  const mapper& pm = *parent->owner_mapper;
-  const mapper& cm = *child->owner_mapper;
-  for (std::size_t i = 0; i < rel.local_columns.size(); ++i)
-    cm.columns[rel.remote_columns[i]].set(child->object, pm.columns[rel.local_columns[i]].get(parent->object));
+detail::slot& slot_of(const relationship_property& rel, const instance_state* s) { return *rel.slot(s->object); }
+
+detail::scalar_slot& scalar_of(const relationship_property& rel, const instance_state* s) {
+  return static_cast<detail::scalar_slot&>(slot_of(rel, s));
+}
+detail::collection_slot& collection_of(const relationship_property& rel, const instance_state* s) {
+  return static_cast<detail::collection_slot&>(slot_of(rel, s));
 }
 
-void clear_key(const std::vector<std::size_t>& columns, instance_state* s) {
-  for (auto i : columns) s->owner_mapper->columns[i].set(s->object, sql::value());
+bool gone(const unit_of_work& uow, const instance_state* s) { return s->marked_deleted || uow.is_deleted(s); }
+
+/// The states the relationship holds now, loading it first unless `passive`
+/// (passive: an unloaded relationship gives nothing).
+std::vector<state_ref> current(const relationship_property& rel, instance_state* parent, bool passive) {
+  auto& slot = slot_of(rel, parent);
+  std::vector<state_ref> out;
+  if (passive && !slot.is_loaded()) return out;
+  if (rel.kind == slot_kind::collection) return collection_of(rel, parent).items();
+  if (auto* t = scalar_of(rel, parent).resolve()) out.emplace_back(t);
+  return out;
 }
 
-bool has_key(const instance_state* s) {
-  return s->status != status::pending || !needs_generated_key(*s->owner_mapper, s->object);
-}
-
-/// Whether the child now belongs to a parent other than `from` (moved, not orphaned).
-bool moved_elsewhere(const relationship_property& rel, instance_state* child, const instance_state* from,
-                     const std::vector<instance_state*>& saves) {
-  if (rel.reverse && rel.reverse->kind == slot_kind::scalar) {
-    auto* slot = static_cast<detail::scalar_slot*>(rel.reverse->slot(child->object));
-    return slot->is_loaded() && slot->peek() && slot->peek() != from;
+/// What changed since the last flush: the states added (all current ones for a
+/// pending parent) and the ones removed.
+void history(const relationship_property& rel, instance_state* parent, std::vector<instance_state*>& added,
+             std::vector<instance_state*>& removed) {
+  if (rel.kind == slot_kind::collection) {
+    auto& c = collection_of(rel, parent);
+    for (const auto& s : parent->status == status::pending ? c.peek() : c.added()) added.push_back(s.get());
+    for (const auto& s : c.removed()) removed.push_back(s.get());
+    return;
   }
-  for (auto* p : saves) {
-    if (p == from || p->owner_mapper != rel.parent) continue;
-    auto* c = static_cast<detail::collection_slot*>(rel.slot(p->object));
-    for (const auto& a : c->added())
-      if (a.get() == child) return true;
-  }
-  return false;
+  auto& sc = scalar_of(rel, parent);
+  if (!sc.is_loaded() || (!sc.changed() && parent->status != status::pending)) return;
+  if (sc.peek()) added.push_back(sc.peek());
+  if (sc.changed() && sc.previous() && sc.previous() != sc.peek()) removed.push_back(sc.previous());
 }
+
+class one_to_many_dependency final : public dependency_processor {
+ public:
+  using dependency_processor::dependency_processor;
+  process_stage stage() const noexcept override { return prop_.post_update ? process_stage::after : process_stage::sync; }
+  const mapper* key_source() const noexcept override { return prop_.post_update ? nullptr : prop_.parent; }
+  const mapper* key_holder() const noexcept override { return prop_.post_update ? nullptr : prop_.target; }
+
+  void presort_saves(unit_of_work& uow, instance_state* parent) const override {
+    std::vector<instance_state*> added, removed;
+    history(prop_, parent, added, removed);
+    for (auto* child : removed) {  // an orphan, unless it moved to another parent
+      if (gone(uow, child) || moved_elsewhere(uow, child, parent)) continue;
+      if (prop_.cascade.delete_orphan && child->status == status::persistent) {
+        uow.register_delete(child);
+      } else if (child->status == status::persistent || child->status == status::pending) {
+        prop_.join.clear(*child);
+        uow.register_save(child);
+      }
+    }
+    for (auto* child : added)
+      if (!gone(uow, child)) uow.register_save(child);
+  }
+
+  void presort_deletes(unit_of_work& uow, instance_state* parent) const override {
+    for (auto& child : current(prop_, parent, prop_.passive_deletes)) {
+      if (gone(uow, child.get())) continue;
+      if (prop_.cascade.delete_) {
+        uow.register_delete(child.get());
+      } else {  // SQLAlchemy's default: the children stay, their foreign key set to NULL
+        prop_.join.clear(*child.get());
+        uow.register_save(child.get());
+      }
+    }
+  }
+
+  void row_edges(unit_of_work& uow, instance_state* parent, bool deleting,
+                 util::function_ref<void(instance_state*, instance_state*)> add) const override {
+    if (prop_.post_update) return;
+    slot_of(prop_, parent).for_each_target(
+        [&](instance_state* child) {
+          if (deleting ? uow.is_deleted(child) : uow.is_saved(child)) deleting ? add(child, parent) : add(parent, child);
+        },
+        false);
+  }
+
+  void process_saves(unit_of_work& uow, const std::vector<instance_state*>& parents) const override {
+    std::vector<instance_state*> updated;
+    for (auto* parent : parents) {
+      if (!has_key(parent)) continue;
+      std::vector<instance_state*> added, removed;
+      history(prop_, parent, added, removed);
+      for (auto* child : added) {
+        if (gone(uow, child)) continue;
+        if (prop_.post_update) {
+          if (!prop_.join.links(*parent, *child)) updated.push_back(child);
+        } else if (!uow.due(child)) {
+          continue;
+        }
+        prop_.join.sync(*parent, *child);
+      }
+    }
+    if (!updated.empty()) emit_column_updates(uow.connection(), *prop_.target, prop_.join.remote_columns, updated);
+  }
+
+  void process_deletes(unit_of_work&, const std::vector<instance_state*>&) const override {}
+
+ private:
+  /// Whether the child now belongs to another parent (moved, not orphaned).
+  bool moved_elsewhere(const unit_of_work& uow, instance_state* child, const instance_state* from) const {
+    if (const auto* rev = prop_.reverse; rev && rev->kind == slot_kind::scalar) {
+      auto& back = scalar_of(*rev, child);
+      return back.is_loaded() && back.peek() && back.peek() != from;
+    }
+    for (auto* p : uow.saves_of(*prop_.parent)) {
+      if (p == from) continue;
+      std::vector<instance_state*> added, removed;
+      history(prop_, p, added, removed);
+      if (std::find(added.begin(), added.end(), child) != added.end()) return true;
+    }
+    return false;
+  }
+};
+
+class many_to_one_dependency final : public dependency_processor {
+ public:
+  using dependency_processor::dependency_processor;
+  process_stage stage() const noexcept override { return prop_.post_update ? process_stage::after : process_stage::sync; }
+  const mapper* key_source() const noexcept override { return prop_.post_update ? nullptr : prop_.target; }
+  const mapper* key_holder() const noexcept override { return prop_.post_update ? nullptr : prop_.parent; }
+
+  void presort_saves(unit_of_work& uow, instance_state* child) const override {
+    if (!prop_.cascade.delete_orphan) return;
+    auto& sc = scalar_of(prop_, child);
+    if (sc.changed() && sc.previous() && sc.previous() != sc.peek() && sc.previous()->status == status::persistent &&
+        !gone(uow, sc.previous()))
+      uow.register_delete(sc.previous());
+  }
+
+  void presort_deletes(unit_of_work& uow, instance_state* child) const override {
+    if (!prop_.cascade.delete_) return;
+    for (auto& t : current(prop_, child, prop_.passive_deletes))
+      if (t->status == status::persistent && !gone(uow, t.get())) uow.register_delete(t.get());
+  }
+
+  void row_edges(unit_of_work& uow, instance_state* child, bool deleting,
+                 util::function_ref<void(instance_state*, instance_state*)> add) const override {
+    if (prop_.post_update) return;
+    auto* target = target_of(uow, child);
+    if (!target || target == child) return;
+    if (deleting ? uow.is_deleted(target) : uow.is_saved(target)) deleting ? add(child, target) : add(target, child);
+  }
+
+  void process_saves(unit_of_work& uow, const std::vector<instance_state*>& children) const override {
+    std::vector<instance_state*> updated;
+    for (auto* child : children) {
+      if (!prop_.post_update && !uow.due(child)) continue;
+      auto& sc = scalar_of(prop_, child);
+      if (!sc.is_loaded() || (!sc.changed() && child->status != status::pending)) continue;
+      auto* target = sc.peek();
+      if (!target) {
+        if (!sc.changed()) continue;
+        prop_.join.clear(*child);
+      } else {
+        if (!has_key(target))
+          throw InvalidRequestError("flush order: " + prop_.name() + " refers to a pending " +
+                                    target->owner_mapper->class_name + " that has no key yet");
+        if (prop_.post_update && prop_.join.links(*target, *child) && child->status != status::pending) continue;
+        prop_.join.sync(*target, *child);
+      }
+      if (prop_.post_update) updated.push_back(child);
+    }
+    if (!updated.empty()) emit_column_updates(uow.connection(), *prop_.parent, prop_.join.local_columns, updated);
+  }
+
+  void process_deletes(unit_of_work& uow, const std::vector<instance_state*>& children) const override {
+    if (!prop_.post_update) return;
+    // The row about to go may be referred to by a row deleted later: NULL its key first.
+    std::vector<instance_state*> updated;
+    for (auto* child : children) {
+      auto* target = target_of(uow, child);
+      if (!target || !uow.is_deleted(target)) continue;
+      prop_.join.clear(*child);
+      updated.push_back(child);
+    }
+    if (!updated.empty()) emit_column_updates(uow.connection(), *prop_.parent, prop_.join.local_columns, updated);
+  }
+
+ private:
+  /// The target in memory (loaded, or the identity-map object the key names), without SQL.
+  instance_state* target_of(unit_of_work& uow, instance_state* child) const {
+    auto& sc = scalar_of(prop_, child);
+    if (sc.is_loaded()) return sc.peek();
+    auto key = read(*prop_.parent, child->object, prop_.join.local_columns);
+    for (const auto& v : key)
+      if (v.is_null()) return nullptr;
+    if (prop_.join.remote_columns != prop_.target->primary_key) return nullptr;
+    return uow.session().lookup(*prop_.target, key);
+  }
+};
+
+class many_to_many_dependency final : public dependency_processor {
+ public:
+  using dependency_processor::dependency_processor;
+  process_stage stage() const noexcept override { return process_stage::after; }
+  const mapper* key_source() const noexcept override { return nullptr; }
+  const mapper* key_holder() const noexcept override { return nullptr; }
+
+  void presort_saves(unit_of_work&, instance_state*) const override {}
+  void presort_deletes(unit_of_work&, instance_state* parent) const override {
+    current(prop_, parent, prop_.passive_deletes);  // the link rows to delete are the loaded collection's
+  }
+  void row_edges(unit_of_work&, instance_state*, bool, util::function_ref<void(instance_state*, instance_state*)>) const override {}
+
+  void process_saves(unit_of_work& uow, const std::vector<instance_state*>& parents) const override {
+    std::vector<std::vector<sql::value>> inserts, deletes;
+    for (auto* parent : parents) {
+      std::vector<instance_state*> added, removed;
+      history(prop_, parent, added, removed);
+      for (auto* t : removed)
+        if (first_time(uow, parent, t) && t->status != status::pending) deletes.push_back(prop_.join.secondary_row(*parent, *t));
+      for (auto* t : added)
+        if (!gone(uow, t) && first_time(uow, parent, t)) inserts.push_back(prop_.join.secondary_row(*parent, *t));
+    }
+    write(uow, deletes, inserts);
+  }
+
+  void process_deletes(unit_of_work& uow, const std::vector<instance_state*>& parents) const override {
+    std::vector<std::vector<sql::value>> deletes;
+    for (auto* parent : parents) {
+      auto& c = collection_of(prop_, parent);
+      std::vector<instance_state*> linked;
+      for (const auto& t : c.peek()) linked.push_back(t.get());
+      for (const auto& t : c.removed()) linked.push_back(t.get());
+      for (const auto& t : c.added()) std::erase(linked, t.get());  // never written
+      for (auto* t : linked)
+        if (t->status != status::pending && first_time(uow, parent, t))
+          deletes.push_back(prop_.join.secondary_row(*parent, *t));
+    }
+    write(uow, deletes, {});
+  }
+
+ private:
+  /// Both sides of a pair see each link in their history: the first to process it writes it.
+  bool first_time(unit_of_work& uow, instance_state* parent, instance_state* target) const {
+    const auto* owner = prop_.reverse && prop_.reverse < &prop_ ? prop_.reverse : &prop_;
+    bool mine = owner == &prop_;
+    return uow.first_link(owner, mine ? parent : target, mine ? target : parent);
+  }
+  void write(unit_of_work& uow, const std::vector<std::vector<sql::value>>& deletes,
+             const std::vector<std::vector<sql::value>>& inserts) const {
+    std::vector<std::string> columns = prop_.join.secondary_local;
+    columns.insert(columns.end(), prop_.join.secondary_remote.begin(), prop_.join.secondary_remote.end());
+    if (!deletes.empty()) emit_secondary_deletes(uow.connection(), *prop_.join.secondary, columns, deletes);
+    if (!inserts.empty()) emit_secondary_inserts(uow.connection(), *prop_.join.secondary, columns, inserts);
+  }
+};
 
 }  // namespace
 
-void unit_of_work::sync_one_to_many(const mapper& child_mapper) {
-  for (auto* pm : mappers_) {
-    for (const auto& rel : pm->relationships) {
-      if (rel.dir != direction::one_to_many || rel.target != &child_mapper) continue;
-      auto parents = saves_;
-      std::erase_if(parents, [&](instance_state* p) { return p->owner_mapper != pm; });
-      for (auto* p : parents) {  // removals first: a moved child ends with its new parent
-        if (rel.kind != slot_kind::scalar) break;
-        auto* sc = static_cast<detail::scalar_slot*>(rel.slot(p->object));
-        auto* old = sc->previous();
-        if (!sc->changed() || !old || old == sc->peek() || old->marked_deleted || moved_elsewhere(rel, old, p, saves_))
-          continue;
-        clear_key(rel.remote_columns, old);
-        save(old);
-      }
-      if (rel.kind == slot_kind::collection) {
-        for (auto* p : parents) {
-          auto* c = static_cast<detail::collection_slot*>(rel.slot(p->object));
-          for (const auto& child : c->removed()) {
-            if (child->marked_deleted || moved_elsewhere(rel, child.get(), p, saves_)) continue;
-            clear_key(rel.remote_columns, child.get());
-            save(child.get());
-          }
-        }
-      }
-      for (auto* p : parents) {
-        std::vector<state_ref> children;
-        if (rel.kind == slot_kind::collection) {
-          auto* c = static_cast<detail::collection_slot*>(rel.slot(p->object));
-          children = p->status == status::pending ? c->peek() : c->added();
-        } else if (auto* sc = static_cast<detail::scalar_slot*>(rel.slot(p->object));
-                   sc->changed() || p->status == status::pending) {
-          if (sc->peek()) children.emplace_back(sc->peek());
-        }
-        for (auto& child : children) {
-          if (child->marked_deleted) continue;
-          copy_key(rel, p, child.get());
-          save(child.get());
-        }
-      }
-    }
+std::shared_ptr<const dependency_processor> make_dependency_processor(const relationship_property& p) {
+  switch (p.join.dir) {
+    case direction::one_to_many: return std::make_shared<one_to_many_dependency>(p);
+    case direction::many_to_one: return std::make_shared<many_to_one_dependency>(p);
+    case direction::many_to_many: return std::make_shared<many_to_many_dependency>(p);
   }
-}
-
-void unit_of_work::sync_many_to_one(const mapper& m, const std::vector<instance_state*>& states) {
-  for (const auto& rel : m.relationships) {
-    if (rel.dir != direction::many_to_one) continue;
-    for (auto* s : states) {
-      auto* slot = static_cast<detail::scalar_slot*>(rel.slot(s->object));
-      if (!slot->is_loaded() || (!slot->changed() && s->status != status::pending)) continue;
-      auto* target = slot->peek();
-      if (!target) {
-        if (slot->changed()) clear_key(rel.local_columns, s);
-        continue;
-      }
-      if (!has_key(target))
-        throw InvalidRequestError("flush order: " + m.class_name + "." + rel.attribute + " refers to a pending " +
-                                  target->owner_mapper->class_name +
-                                  " that has no key yet (self-referential or cyclic rows are not ordered row by row)");
-      const mapper& tm = *target->owner_mapper;
-      for (std::size_t i = 0; i < rel.local_columns.size(); ++i)
-        m.columns[rel.local_columns[i]].set(s->object, tm.columns[rel.remote_columns[i]].get(target->object));
-    }
-  }
+  return nullptr;
 }
 
 }  // namespace retort::orm

@@ -51,13 +51,7 @@ void populate(const mapper& m, instance_state* s, const engine::row_view& row, s
 }
 
 void unload_relationships(instance_state* s) {
-  for (const auto& rel : s->owner_mapper->relationships) {
-    auto* slot = rel.slot(s->object);
-    if (rel.kind == slot_kind::scalar)
-      static_cast<detail::scalar_slot*>(slot)->unload();
-    else
-      static_cast<detail::collection_slot*>(slot)->unload();
-  }
+  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->unload();
 }
 
 }  // namespace
@@ -117,6 +111,20 @@ std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vect
   std::vector<state_ref> out;
   out.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
+  return out;
+}
+
+std::vector<state_ref> session_impl::load_related(const relationship_property& rel, const std::vector<sql::value>& key) {
+  in_use guard(*this);
+  auto it = related_sql_.find(&rel);
+  if (it == related_sql_.end()) {
+    auto q = rel.join.lazy_select(*rel.parent, *rel.target, rel.kind == slot_kind::collection, rel.order_by_columns);
+    it = related_sql_.emplace(&rel, sql::compile(q, engine_.dialect()).sql).first;
+  }
+  auto rows = connection().execute(it->second, key);
+  std::vector<state_ref> out;
+  out.reserve(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0));
   return out;
 }
 

@@ -111,6 +111,63 @@ void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, 
 
 }  // namespace
 
+bool has_key(const instance_state* s) {
+  return s->status != status::pending || !needs_generated_key(*s->owner_mapper, s->object);
+}
+
+void emit_column_updates(engine::connection& conn, const mapper& m, const std::vector<std::size_t>& columns,
+                         const std::vector<instance_state*>& states) {
+  std::vector<std::vector<sql::value>> rows;
+  for (auto* s : states) {
+    auto r = row_of(m, s, columns);
+    auto key = s->key.empty() ? m.key_of(s->object) : s->key;
+    r.insert(r.end(), key.begin(), key.end());
+    rows.push_back(std::move(r));
+  }
+  sql::update up(m.table.name());
+  for (std::size_t i = 0; i < columns.size(); ++i) up.set(m.columns[columns[i]].column.name, rows[0][i]);
+  for (auto& w : match(m, m.primary_key, std::vector<sql::value>(rows[0].begin() + static_cast<std::ptrdiff_t>(columns.size()), rows[0].end())))
+    up.where(w);
+  auto results = conn.execute_many(sql::compile(up, conn.dialect()).sql, rows);
+  for (auto& r : results)
+    if (r.rows_affected() != 1) stale("UPDATE", m, 1, r.rows_affected());
+  // The row's own snapshot now holds these values: a later UPDATE of the row does not repeat them.
+  for (auto* s : states)
+    if (s->committed.size() == m.columns.size())
+      for (auto i : columns) s->committed[i] = m.columns[i].get(s->object);
+}
+
+namespace {
+
+std::vector<sql::expr<bool>> match_columns(const sql::table& t, const std::vector<std::string>& columns) {
+  std::vector<sql::expr<bool>> out;
+  for (const auto& c : columns)
+    out.push_back(sql::expr<bool>(sql::detail::make_binary(sql::column_ref<int>(t.name(), c).get(), "=",
+                                                           sql::detail::make_bind(sql::value()))));
+  return out;
+}
+
+}  // namespace
+
+void emit_secondary_inserts(engine::connection& conn, const sql::table& t, const std::vector<std::string>& columns,
+                            const std::vector<std::vector<sql::value>>& rows) {
+  sql::insert ins(t.name());
+  ins.columns(columns).row(rows.front());
+  conn.execute_many(sql::compile(ins, conn.dialect()).sql, rows);
+}
+
+void emit_secondary_deletes(engine::connection& conn, const sql::table& t, const std::vector<std::string>& columns,
+                            const std::vector<std::vector<sql::value>>& rows) {
+  sql::delete_ del(t.name());
+  for (auto& w : match_columns(t, columns)) del.where(w);
+  auto results = conn.execute_many(sql::compile(del, conn.dialect()).sql, rows);
+  std::int64_t matched = 0;
+  for (auto& r : results) matched += r.rows_affected();
+  if (matched != static_cast<std::int64_t>(rows.size()))
+    throw StaleDataError("DELETE statement on table '" + t.name() + "' expected to delete " +
+                         std::to_string(rows.size()) + " row(s); only " + std::to_string(matched) + " were matched");
+}
+
 bool needs_generated_key(const mapper& m, const void* object) {
   auto col = m.autoincrement_column();
   if (!col) return false;

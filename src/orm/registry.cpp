@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "orm/strategies.hpp"
+#include "orm/configuration.hpp"
 #include "retort/util/names.hpp"
 #include "retort/util/error.hpp"
 
@@ -16,7 +16,7 @@ namespace {
 
 [[noreturn]] void fail(const mapper& m, const std::string& attribute, const std::string& what,
                        const std::string& fix) {
-  throw ConfigurationError(m.class_name + "." + attribute + ": " + what + "; " + fix);
+  configuration_fail(m, attribute, what, fix);
 }
 
 bool integral(sql::type_kind k) { return k == sql::type_kind::integer || k == sql::type_kind::big_integer; }
@@ -118,134 +118,6 @@ void resolve_foreign_keys(mapper& m) {
   }
 }
 
-/// Indexes of m's columns that reference `target` through a foreign key.
-std::vector<std::size_t> fk_columns(const mapper& m, const mapper& target) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < m.columns.size(); ++i) {
-    const auto& fk = m.columns[i].foreign_key;
-    if (fk && fk->target() == &target) out.push_back(i);
-  }
-  return out;
-}
-
-/// The referenced columns (on `target`) of the given foreign-key columns of `m`.
-std::vector<std::size_t> referenced(const mapper& m, const std::vector<std::size_t>& fks, const mapper& target) {
-  std::vector<std::size_t> out;
-  for (auto i : fks) {
-    const auto* ref = target.find_column(m.columns[i].foreign_key->target_attribute);
-    out.push_back(static_cast<std::size_t>(ref - target.columns.data()));
-  }
-  return out;
-}
-
-std::string qualified(const mapper& m, std::size_t column) { return m.class_name + "." + m.columns[column].attribute; }
-
-bool named_in(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-/// Keeps the foreign-key columns the relationship's foreign_keys<...> names.
-std::vector<std::size_t> chosen(const relationship_property& r, const mapper& owner, std::vector<std::size_t> fks) {
-  if (r.foreign_keys.empty()) return fks;
-  std::erase_if(fks, [&](std::size_t i) { return !named_in(r.foreign_keys, qualified(owner, i)); });
-  return fks;
-}
-
-/// Several foreign-key columns of `owner` to `target` are one composite key only
-/// when they reference distinct columns; two referencing the same column are two
-/// ways of joining, and the relationship must say which (SQLAlchemy's
-/// AmbiguousForeignKeysError).
-void check_unambiguous(const mapper& m, const relationship_property& r, const mapper& owner,
-                       const std::vector<std::size_t>& fks, const mapper& target) {
-  auto refs = referenced(owner, fks, target);
-  std::sort(refs.begin(), refs.end());
-  if (std::adjacent_find(refs.begin(), refs.end()) == refs.end()) return;
-  std::string names;
-  for (auto i : fks) names += (names.empty() ? "" : ", ") + owner.columns[i].attribute;
-  fail(m, r.attribute,
-       std::to_string(fks.size()) + " foreign keys link table '" + owner.table.name() + "' to table '" +
-           target.table.name() + "' (" + names + ")",
-       "say which one this relationship uses: retort::relationship<&" + m.class_name + "::" + r.attribute +
-           ">(retort::foreign_keys<&" + owner.class_name + "::" + owner.columns[fks.front()].attribute + ">)");
-}
-
-void check_foreign_keys_option(const mapper& m, const relationship_property& r, const mapper& t,
-                               const std::vector<std::size_t>& local, const std::vector<std::size_t>& remote) {
-  for (const auto& name : r.foreign_keys) {
-    bool found = false;
-    for (auto i : local) found = found || qualified(m, i) == name;
-    for (auto i : remote) found = found || qualified(t, i) == name;
-    if (!found)
-      fail(m, r.attribute, "foreign_keys names " + name + ", which is not a foreign key between " + m.class_name +
-                               " and " + t.class_name,
-           "name a column declared with retort::foreign_key<...> on " + m.class_name + " or " + t.class_name);
-  }
-}
-
-void resolve_relationship(mapper& m, relationship_property& r) {
-  r.parent = &m;
-  r.target = r.target_fn();
-  const mapper& t = *r.target;
-  auto all_local = fk_columns(m, t);
-  auto all_remote = &t == &m ? std::vector<std::size_t>{} : fk_columns(t, m);
-  check_foreign_keys_option(m, r, t, all_local, all_remote);
-  auto local_fks = chosen(r, m, all_local);
-  auto remote_fks = chosen(r, t, all_remote);
-  if (!r.foreign_keys.empty() && !local_fks.empty() && !remote_fks.empty())
-    fail(m, r.attribute, "foreign_keys names columns on both " + m.class_name + " and " + t.class_name,
-         "name the columns of one direction only");
-  bool collection = r.kind == slot_kind::collection;
-  if (!local_fks.empty() && (!collection || remote_fks.empty())) {
-    if (collection)
-      fail(m, r.attribute, "many<" + t.class_name + "> needs the foreign key on " + t.class_name + ", but it is on " +
-                               m.class_name,
-           "declare it as retort::one<" + t.class_name + ">, or put the foreign key on " + t.class_name);
-    check_unambiguous(m, r, m, local_fks, t);
-    r.dir = direction::many_to_one;
-    r.local_columns = local_fks;
-    r.remote_columns = referenced(m, local_fks, t);
-  } else if (!remote_fks.empty()) {
-    check_unambiguous(m, r, t, remote_fks, m);
-    r.dir = direction::one_to_many;
-    r.remote_columns = remote_fks;
-    r.local_columns = referenced(t, remote_fks, m);
-  } else {
-    fail(m, r.attribute, "no foreign key links table '" + m.table.name() + "' and table '" + t.table.name() + "'",
-         "add retort::foreign_key<&" + (collection ? t.class_name : m.class_name) + "::...>-style column: e.g. " +
-             "retort::column<&" + (collection ? t.class_name : m.class_name) + "::" +
-             (collection ? util::snake_case(m.class_name) : util::snake_case(t.class_name)) + "_id>(retort::foreign_key<&" +
-             (collection ? m.class_name : t.class_name) + "::id>)");
-  }
-  r.strategy = &strategy_for(r.lazy, m, r.attribute);
-}
-
-void resolve_back_populates(mapper& m, relationship_property& r) {
-  if (r.back_populates.empty()) return;
-  const mapper& t = *r.target;
-  const auto* other = t.find_relationship(r.back_populates);
-  if (!other && t.find_column(r.back_populates))
-    fail(m, r.attribute,
-         "back_populates names " + t.class_name + "." + r.back_populates + ", which is a column, not a relationship",
-         "name the retort::one<" + m.class_name + "> or retort::many<" + m.class_name + "> member of " + t.class_name +
-             " that mirrors this one (add one, mapped with retort::relationship<&" + t.class_name +
-             "::...>(retort::back_populates<&" + m.class_name + "::" + r.attribute + ">), if there is none)");
-  if (!other)
-    fail(m, r.attribute, "back_populates names " + t.class_name + "." + r.back_populates + ", which is not a relationship",
-         "add retort::relationship<&" + t.class_name + "::" + r.back_populates + ">(retort::back_populates<&" +
-             m.class_name + "::" + r.attribute + ">) to mapping<" + t.class_name + ">");
-  if (other->target_fn() != &m)
-    fail(m, r.attribute,
-         "back_populates names " + t.class_name + "." + r.back_populates + ", which refers to " + other->target_class +
-             ", not " + m.class_name,
-         "name the relationship of " + t.class_name + " that points back to " + m.class_name);
-  if (!other->back_populates.empty() && other->back_populates != r.attribute)
-    fail(m, r.attribute,
-         t.class_name + "." + r.back_populates + " back_populates " + m.class_name + "." + other->back_populates +
-             ", not this attribute",
-         "make the two relationships name each other");
-  r.reverse = other;
-}
-
 }  // namespace
 
 registry& registry::instance() {
@@ -293,40 +165,80 @@ void registry::configure() {
   }
 }
 
-// Configures every mapper reachable from mapper i through relationships and
-// foreign keys, together: a mapping mistake in an unrelated class does not
-// stop this one from working.
+// Configures, together, every mapper connected to mapper i by a relationship,
+// a foreign key, a backref or an association table, in either direction (a
+// backref onto Tag declared in mapping<Post> makes them one group, even when
+// Tag is used first). A mapping mistake in an unconnected class does not stop
+// this one from working. Every registered mapper is built (cheap) so the
+// connections are known.
 void registry::configure_from(std::size_t start) {
-  configuring_ = true;
-  std::vector<mapper*> group;
-  try {
-    std::vector<std::size_t> seen{start};
-    for (std::size_t k = 0; k < seen.size(); ++k) {
-      mapper& m = *mappers_[seen[k]];
-      group.push_back(&m);
-      auto visit = [&](const mapper* t) {
-        if (std::find(seen.begin(), seen.end(), t->id) == seen.end()) seen.push_back(t->id);
-      };
-      for (auto& r : m.relationships) visit(r.target_fn());
-      for (auto& c : m.columns)
-        if (c.foreign_key) visit(c.foreign_key->target());
+  configuring_ = true;  // the thunks called below come back through get()
+  for (std::size_t i = 0; i < builders_.size(); ++i) index_of(builders_[i]);
+  auto links = [&](std::size_t k) {
+    std::vector<std::size_t> out;
+    const mapper& m = *mappers_[k];
+    auto add = [&](const mapper* t) { out.push_back(t->id); };
+    for (const auto& r : m.relationships) {
+      add(r.target_fn());
+      if (r.secondary_fn)
+        for (const auto& l : r.secondary_fn()->links) add(l.target());
     }
+    for (const auto& c : m.columns)
+      if (c.foreign_key) add(c.foreign_key->target());
+    return out;
+  };
+  std::vector<std::vector<std::size_t>> adjacent(mappers_.size());
+  for (std::size_t k = 0; k < mappers_.size(); ++k)
+    for (auto t : links(k)) {
+      adjacent[k].push_back(t);
+      adjacent[t].push_back(k);
+    }
+  std::vector<std::size_t> seen{start};
+  for (std::size_t k = 0; k < seen.size(); ++k)
+    for (auto t : adjacent[seen[k]])
+      if (std::find(seen.begin(), seen.end(), t) == seen.end()) seen.push_back(t);
+  std::vector<mapper*> group;
+  for (auto k : seen)
+    if (!configured_[k]) group.push_back(mappers_[k].get());
+  try {
     for (auto* m : group) {
       resolve_columns(*m);
       build_table(*m);
     }
     for (auto* m : group) resolve_foreign_keys(*m);
-    for (auto* m : group)
-      for (auto& r : m->relationships) resolve_relationship(*m, r);
-    for (auto* m : group)
-      for (auto& r : m->relationships) resolve_back_populates(*m, r);
+    expand_backrefs(group);
+    configure_relationships(group, *this);
   } catch (...) {
     configuring_ = false;
+    // Built anew next time: a failed configuration may have half-expanded backrefs.
+    for (auto* m : group) mappers_[m->id].reset();
     throw;
   }
   configuring_ = false;
   for (auto* m : group) configured_[m->id] = true;
   rebuild_metadata();
+}
+
+const sql::table& registry::association_table(const association_table_spec& spec) {
+  if (auto it = associations_.find(&spec); it != associations_.end()) return *it->second;
+  sql::table t(spec.name);
+  std::vector<std::string> key;
+  for (const auto& l : spec.links) {
+    const mapper& target = *l.target();
+    const auto* ref = target.find_column(l.target_attribute);
+    if (!ref)
+      throw ConfigurationError("association table '" + spec.name + "': link column '" + l.column + "' names " +
+                               l.target_class + "::" + l.target_attribute + ", which is not a mapped column");
+    sql::column c;
+    c.name = l.column;
+    c.sql_type = ref->column.sql_type;
+    c.nullable = false;
+    c.primary_key = true;
+    c.autoincrement = false;
+    t.add(c);
+    t.add(sql::foreign_key{{l.column}, target.table.name(), {ref->column.name}, l.on_delete, sql::fk_action::no_action, ""});
+  }
+  return *associations_.emplace(&spec, std::make_unique<sql::table>(std::move(t))).first->second;
 }
 
 void registry::rebuild_metadata() {
@@ -338,6 +250,11 @@ void registry::rebuild_metadata() {
       throw ConfigurationError("two classes map table '" + other->name() + "' (one is " + m.class_name +
                                "); give one retort::table_name(\"...\")");
     md.add(m.table);
+  }
+  for (const auto& [spec, t] : associations_) {
+    if (const auto* other = md.find(t->name()); other)
+      throw ConfigurationError("association table '" + t->name() + "' has the name of a mapped class's table");
+    md.add(*t);
   }
   metadata_ = std::move(md);
 }

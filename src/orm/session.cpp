@@ -4,7 +4,6 @@
 #include "retort/orm/session.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <unordered_set>
 
 #include "orm/session_impl.hpp"
@@ -13,50 +12,15 @@
 
 namespace retort::orm {
 
-std::size_t identity_hash::operator()(const identity_key& k) const noexcept {
-  std::size_t h = std::hash<const void*>()(k.m);
-  if (k.values.empty()) h ^= std::hash<std::int64_t>()(k.id) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  for (const auto& v : k.values) {
-    std::size_t x = 0;
-    switch (v.kind()) {
-      case sql::value_kind::integer: x = std::hash<std::int64_t>()(v.as_int()); break;
-      case sql::value_kind::text: x = std::hash<std::string>()(v.text()); break;
-      default: x = std::hash<std::string>()(v.repr()); break;
-    }
-    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  }
-  return h;
-}
-
 namespace {
 
-void for_each_slot(instance_state* s, const std::function<void(const relationship_property&, detail::slot*)>& f) {
-  for (const auto& rel : s->owner_mapper->relationships) f(rel, rel.slot(s->object));
-}
-
 /// Calls `f` with every state `s`'s relationship slots refer to, history included.
-template <class F>
-void for_each_target(instance_state* s, F&& f) {
-  for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
-    if (rel.kind == slot_kind::scalar) {
-      auto* sc = static_cast<detail::scalar_slot*>(slot);
-      if (sc->peek()) f(sc->peek());
-      if (sc->previous()) f(sc->previous());
-    } else {
-      auto* c = static_cast<detail::collection_slot*>(slot);
-      for (const auto* list : {&c->peek(), &c->added(), &c->removed()})
-        for (const auto& t : *list) f(t.get());
-    }
-  });
+void for_each_target(instance_state* s, detail::target_fn f) {
+  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->for_each_target(f);
 }
 
 void unload_all(instance_state* s) {
-  for_each_slot(s, [](const relationship_property& rel, detail::slot* slot) {
-    if (rel.kind == slot_kind::scalar)
-      static_cast<detail::scalar_slot*>(slot)->unload();
-    else
-      static_cast<detail::collection_slot*>(slot)->unload();
-  });
+  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->unload();
 }
 
 /// Whether a key value can be compared with a column whose member is of `k`:
@@ -149,22 +113,8 @@ void session_impl::release_connection() {
   }
 }
 
-void session_impl::put_identity(instance_state* s) {
-  identity_map_[identity_key::of(s->owner_mapper, s->key)] = state_ref(s);
-}
-
-void session_impl::drop_identity(instance_state* s) {
-  auto it = identity_map_.find(identity_key::of(s->owner_mapper, s->key));
-  if (it != identity_map_.end() && it->second.get() == s) identity_map_.erase(it);
-}
-
 instance_state* session_impl::lookup(const mapper& m, const std::vector<sql::value>& key) const {
-  return lookup(identity_key::of(&m, key));
-}
-
-instance_state* session_impl::lookup(const identity_key& k) const {
-  auto it = identity_map_.find(k);
-  return it == identity_map_.end() ? nullptr : it->second.get();
+  return identity_map_.find(m, key);
 }
 
 instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>& key) {
@@ -190,21 +140,24 @@ instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>
 }
 
 void session_impl::add_related(instance_state* s) {
-  for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
-    if (!rel.cascade_save_update) return;
-    if (rel.kind == slot_kind::scalar) {
-      if (auto* t = static_cast<detail::scalar_slot*>(slot)->peek(); t && !t->session) add(t);
-    } else {
-      for (const auto& t : static_cast<detail::collection_slot*>(slot)->peek())
-        if (!t->session) add(t.get());
-    }
-  });
+  for (const auto& rel : s->owner_mapper->relationships) {
+    if (!rel.cascade.save_update) continue;
+    rel.slot(s->object)->for_each_target(
+        [&](instance_state* t) {
+          if (!t->session) add(t);
+        },
+        false);
+  }
 }
 
+// The save-update cascade walks depth first, in the order objects were
+// attached (SQLAlchemy's cascade_iterator): a user's posts join in list order,
+// and are inserted in that order.
 void session_impl::add(instance_state* root) {
   in_use guard(*this);
   check_active();
   std::vector<instance_state*> work{root};
+  std::vector<instance_state*> related;
   while (!work.empty()) {
     auto* s = work.back();
     work.pop_back();
@@ -226,18 +179,16 @@ void session_impl::add(instance_state* root) {
     s->order = order_++;
     s->touched = false;
     note_touched(s);
-    for_each_slot(s, [&](const relationship_property& rel, detail::slot* slot) {
-      if (!rel.cascade_save_update) return;
-      if (rel.kind == slot_kind::scalar) {
-        if (auto* t = static_cast<detail::scalar_slot*>(slot)->peek(); t && t->session != this) work.push_back(t);
-      } else {
-        auto* c = static_cast<detail::collection_slot*>(slot);
-        for (const auto& t : c->peek())
-          if (t->session != this) work.push_back(t.get());
-        for (const auto& t : c->added())
-          if (t->session != this) work.push_back(t.get());
-      }
-    });
+    related.clear();
+    for (const auto& rel : s->owner_mapper->relationships) {
+      if (!rel.cascade.save_update) continue;
+      rel.slot(s->object)->for_each_target(
+          [&](instance_state* t) {
+            if (t->session != this) related.push_back(t);
+          },
+          false);
+    }
+    work.insert(work.end(), related.rbegin(), related.rend());
   }
 }
 
@@ -280,11 +231,11 @@ void session_impl::expire(instance_state* s) {
 
 void session_impl::expire_all() {
   in_use guard(*this);
-  for (auto& [_, s] : identity_map_) {
+  identity_map_.for_each([](instance_state* s) {
     s->expired = true;
     s->touched = false;
-    unload_all(s.get());
-  }
+    unload_all(s);
+  });
   touched_.clear();
 }
 
@@ -341,16 +292,12 @@ void session_impl::commit() {
 // handle or relationship refers to any more leave the identity map (as they
 // would from SQLAlchemy's weak map); a session used for many commits stays small.
 void session_impl::release_unreferenced() {
-  for (auto it = identity_map_.begin(); it != identity_map_.end();) {
-    auto* s = it->second.get();
-    if (s->refs == 1 && s->expired) {
-      s->session = nullptr;
-      s->status = status::detached;
-      it = identity_map_.erase(it);  // frees it
-    } else {
-      ++it;
-    }
-  }
+  identity_map_.erase_if([](instance_state* s) {
+    if (s->refs != 1 || !s->expired) return false;
+    s->session = nullptr;
+    s->status = status::detached;
+    return true;  // frees it
+  });
 }
 
 void session_impl::end_connection_with_rollback() {
@@ -472,7 +419,7 @@ void session_impl::close() {
   for (auto& s : deleted_in_txn_)
     if (s->session == this) s->status = status::detached;  // its row is still there
   std::vector<state_ref> all;
-  for (auto& [_, s] : identity_map_) all.push_back(s);
+  identity_map_.for_each([&](instance_state* s) { all.emplace_back(s); });
   for (auto& s : new_) all.push_back(s);
   for (auto& s : inserted_in_txn_) all.push_back(s);
   for (auto& s : deleted_in_txn_) all.push_back(s);

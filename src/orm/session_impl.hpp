@@ -15,30 +15,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "orm/identity_map.hpp"
 #include "retort/engine/connection.hpp"
 #include "retort/orm/instance_state.hpp"
 #include "retort/orm/mapper.hpp"
 #include "retort/orm/session.hpp"
 
 namespace retort::orm {
-
-/// Class plus primary key. A single integer key (the common case) is kept
-/// inline, so lookups allocate nothing.
-struct identity_key {
-  const mapper* m = nullptr;
-  std::int64_t id = 0;
-  std::vector<sql::value> values;  ///< empty when the key is the single integer `id`
-  bool operator==(const identity_key&) const = default;
-
-  static identity_key of(const mapper* m, const std::vector<sql::value>& key) {
-    if (key.size() == 1 && key[0].kind() == sql::value_kind::integer) return {m, key[0].as_int(), {}};
-    return {m, 0, key};
-  }
-};
-
-struct identity_hash {
-  std::size_t operator()(const identity_key& k) const noexcept;
-};
 
 class session_impl {
  public:
@@ -98,6 +81,9 @@ class session_impl {
   /// text is compiled once per session and shape (get, refresh and lazy loads repeat it).
   std::vector<state_ref> load_where(const mapper& m, const std::vector<std::size_t>& columns,
                                     const std::vector<sql::value>& values, bool order_by_key);
+  /// The lazy load of a relationship: the target rows for the parent values `key`
+  /// (join_condition::lazy_select, compiled once per session), loaded.
+  std::vector<state_ref> load_related(const relationship_property& rel, const std::vector<sql::value>& key);
   /// The SQL text of that SELECT.
   const std::string& select_where_sql(const mapper& m, const std::vector<std::size_t>& columns, bool order_by_key);
 
@@ -109,30 +95,39 @@ class session_impl {
   std::size_t new_count() const;
   std::size_t deleted_count() const;
   std::size_t identity_count() const { return identity_map_.size(); }
+
+  // For the unit of work: the flush candidates, and what a successful flush records.
+  const std::vector<state_ref>& new_objects() const { return new_; }
+  const std::vector<state_ref>& deleted_objects() const { return deleted_; }
+  const std::vector<state_ref>& touched_objects() const { return touched_; }
+  void put_identity(instance_state* s) { identity_map_.put(s); }
+  void drop_identity(instance_state* s) { identity_map_.drop(s); }
+  void record_inserted(instance_state* s) { inserted_in_txn_.emplace_back(s); }
+  void record_deleted(instance_state* s) { deleted_in_txn_.emplace_back(s); }
+  /// The flush wrote everything: the candidates are cleared.
+  void flushed();
+  /// Puts back the "no key" value of a key the database generated in a failed flush.
+  void reset_generated_key(instance_state* s);
   bool in_transaction() const;
 
   engine::engine& bound_engine() { return engine_; }
   const session_options& options() const { return options_; }
 
  private:
-  friend class unit_of_work;
   void release_connection();
   void release_unreferenced();
   void end_connection_with_rollback();
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void collect_limbo();
   void detach(instance_state* s, orm::status to);
-  void put_identity(instance_state* s);
-  instance_state* lookup(const identity_key& k) const;
-  void drop_identity(instance_state* s);
-  void reset_generated_key(instance_state* s);
+  instance_state* lookup(const identity_key& k) const { return identity_map_.find(k); }
   /// An INSERT the database forgot: no identity, no generated key.
   void forget_key(instance_state* s);
 
   engine::engine engine_;
   session_options options_;
   std::optional<engine::connection> conn_;
-  std::unordered_map<identity_key, state_ref, identity_hash> identity_map_;
+  orm::identity_map identity_map_;
   std::vector<state_ref> new_;
   std::vector<state_ref> deleted_;
   std::vector<state_ref> touched_;
@@ -161,6 +156,7 @@ class session_impl {
   bool flushing_ = false;
   std::uint64_t order_ = 0;
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
+  std::unordered_map<const relationship_property*, std::string> related_sql_;
 };
 
 /// Statement for loading `m`'s columns (SELECT t.a, t.b FROM t).

@@ -25,36 +25,23 @@ class lazy_loader final : public loader_strategy {
   std::string_view name() const override { return "select"; }
 
   void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
-    auto* slot = rel.slot(owner.object);
-    if (rel.kind == slot_kind::scalar)
-      static_cast<detail::scalar_slot*>(slot)->set_loaded(load_scalar(s, rel, owner));
-    else
-      static_cast<detail::collection_slot*>(slot)->set_loaded(load_collection(s, rel, owner));
+    rel.slot(owner.object)->set_loaded_states(load(s, rel, owner));
   }
 
  private:
-  static instance_state* load_scalar(session_impl& s, const relationship_property& rel, instance_state& owner) {
-    if (rel.dir == direction::one_to_many) {  // scalar one-to-many: a one-to-one from the key side
-      auto items = load_collection(s, rel, owner);
-      return items.empty() ? nullptr : items.front().get();
-    }
-    auto key = read(*rel.parent, owner.object, rel.local_columns);
-    for (const auto& v : key)
-      if (v.is_null()) return nullptr;
-    // The foreign key is the target's primary key: the identity map answers without SQL.
-    if (rel.remote_columns == rel.target->primary_key) return s.get(*rel.target, key);
-    s.autoflush();
-    auto rows = s.load_where(*rel.target, rel.remote_columns, key, false);
-    return rows.empty() ? nullptr : rows.front().get();
-  }
-
-  static std::vector<state_ref> load_collection(session_impl& s, const relationship_property& rel,
-                                                instance_state& owner) {
+  static std::vector<state_ref> load(session_impl& s, const relationship_property& rel, instance_state& owner) {
     if (owner.status == status::pending) return {};
+    auto key = rel.join.lazy_params(*rel.parent, owner.object);
+    for (const auto& v : key)
+      if (v.is_null()) return {};
+    // A foreign key naming the target's primary key: the identity map answers without SQL.
+    if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty()) {
+      std::vector<state_ref> out;
+      if (auto* t = s.get(*rel.target, key)) out.emplace_back(t);
+      return out;
+    }
     s.autoflush();
-    auto key = read(*rel.parent, owner.object, rel.local_columns);
-    // Collections load in primary-key order, so they are stable across databases.
-    return s.load_where(*rel.target, rel.remote_columns, key, true);
+    return s.load_related(rel, key);
   }
 };
 

@@ -2,7 +2,9 @@
 #include "orm/unit_of_work.hpp"
 
 #include <algorithm>
+#include <map>
 
+#include "orm/dependency.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 #include "retort/util/topological.hpp"
@@ -19,16 +21,48 @@ bool columns_changed(const instance_state* s) {
 }
 
 bool relationships_changed(const instance_state* s) {
-  for (const auto& rel : s->owner_mapper->relationships) {
-    auto* slot = rel.slot(s->object);
-    if (rel.kind == slot_kind::scalar) {
-      if (static_cast<detail::scalar_slot*>(slot)->changed()) return true;
-    } else {
-      auto* c = static_cast<detail::collection_slot*>(slot);
-      if (!c->added().empty() || !c->removed().empty()) return true;
-    }
-  }
+  for (const auto& rel : s->owner_mapper->relationships)
+    if (rel.slot(s->object)->has_history()) return true;
   return false;
+}
+
+/// Strongly connected components (Tarjan), each in input order; components in
+/// no particular order.
+std::vector<std::vector<std::size_t>> components(std::size_t n,
+                                                 const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
+  std::vector<std::vector<std::size_t>> out_edges(n);
+  for (auto [a, b] : edges) out_edges[a].push_back(b);
+  std::vector<std::size_t> index(n, SIZE_MAX), low(n, 0), stack;
+  std::vector<bool> on_stack(n, false);
+  std::vector<std::vector<std::size_t>> out;
+  std::size_t next = 0;
+  auto visit = [&](auto& self, std::size_t v) -> void {
+    index[v] = low[v] = next++;
+    stack.push_back(v);
+    on_stack[v] = true;
+    for (auto w : out_edges[v]) {
+      if (index[w] == SIZE_MAX) {
+        self(self, w);
+        low[v] = std::min(low[v], low[w]);
+      } else if (on_stack[w]) {
+        low[v] = std::min(low[v], index[w]);
+      }
+    }
+    if (low[v] != index[v]) return;
+    std::vector<std::size_t> c;
+    std::size_t w;
+    do {
+      w = stack.back();
+      stack.pop_back();
+      on_stack[w] = false;
+      c.push_back(w);
+    } while (w != v);
+    std::sort(c.begin(), c.end());
+    out.push_back(std::move(c));
+  };
+  for (std::size_t v = 0; v < n; ++v)
+    if (index[v] == SIZE_MAX) visit(visit, v);
+  return out;
 }
 
 }  // namespace
@@ -41,8 +75,18 @@ unit_of_work::per_mapper& unit_of_work::bucket(const mapper& m) {
   return work_.back();
 }
 
-void unit_of_work::save(instance_state* s) {
-  if (saved_.count(s)) return;
+std::vector<instance_state*> unit_of_work::saves_of(const mapper& m) const {
+  for (std::size_t i = 0; i < mappers_.size(); ++i)
+    if (mappers_[i] == &m) {
+      auto out = work_[i].updates;
+      out.insert(out.end(), work_[i].inserts.begin(), work_[i].inserts.end());
+      return out;
+    }
+  return {};
+}
+
+void unit_of_work::register_save(instance_state* s) {
+  if (saved_.count(s) || deleted_.count(s)) return;
   if (s->session != &session_) {
     if (s->session || s->status != status::transient)
       throw InvalidRequestError("flush: a related " + s->owner_mapper->class_name +
@@ -56,85 +100,294 @@ void unit_of_work::save(instance_state* s) {
   (s->status == status::pending ? b.inserts : b.updates).push_back(s);
 }
 
+void unit_of_work::register_delete(instance_state* s) {
+  if (deleted_.count(s)) return;
+  if (s->status != status::persistent || s->session != &session_) return;  // nothing in the database to delete
+  if (saved_.erase(s)) {  // a change to a row being deleted is not written
+    std::erase(saves_, s);
+    std::erase(bucket(*s->owner_mapper).updates, s);
+    presorted_saves_ = std::min(presorted_saves_, saves_.size());
+  }
+  if (!s->marked_deleted) {
+    s->marked_deleted = true;
+    cascaded_deletes_.push_back(s);
+  }
+  held_.emplace_back(s);
+  deletes_.push_back(s);
+  deleted_.insert(s);
+  bucket(*s->owner_mapper).deletes.push_back(s);
+}
+
 bool unit_of_work::collect() {
   // Save-update cascade at flush: objects that joined a pending or changed
   // object's relationships after it was added (through a backref, say) join now.
-  for (auto& s : std::vector<state_ref>(session_.new_)) session_.add_related(s.get());
-  for (auto& s : std::vector<state_ref>(session_.touched_))
+  for (auto& s : std::vector<state_ref>(session_.new_objects())) session_.add_related(s.get());
+  for (auto& s : std::vector<state_ref>(session_.touched_objects()))
     if (s->session == &session_ && s->status == status::persistent) session_.add_related(s.get());
-  for (auto& s : session_.deleted_) {
-    held_.push_back(s);
-    deletes_.push_back(s.get());
-    bucket(*s->owner_mapper).deletes.push_back(s.get());
-  }
-  for (auto* d : std::vector<instance_state*>(deletes_)) null_out_children(d);
+  for (auto& s : session_.deleted_objects()) register_delete(s.get());
   // Pending objects in the order they were added; touched persistent ones that changed.
   std::vector<instance_state*> pending;
-  for (auto& s : session_.new_) pending.push_back(s.get());
+  for (auto& s : session_.new_objects()) pending.push_back(s.get());
   std::sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->order < b->order; });
-  for (auto* s : pending) save(s);
-  for (auto& s : session_.touched_) {
+  for (auto* s : pending) register_save(s);
+  for (auto& s : session_.touched_objects()) {
     if (s->session != &session_ || s->status != status::persistent || s->marked_deleted || s->expired) continue;
-    if (columns_changed(s.get()) || relationships_changed(s.get())) save(s.get());
+    if (columns_changed(s.get()) || relationships_changed(s.get())) register_save(s.get());
   }
-  // Children reached only through a parent's collection history need their
-  // mapper in the plan so the one-to-many processor runs for them.
-  for (auto* s : std::vector<instance_state*>(saves_))
-    for (const auto& rel : s->owner_mapper->relationships)
-      if (rel.dir == direction::one_to_many) bucket(*rel.target);
+  presort();
   return !saves_.empty() || !deletes_.empty();
 }
 
-// Without a delete cascade, SQLAlchemy detaches a deleted parent's children by
-// setting their foreign key to NULL; a NOT NULL foreign key then fails the flush.
-void unit_of_work::null_out_children(instance_state* parent) {
-  for (const auto& rel : parent->owner_mapper->relationships) {
-    if (rel.dir != direction::one_to_many) continue;
-    std::vector<state_ref> children;
-    if (rel.kind == slot_kind::collection) {
-      children = static_cast<detail::collection_slot*>(rel.slot(parent->object))->items();
-    } else if (auto* c = static_cast<detail::scalar_slot*>(rel.slot(parent->object))->resolve()) {
-      children.emplace_back(c);
+// Each processor sees each state of its parent class once; what it registers
+// is presorted in turn, until nothing new comes in.
+void unit_of_work::presort() {
+  while (presorted_saves_ < saves_.size() || presorted_deletes_ < deletes_.size()) {
+    while (presorted_deletes_ < deletes_.size()) {
+      auto* s = deletes_[presorted_deletes_++];
+      for (const auto& rel : s->owner_mapper->relationships)
+        if (rel.processor) rel.processor->presort_deletes(*this, s);
     }
-    for (auto& c : children) {
-      if (c->marked_deleted) continue;
-      for (auto i : rel.remote_columns) c->owner_mapper->columns[i].set(c->object, sql::value());
-      save(c.get());
+    while (presorted_saves_ < saves_.size()) {
+      auto* s = saves_[presorted_saves_++];
+      for (const auto& rel : s->owner_mapper->relationships)
+        if (rel.processor) rel.processor->presort_saves(*this, s);
     }
   }
 }
 
-std::vector<const mapper*> unit_of_work::order() const {
-  std::vector<std::pair<std::size_t, std::size_t>> edges;
-  for (std::size_t c = 0; c < mappers_.size(); ++c)
-    for (const auto& col : mappers_[c]->columns)
-      if (col.foreign_key)
-        for (std::size_t p = 0; p < mappers_.size(); ++p)
-          if (mappers_[p] == col.foreign_key->target()) edges.emplace_back(p, c);
-  std::vector<const mapper*> out;
-  for (auto i : util::topological_sort(mappers_.size(), edges)) out.push_back(mappers_[i]);
+std::vector<const dependency_processor*> unit_of_work::processors() const {
+  std::vector<const dependency_processor*> out;
+  for (const auto* m : mappers_)
+    for (const auto& rel : m->relationships)
+      if (rel.processor) out.push_back(rel.processor.get());
   return out;
 }
 
+std::vector<instance_state*> unit_of_work::parents_of(const dependency_processor& p, bool deleting) const {
+  const mapper& m = *p.property().parent;
+  for (std::size_t i = 0; i < mappers_.size(); ++i)
+    if (mappers_[i] == &m) return deleting ? work_[i].deletes : saves_of(m);
+  return {};
+}
+
+// Units: mappers grouped by the strongly connected components of the
+// key-source -> key-holder graph, in topological order.
+std::vector<unit_of_work::unit> unit_of_work::units() const {
+  auto index = [&](const mapper* m) -> std::size_t {
+    for (std::size_t i = 0; i < mappers_.size(); ++i)
+      if (mappers_[i] == m) return i;
+    return SIZE_MAX;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  std::vector<bool> self_loop(mappers_.size(), false);
+  for (const auto* p : processors()) {
+    auto a = index(p->key_source()), b = index(p->key_holder());
+    if (a == SIZE_MAX || b == SIZE_MAX) continue;
+    if (a == b) self_loop[a] = true;
+    else edges.emplace_back(a, b);
+  }
+  auto comps = components(mappers_.size(), edges);
+  std::sort(comps.begin(), comps.end());  // by first member: stable, first-seen order
+  std::vector<std::size_t> comp_of(mappers_.size());
+  for (std::size_t c = 0; c < comps.size(); ++c)
+    for (auto m : comps[c]) comp_of[m] = c;
+  std::vector<std::pair<std::size_t, std::size_t>> comp_edges;
+  for (auto [a, b] : edges)
+    if (comp_of[a] != comp_of[b]) comp_edges.emplace_back(comp_of[a], comp_of[b]);
+  std::vector<unit> out;
+  for (auto c : util::topological_sort(comps.size(), comp_edges)) {
+    unit u;
+    for (auto m : comps[c]) u.mappers.push_back(mappers_[m]);
+    u.cyclic = comps[c].size() > 1 || self_loop[comps[c][0]];
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+// The plan as a graph of actions, sorted topologically: per unit a save and a
+// delete; per processor that writes statements of its own, a save-side and a
+// delete-side action. Nodes are listed saves first, so that where no edge
+// decides, rows are saved before any is deleted (as SQLAlchemy does).
 void unit_of_work::execute(engine::connection& conn) {
-  // Mappers whose rows are only parents of this flush's children also need a
-  // place in the order, so their processors run: they are already in mappers_.
-  auto sorted = order();
-  for (const auto* m : sorted) {
-    sync_one_to_many(*m);  // may add saves to m's bucket: take the reference after
+  conn_ = &conn;
+  auto plan = units();
+  auto unit_of = [&](const mapper* m) -> std::size_t {
+    for (std::size_t u = 0; u < plan.size(); ++u)
+      if (std::find(plan[u].mappers.begin(), plan[u].mappers.end(), m) != plan[u].mappers.end()) return u;
+    return SIZE_MAX;
+  };
+  std::vector<const dependency_processor*> after;
+  for (const auto* p : processors())
+    if (p->stage() == process_stage::after) after.push_back(p);
+  const std::size_t n = plan.size(), k = after.size();
+  // Node ids: save(u) = u; process_saves(p) = n + p; process_deletes(p) = n + k + p;
+  // delete(u) = n + 2k + (n - 1 - u), so deletes are listed children first.
+  auto save_node = [&](std::size_t u) { return u; };
+  auto delete_node = [&](std::size_t u) { return n + 2 * k + (n - 1 - u); };
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  for (std::size_t u = 0; u < n; ++u) edges.emplace_back(save_node(u), delete_node(u));
+  for (const auto* p : processors()) {
+    auto a = unit_of(p->key_source()), b = unit_of(p->key_holder());
+    if (a == SIZE_MAX || b == SIZE_MAX || a == b) continue;
+    edges.emplace_back(save_node(a), save_node(b));      // the key exists before it is copied
+    edges.emplace_back(delete_node(b), delete_node(a));  // holders go before what they refer to
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto& prop = after[i]->property();
+    for (const mapper* m : {prop.parent, prop.target}) {
+      auto u = unit_of(m);
+      if (u == SIZE_MAX) continue;
+      edges.emplace_back(save_node(u), n + i);         // both ends saved, then links / post_update
+      edges.emplace_back(n + k + i, delete_node(u));   // links / keys cleared, then rows deleted
+    }
+  }
+  for (auto node : util::topological_sort(2 * n + 2 * k, edges)) {
+    if (node < n) {
+      save_unit(plan[node]);
+    } else if (node < n + k) {
+      after[node - n]->process_saves(*this, parents_of(*after[node - n], false));
+    } else if (node < n + 2 * k) {
+      after[node - n - k]->process_deletes(*this, parents_of(*after[node - n - k], true));
+    } else {
+      delete_unit(plan[n - 1 - (node - n - 2 * k)]);
+    }
+  }
+}
+
+/// Runs the key-copying processors whose rows are written now (`due_`).
+void unit_of_work::run_sync(const std::vector<const mapper*>& holders) {
+  for (const auto* p : processors()) {
+    if (p->stage() != process_stage::sync) continue;
+    if (std::find(holders.begin(), holders.end(), p->key_holder()) == holders.end()) continue;
+    p->process_saves(*this, parents_of(*p, false));
+  }
+}
+
+void unit_of_work::emit_save(const mapper& m, const std::vector<instance_state*>& inserts,
+                             const std::vector<instance_state*>& updates) {
+  // UPDATEs before INSERTs, as SQLAlchemy's save_obj: a key moved off one row
+  // is free before a new row takes it.
+  std::vector<instance_state*> changed;
+  for (auto* s : updates)
+    if (columns_changed(s)) changed.push_back(s);
+  if (!changed.empty()) emit_updates(*conn_, m, changed);
+  if (!inserts.empty()) emit_inserts(*conn_, m, inserts, keyed_);
+}
+
+void unit_of_work::save_unit(const unit& u) {
+  if (u.cyclic) return save_rows(u);
+  const mapper& m = *u.mappers.front();
+  auto& b = bucket(m);
+  if (b.inserts.empty() && b.updates.empty()) return;
+  due_.clear();
+  due_.insert(b.inserts.begin(), b.inserts.end());
+  due_.insert(b.updates.begin(), b.updates.end());
+  run_sync(u.mappers);
+  due_.clear();
+  emit_save(m, b.inserts, b.updates);
+}
+
+void unit_of_work::delete_unit(const unit& u) {
+  if (u.cyclic) return delete_rows(u);
+  auto& b = bucket(*u.mappers.front());
+  if (!b.deletes.empty()) emit_deletes(*conn_, *u.mappers.front(), b.deletes);
+}
+
+namespace {
+
+/// Kahn's algorithm in layers: each layer's rows depend only on earlier layers.
+/// Throws CircularDependencyError when rows depend on each other in a cycle.
+std::vector<std::vector<instance_state*>> layers(const std::vector<instance_state*>& states,
+                                                 const std::vector<std::pair<instance_state*, instance_state*>>& edges,
+                                                 const std::vector<const mapper*>& mappers) {
+  std::unordered_map<instance_state*, std::size_t> at;
+  for (std::size_t i = 0; i < states.size(); ++i) at.emplace(states[i], i);
+  std::vector<std::vector<std::size_t>> next(states.size());
+  std::vector<std::size_t> waiting(states.size(), 0);
+  for (auto [a, b] : edges) {
+    auto ia = at.find(a), ib = at.find(b);
+    if (ia == at.end() || ib == at.end() || a == b) continue;
+    next[ia->second].push_back(ib->second);
+    ++waiting[ib->second];
+  }
+  std::vector<std::vector<instance_state*>> out;
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < states.size(); ++i)
+    if (waiting[i] == 0) ready.push_back(i);
+  std::size_t placed = 0;
+  while (!ready.empty()) {
+    std::sort(ready.begin(), ready.end());
+    std::vector<std::size_t> later;
+    out.emplace_back();
+    for (auto i : ready) {
+      out.back().push_back(states[i]);
+      ++placed;
+      for (auto j : next[i])
+        if (--waiting[j] == 0) later.push_back(j);
+    }
+    ready = std::move(later);
+  }
+  if (placed != states.size()) {
+    std::string names;
+    for (const auto* m : mappers) names += (names.empty() ? "" : ", ") + m->class_name;
+    throw CircularDependencyError("circular dependency between rows of " + names +
+                                  ": each must be written before another that refers to it; nothing was written. "
+                                  "Mark one relationship of the cycle retort::post_update to write its foreign key "
+                                  "with a separate UPDATE");
+  }
+  return out;
+}
+
+}  // namespace
+
+// A unit whose tables depend on themselves or each other: rows are ordered by
+// their own dependencies, in layers, each layer batched per table.
+void unit_of_work::save_rows(const unit& u) {
+  std::vector<instance_state*> states;
+  for (const auto* m : u.mappers) {
     auto& b = bucket(*m);
-    sync_many_to_one(*m, b.inserts);
-    sync_many_to_one(*m, b.updates);
-    if (!b.inserts.empty()) emit_inserts(conn, *m, b.inserts, keyed_);
-    std::vector<instance_state*> changed;
-    for (auto* s : b.updates)
-      if (columns_changed(s)) changed.push_back(s);
-    if (!changed.empty()) emit_updates(conn, *m, changed);
+    states.insert(states.end(), b.updates.begin(), b.updates.end());
+    states.insert(states.end(), b.inserts.begin(), b.inserts.end());
   }
-  for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) {
-    auto& b = bucket(**it);
-    if (!b.deletes.empty()) emit_deletes(conn, **it, b.deletes);
+  if (states.empty()) return;
+  std::vector<std::pair<instance_state*, instance_state*>> edges;
+  for (auto* s : states)
+    for (const auto& rel : s->owner_mapper->relationships)
+      if (rel.processor)
+        rel.processor->row_edges(*this, s, false, [&](instance_state* a, instance_state* b) { edges.emplace_back(a, b); });
+  for (const auto& layer : layers(states, edges, u.mappers)) {
+    due_.clear();
+    due_.insert(layer.begin(), layer.end());
+    run_sync(u.mappers);
+    due_.clear();
+    for (const auto* m : u.mappers) {
+      std::vector<instance_state*> inserts, updates;
+      for (auto* s : layer)
+        if (s->owner_mapper == m) (s->status == status::pending ? inserts : updates).push_back(s);
+      emit_save(*m, inserts, updates);
+    }
   }
+}
+
+void unit_of_work::delete_rows(const unit& u) {
+  std::vector<instance_state*> states;
+  for (const auto* m : u.mappers) {
+    auto& b = bucket(*m);
+    states.insert(states.end(), b.deletes.begin(), b.deletes.end());
+  }
+  if (states.empty()) return;
+  std::vector<std::pair<instance_state*, instance_state*>> edges;
+  for (auto* s : states)
+    for (const auto& rel : s->owner_mapper->relationships)
+      if (rel.processor)
+        rel.processor->row_edges(*this, s, true, [&](instance_state* a, instance_state* b) { edges.emplace_back(a, b); });
+  for (const auto& layer : layers(states, edges, u.mappers))
+    for (const auto* m : u.mappers) {
+      std::vector<instance_state*> rows;
+      for (auto* s : layer)
+        if (s->owner_mapper == m) rows.push_back(s);
+      if (!rows.empty()) emit_deletes(*conn_, *m, rows);
+    }
 }
 
 void unit_of_work::finish() {
@@ -147,35 +400,26 @@ void unit_of_work::finish() {
       s->status = status::persistent;
       s->key = std::move(key);
       session_.put_identity(s);
-      session_.inserted_in_txn_.emplace_back(s);
+      session_.record_inserted(s);
     } else if (key != s->key) {  // primary key changed by an UPDATE
       session_.drop_identity(s);
       s->key = std::move(key);
       session_.put_identity(s);
     }
   }
-  for (auto* s : saves_) {
-    for (const auto& rel : s->owner_mapper->relationships) {
-      auto* slot = rel.slot(s->object);
-      if (rel.kind == slot_kind::scalar)
-        static_cast<detail::scalar_slot*>(slot)->clear_history();
-      else
-        static_cast<detail::collection_slot*>(slot)->clear_history();
-    }
-  }
+  for (auto* s : saves_)
+    for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->clear_history();
   for (auto* s : deletes_) {
     session_.drop_identity(s);
     s->status = status::deleted;
-    session_.deleted_in_txn_.emplace_back(s);
+    session_.record_deleted(s);
   }
-  session_.new_.clear();
-  session_.deleted_.clear();
-  for (auto& s : session_.touched_) s->touched = false;
-  session_.touched_.clear();
+  session_.flushed();
 }
 
 void unit_of_work::undo() {
   for (auto* s : keyed_) session_.reset_generated_key(s);
+  for (auto* s : cascaded_deletes_) s->marked_deleted = false;
 }
 
 // ---- session entry points ----
@@ -190,6 +434,7 @@ void session_impl::flush() {
   try {
     any = uow.collect();
   } catch (...) {
+    uow.undo();
     flushing_ = false;
     throw;
   }
@@ -212,6 +457,13 @@ void session_impl::flush() {
     throw;
   }
   flushing_ = false;
+}
+
+void session_impl::flushed() {
+  new_.clear();
+  deleted_.clear();
+  for (auto& s : touched_) s->touched = false;
+  touched_.clear();
 }
 
 void session_impl::autoflush() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "retort/orm/fwd.hpp"
+#include "retort/orm/join_condition.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/value.hpp"
 
@@ -41,8 +42,33 @@ struct column_property {
   bool (*same)(const void* object, const sql::value& v) = nullptr;
 };
 
-enum class direction : std::uint8_t { many_to_one, one_to_many };
+/// uselist: one<T> (scalar) or many<T> (collection).
 enum class slot_kind : std::uint8_t { scalar, collection };
+
+/// The operations a relationship passes on from parent to children (SQLAlchemy's cascade="...").
+struct cascade_flags {
+  bool save_update = true;
+  bool merge = true;
+  bool expunge = false;
+  bool refresh_expire = false;
+  bool delete_ = false;
+  bool delete_orphan = false;
+};
+
+/// An association table as declared with retort::association_table (a table without a class).
+struct association_table_spec {
+  struct link {
+    std::string column;                   ///< column name in the association table
+    const mapper* (*target)() = nullptr;  ///< the referenced class
+    std::string target_class;
+    std::string target_attribute;         ///< member name of the referenced column
+    sql::fk_action on_delete = sql::fk_action::no_action;
+  };
+  std::string name;
+  std::vector<link> links;
+};
+
+class dependency_processor;
 
 struct relationship_property {
   std::string attribute;
@@ -50,23 +76,39 @@ struct relationship_property {
   const mapper* (*target_fn)() = nullptr;
   std::string target_class;
   std::string back_populates;       ///< attribute on the target, or empty
+  /// backref<&Target::member>: the target's relationship this one creates (SQLAlchemy's backref=).
+  std::string backref;
+  slot_kind backref_kind = slot_kind::scalar;
+  detail::slot* (*backref_slot)(void* object) = nullptr;
   /// foreign_keys<...>: the FK columns this relationship uses, as "Class.attribute",
   /// when more than one foreign key links the two tables.
   std::vector<std::string> foreign_keys;
+  /// remote_side<...>: the columns on the far side of a self-referential join, as "Class.attribute".
+  std::vector<std::string> remote_side;
+  /// secondary<table>: the association table of a many-to-many.
+  const association_table_spec* (*secondary_fn)() = nullptr;
+  /// secondary_columns("local", "remote"): which association columns join to the parent
+  /// and to the target, when both reference the same table (self-referential many-to-many).
+  std::string secondary_local, secondary_remote;
   std::string lazy = "select";      ///< loader strategy name
-  bool cascade_save_update = true;
+  cascade_flags cascade;
+  bool post_update = false;     ///< write this foreign key with a second UPDATE (breaks row cycles)
+  bool viewonly = false;        ///< loads, never written at flush
+  bool passive_deletes = false; ///< rely on ON DELETE CASCADE: no SELECT of children on delete
   detail::slot* (*slot)(void* object) = nullptr;
 
   // Resolved by configuration:
   const mapper* parent = nullptr;
   const mapper* target = nullptr;
-  orm::direction dir = direction::many_to_one;
-  /// many_to_one: FK columns on parent, PK columns on target.
-  /// one_to_many: PK columns on parent, FK columns on target.
-  std::vector<std::size_t> local_columns;
-  std::vector<std::size_t> remote_columns;
+  orm::join_condition join;
   const relationship_property* reverse = nullptr;
+  /// Collection order: target column indexes, -(i+1) for descending; empty: the target's key.
+  std::vector<std::int64_t> order_by_columns;
   const loader_strategy* strategy = nullptr;
+  std::shared_ptr<const dependency_processor> processor;  ///< null when viewonly
+
+  orm::direction dir() const noexcept { return join.dir; }
+  std::string name() const;  ///< "Class.attribute"
 };
 
 class mapper {
@@ -81,6 +123,8 @@ class mapper {
   /// Destroys the object and frees the allocation.
   void (*destroy)(instance_state*) = nullptr;
   std::size_t object_offset = 0;
+  /// This mapper, through the registry (what relationships to this class hold as their target).
+  const mapper* (*self_fn)() = nullptr;
   std::size_t id = 0;  ///< position in the registry
 
   const column_property* find_column(std::string_view attribute) const;

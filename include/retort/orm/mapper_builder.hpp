@@ -146,6 +146,78 @@ void apply_relationship_option(relationship_property& r, foreign_keys_t<F...>) {
    ...);
 }
 
+template <auto M, auto B>
+void apply_relationship_option(relationship_property& r, backref_t<B>) {
+  using V = retort::detail::member_of<B>;
+  using C = retort::detail::class_of<B>;
+  static_assert(retort::detail::relationship_member<V>::value,
+                "retort::backref<M>: M must be a retort::one<T> or retort::many<T> member of the target class");
+  r.backref = std::string(util::member_name<B>());
+  r.backref_kind = retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar;
+  r.backref_slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*B); };
+}
+
+template <auto M, auto... F>
+void apply_relationship_option(relationship_property& r, remote_side_t<F...>) {
+  (r.remote_side.push_back(std::string(util::type_name<retort::detail::class_of<F>>()) + "." +
+                           std::string(util::member_name<F>())),
+   ...);
+}
+
+/// The runtime description of an association table, built once from its declaration.
+template <const auto& Table>
+const association_table_spec* association_spec() {
+  static const association_table_spec spec = [] {
+    association_table_spec out;
+    out.name = Table.name;
+    std::apply(
+        [&](const auto&... l) {
+          (
+              [&] {
+                constexpr auto F = std::decay_t<decltype(l)>::member;
+                using target = retort::detail::class_of<F>;
+                association_table_spec::link k;
+                k.column = l.name;
+                k.target = &mapper_thunk<target>;
+                k.target_class = std::string(util::type_name<target>());
+                k.target_attribute = std::string(util::member_name<F>());
+                k.on_delete = l.delete_action;
+                out.links.push_back(std::move(k));
+              }(),
+              ...);
+        },
+        Table.links);
+    return out;
+  }();
+  return &spec;
+}
+
+template <auto M, const auto& Table>
+void apply_relationship_option(relationship_property& r, secondary_t<Table>) {
+  r.secondary_fn = &association_spec<Table>;
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, secondary_columns c) {
+  r.secondary_local = c.local;
+  r.secondary_remote = c.remote;
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, cascades c) {
+  r.cascade = {c.save_update, c.merge, c.expunge, c.refresh_expire, c.delete_, c.delete_orphan};
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, post_update_t) {
+  r.post_update = true;
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, viewonly_t) {
+  r.viewonly = true;
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, passive_deletes_t) {
+  r.passive_deletes = true;
+}
+
 template <auto M, class... Opts>
 void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
   using C = retort::detail::class_of<M>;
@@ -179,6 +251,7 @@ std::unique_ptr<mapper> build_mapper() {
   m->create = &holder_ops<T>::create;
   m->destroy = &holder_ops<T>::destroy;
   m->object_offset = holder_ops<T>::offset;
+  m->self_fn = &mapper_thunk<T>;
   if constexpr (mapped<T>) {  // keeps an unmapped class to the one static_assert above
     std::apply(
         [&](const auto&... part) {

@@ -117,6 +117,128 @@ struct foreign_keys_t {};
 /// `relationship<&Message::sender>(foreign_keys<&Message::sender_id>)`.
 template <auto... M>
 inline constexpr foreign_keys_t<M...> foreign_keys{};
+template <auto M>
+struct backref_t {};
+/// Configures the other side too (SQLAlchemy's backref=): `relationship<&User::posts>(backref<&Post::author>)`
+/// maps Post::author as the reverse of User::posts; mapping<Post> must not map it again.
+template <auto M>
+inline constexpr backref_t<M> backref{};
+
+template <auto... M>
+struct remote_side_t {};
+/// The far side's columns of a self-referential relationship (SQLAlchemy's remote_side=):
+/// `relationship<&Node::parent>(remote_side<&Node::id>)` makes it many-to-one.
+template <auto... M>
+inline constexpr remote_side_t<M...> remote_side{};
+
+/// A column of an association table: `link<&Post::id>("post_id")` references Post.id.
+template <auto M>
+struct link_def {
+  static constexpr auto member = M;
+  const char* name;
+  sql::fk_action delete_action = sql::fk_action::no_action;
+  constexpr link_def on_delete(sql::fk_action a) const {
+    auto c = *this;
+    c.delete_action = a;
+    return c;
+  }
+};
+template <auto M>
+constexpr link_def<M> link(const char* name) {
+  static_assert(std::is_member_object_pointer_v<decltype(M)>, "retort::link<M>: M must be a mapped column, e.g. &User::id");
+  return {name};
+}
+template <class... Links>
+struct association_def {
+  const char* name;
+  std::tuple<Links...> links;
+};
+/// A table without a class, for a many-to-many (SQLAlchemy's `Table("post_tags", ...)`):
+///
+///   inline constexpr auto post_tags = retort::association_table("post_tags",
+///       retort::link<&Post::id>("post_id"), retort::link<&Tag::id>("tag_id"));
+///
+/// Its link columns take the referenced columns' types and together form its primary key.
+template <class... Links>
+constexpr association_def<Links...> association_table(const char* name, Links... links) {
+  static_assert(sizeof...(Links) >= 2, "retort::association_table: give a link<> to each side");
+  return {name, std::tuple<Links...>(links...)};
+}
+template <const auto& Table>
+struct secondary_t {};
+/// The association table of a many-to-many: `relationship<&Post::tags>(secondary<post_tags>)`.
+template <const auto& Table>
+inline constexpr secondary_t<Table> secondary{};
+/// Which association columns join to the parent and to the target, when both
+/// reference one table (self-referential many-to-many; SQLAlchemy's primaryjoin / secondaryjoin):
+/// `relationship<&User::followed>(secondary<follows>, secondary_columns("follower_id", "followed_id"))`.
+struct secondary_columns {
+  constexpr secondary_columns(const char* local_column, const char* remote_column)
+      : local(local_column), remote(remote_column) {}
+  const char* local;
+  const char* remote;
+};
+
+namespace detail {
+void invalid_cascade_name();  // never defined: naming it in a constant expression is the compile error
+constexpr bool same_word(const char* a, std::size_t n, const char* b) {
+  std::size_t i = 0;
+  for (; i < n && b[i]; ++i)
+    if (a[i] != b[i]) return false;
+  return i == n && !b[i];
+}
+}  // namespace detail
+
+/// The operations a relationship passes on (SQLAlchemy's cascade="..."), checked at
+/// compile time: `cascades("all, delete-orphan")`. Names: save-update, merge, expunge,
+/// refresh-expire, delete, delete-orphan, all (all but delete-orphan), none.
+/// Without it a relationship cascades "save-update, merge".
+struct cascades {
+  consteval explicit cascades(const char* spec) {
+    save_update = merge = false;
+    std::size_t i = 0;
+    while (spec[i]) {
+      while (spec[i] == ' ' || spec[i] == ',') ++i;
+      std::size_t start = i;
+      while (spec[i] && spec[i] != ',' && spec[i] != ' ') ++i;
+      const char* w = spec + start;
+      std::size_t n = i - start;
+      if (n == 0) break;
+      if (detail::same_word(w, n, "all")) {
+        save_update = merge = expunge = refresh_expire = delete_ = true;
+      } else if (detail::same_word(w, n, "save-update")) {
+        save_update = true;
+      } else if (detail::same_word(w, n, "merge")) {
+        merge = true;
+      } else if (detail::same_word(w, n, "expunge")) {
+        expunge = true;
+      } else if (detail::same_word(w, n, "refresh-expire")) {
+        refresh_expire = true;
+      } else if (detail::same_word(w, n, "delete")) {
+        delete_ = true;
+      } else if (detail::same_word(w, n, "delete-orphan")) {
+        delete_orphan = true;
+      } else if (!detail::same_word(w, n, "none")) {
+        detail::invalid_cascade_name();  // unknown cascade: see the list above
+      }
+    }
+  }
+  bool save_update = true, merge = true, expunge = false, refresh_expire = false, delete_ = false,
+       delete_orphan = false;
+};
+
+struct post_update_t {};
+/// Writes this relationship's foreign key with a separate UPDATE after the rows
+/// are inserted (and NULLs it before a DELETE): breaks a cycle between rows.
+inline constexpr post_update_t post_update{};
+struct viewonly_t {};
+/// A relationship used only for loading; changes to it are never written at flush.
+inline constexpr viewonly_t viewonly{};
+struct passive_deletes_t {};
+/// Deleting the parent relies on the database's ON DELETE CASCADE: children not
+/// loaded are left to it (no SELECT of them).
+inline constexpr passive_deletes_t passive_deletes{};
+
 /// Loader strategy: "select" (lazy, the default).
 struct lazy {
   constexpr explicit lazy(const char* s) : strategy(s) {}

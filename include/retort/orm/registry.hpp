@@ -4,6 +4,8 @@
 // ConfigurationError naming class, attribute and fix for any mistake.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -26,8 +28,11 @@ class registry {
   void configure();
   /// Every configured mapper, in registration order.
   std::vector<const mapper*> mappers();
-  /// The tables of every mapped class.
+  /// The tables of every mapped class, and the association tables their relationships use.
   const sql::metadata& metadata();
+  /// The table an association_table declaration describes, its column types taken
+  /// from the columns it references (during configuration).
+  const sql::table& association_table(const association_table_spec& spec);
 
  private:
   registry() = default;
@@ -38,6 +43,7 @@ class registry {
   std::vector<mapper_builder> builders_;
   std::vector<std::unique_ptr<mapper>> mappers_;  // parallel to builders_ once built
   std::vector<bool> configured_;
+  std::map<const association_table_spec*, std::unique_ptr<sql::table>> associations_;
   sql::metadata metadata_;
   bool configuring_ = false;
 };

@@ -10,21 +10,42 @@
 #include <vector>
 
 #include "retort/orm/ptr.hpp"
+#include "retort/util/function_ref.hpp"
 
 namespace retort::orm::detail {
 
-/// Common part of one<T> and many<T>: the owner and the relationship, bound
-/// when the owning object is created by Retort.
+using target_fn = util::function_ref<void(instance_state*)>;
+
+/// Common part of one<T> and many<T> (SQLAlchemy's attribute implementation):
+/// the owner and the relationship, bound when the owning object is created by
+/// Retort, and the operations the ORM core performs on any relationship
+/// attribute without knowing whether it holds one object or a collection.
 class slot {
  public:
   slot() = default;
   slot(const slot&) = delete;
   slot& operator=(const slot&) = delete;
-  ~slot() = default;
+  virtual ~slot() = default;
 
   instance_state* owner() const noexcept { return owner_; }
   const relationship_property* property() const noexcept { return prop_; }
   bool is_loaded() const noexcept { return loaded_; }
+
+  /// Binds to a new object; values set before (in an initializer) are processed as changes.
+  virtual void bind(instance_state* owner, const relationship_property* prop) = 0;
+  /// Forgets the value and its history; the next access loads it.
+  virtual void unload() = 0;
+  virtual void clear_history() noexcept = 0;
+  /// Whether the value changed since the last flush.
+  virtual bool has_history() const noexcept = 0;
+  /// Calls `f` with every state held now, and (with `history`) the ones changed away since the last flush.
+  virtual void for_each_target(target_fn f, bool history = true) const = 0;
+  /// The other side of a bidirectional pair linked / unlinked `s` and this slot's
+  /// owner: the value follows, with history, but no further back-population.
+  virtual void link_quiet(instance_state* s) = 0;
+  virtual void unlink_quiet(instance_state* s) = 0;
+  /// A loader's result (pending changes made while unloaded win over it).
+  virtual void set_loaded_states(std::vector<state_ref> states) = 0;
 
  protected:
   slot(slot&& o) noexcept : loaded_(o.loaded_) {}
@@ -47,19 +68,24 @@ class scalar_slot : public slot {
 
   // Used by the ORM core.
   instance_state* peek() const noexcept { return target_.get(); }
-  void set_loaded(instance_state* target);   ///< loader result; no events
-  void set_quiet(instance_state* target);    ///< backref update from the other side
-  void unload();
   bool changed() const noexcept { return changed_; }
   /// The value before the first change since the last flush (history's "deleted" side).
   instance_state* previous() const noexcept { return previous_.get(); }
-  void clear_history() noexcept {
+
+  void bind(instance_state* owner, const relationship_property* prop) override;
+  void unload() override;
+  void clear_history() noexcept override {
     changed_ = false;
     previous_ = state_ref();
   }
-  void bind(instance_state* owner, const relationship_property* prop);
+  bool has_history() const noexcept override { return changed_; }
+  void for_each_target(target_fn f, bool history = true) const override;
+  void link_quiet(instance_state* s) override;
+  void unlink_quiet(instance_state* s) override;
+  void set_loaded_states(std::vector<state_ref> states) override;
 
  private:
+  void set_quiet(instance_state* target);
   state_ref target_;
   state_ref previous_;
   bool changed_ = false;
@@ -76,20 +102,30 @@ class collection_slot : public slot {
   void append(instance_state* s);
   void remove(instance_state* s);
   void clear();
+  /// Makes the collection hold exactly `states`, as appends and removes (`u->posts = {a, b}`).
+  void replace(const std::vector<instance_state*>& states);
   std::size_t size() { return items().size(); }
 
   // Used by the ORM core.
   const std::vector<state_ref>& peek() const noexcept { return items_; }
   const std::vector<state_ref>& added() const noexcept { return added_; }
   const std::vector<state_ref>& removed() const noexcept { return removed_; }
-  void set_loaded(std::vector<state_ref> items);  ///< loader result; merges pending changes
-  void append_quiet(instance_state* s);           ///< backref update from the other side
-  void remove_quiet(instance_state* s);
-  void unload();
-  void clear_history() noexcept { added_.clear(); removed_.clear(); }
-  void bind(instance_state* owner, const relationship_property* prop);
+
+  void bind(instance_state* owner, const relationship_property* prop) override;
+  void unload() override;
+  void clear_history() noexcept override {
+    added_.clear();
+    removed_.clear();
+  }
+  bool has_history() const noexcept override { return !added_.empty() || !removed_.empty(); }
+  void for_each_target(target_fn f, bool history = true) const override;
+  void link_quiet(instance_state* s) override;
+  void unlink_quiet(instance_state* s) override;
+  void set_loaded_states(std::vector<state_ref> states) override;
 
  private:
+  void note_added(instance_state* s);
+  void note_removed(instance_state* s);
   std::vector<state_ref> items_;
   std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
 };

@@ -24,9 +24,21 @@ class ConfigurationError : public Error {
   using Error::Error;
 };
 
+/// Two or more foreign keys could join a relationship and none is named (SQLAlchemy's
+/// AmbiguousForeignKeysError); the message says how to name one.
+class AmbiguousForeignKeysError : public ConfigurationError {
+  using ConfigurationError::ConfigurationError;
+};
+
 /// The operation is not valid in the object's or session's current state.
 class InvalidRequestError : public Error {
   using Error::Error;
+};
+
+/// Rows (or classes) depend on each other in a cycle the flush cannot order
+/// (SQLAlchemy's CircularDependencyError); post_update on one relationship breaks it.
+class CircularDependencyError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
 };
 
 /// `query.one()` found no row.

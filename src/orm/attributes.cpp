@@ -1,0 +1,282 @@
+// Relationship attributes (SQLAlchemy's attributes.py): the slots behind one<T>
+// and many<T>. Lazy loading on first access, history since the last flush
+// (changed / added / removed, which the dependency processors read), and
+// back-population: a change on one side of a bidirectional pair updates the
+// other side in memory at once - scalar or collection, either way round.
+#include "retort/orm/relationship.hpp"
+
+#include <algorithm>
+
+#include "orm/session_impl.hpp"
+#include "retort/orm/loader_strategy.hpp"
+#include "retort/util/error.hpp"
+
+namespace retort::orm {
+
+namespace {
+
+bool contains(const std::vector<state_ref>& v, instance_state* s) {
+  return std::any_of(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
+}
+bool erase(std::vector<state_ref>& v, instance_state* s) {
+  auto it = std::find_if(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (it == v.end()) return false;
+  v.erase(it);
+  return true;
+}
+
+bool in_database(const instance_state* s) { return s->status == status::persistent || s->status == status::deleted; }
+
+/// An unloaded attribute of an object with a row (or that had one: detached) must be loaded.
+bool loadable(const instance_state* s) { return in_database(s) || s->status == status::detached; }
+
+/// Loads an attribute through its strategy, or explains why it cannot be.
+void load(const relationship_property& rel, instance_state* owner) {
+  if (!owner->session)
+    throw DetachedInstanceError("parent instance of " + rel.parent->class_name + "." + rel.attribute +
+                                " is not bound to a session; the lazy load cannot proceed (load it before the "
+                                "session closes, or add the object to a session)");
+  owner->session->check_active();
+  rel.strategy->load_on_access(*owner->session, rel, *owner);
+}
+
+/// Save-update cascade: a related object joins its owner's session.
+void cascade(const relationship_property& rel, instance_state* owner, instance_state* target) {
+  if (!target || !rel.cascade.save_update || !owner->session) return;
+  if (owner->status != status::pending && owner->status != status::persistent) return;
+  if (target->session != owner->session) owner->session->add(target);
+}
+
+/// The other side's slot of `s` (which must be of the reverse's parent class).
+detail::slot& reverse_slot(const relationship_property& rel, instance_state* s) {
+  return *rel.reverse->slot(s->object);
+}
+
+/// The scalar's target in memory, without SQL: the loaded value, or for a
+/// many-to-one the identity-map object its foreign key names.
+instance_state* current_target(const relationship_property& rel, instance_state* owner, instance_state* loaded_value,
+                               bool loaded) {
+  if (loaded || !in_database(owner) || !owner->session || !rel.join.parent_holds_key()) return loaded_value;
+  auto key = read(*rel.parent, owner->object, rel.join.local_columns);
+  for (const auto& v : key)
+    if (v.is_null()) return nullptr;
+  return owner->session->lookup(*rel.target, key);
+}
+
+void check_class(const relationship_property& rel, const instance_state* s) {
+  if (s->owner_mapper != rel.target)
+    throw ArgumentError(rel.name() + (rel.kind == slot_kind::collection ? " holds " + rel.target->class_name + " objects"
+                                                                        : " takes a " + rel.target->class_name) +
+                        ", not " + (rel.kind == slot_kind::collection ? "" : "a ") + s->owner_mapper->class_name);
+}
+
+}  // namespace
+
+void bind_slots(instance_state* s) {
+  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->bind(s, &rel);
+}
+
+std::string relationship_property::name() const { return (parent ? parent->class_name : target_class) + "." + attribute; }
+
+}  // namespace retort::orm
+
+namespace retort::orm::detail {
+
+// ---- scalar_slot ----
+
+void scalar_slot::bind(instance_state* owner, const relationship_property* prop) {
+  owner_ = owner;
+  prop_ = prop;
+  loaded_ = true;  // a new object has nothing in the database to load
+  if (auto initial = std::exchange(target_, state_ref()); initial) assign(initial.get());
+}
+
+instance_state* scalar_slot::resolve() {
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
+  return target_.get();
+}
+
+void scalar_slot::assign(instance_state* target) {
+  if (!owner_) {
+    target_ = state_ref(target);
+    return;
+  }
+  if (target) check_class(*prop_, target);
+  // When the key is on the other side (a one-to-one seen from its parent), the
+  // value replaced must be known to unlink it: load it first, as SQLAlchemy's
+  // active history does.
+  if (!loaded_ && !prop_->join.parent_holds_key() && loadable(owner_)) resolve();
+  instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
+  state_ref keep(old);  // old may lose its last reference below
+  if (!changed_ && old != target) previous_ = state_ref(old);
+  target_ = state_ref(target);
+  loaded_ = true;
+  changed_ = changed_ || old != target;
+  touch(owner_);
+  if (prop_->reverse && old != target) {
+    if (old) reverse_slot(*prop_, old).unlink_quiet(owner_);
+    if (target) reverse_slot(*prop_, target).link_quiet(owner_);
+  }
+  cascade(*prop_, owner_, target);
+}
+
+void scalar_slot::set_quiet(instance_state* target) {
+  if (target_.get() != target || !loaded_) {
+    if (!changed_) previous_ = state_ref(current_target(*prop_, owner_, target_.get(), loaded_));
+    changed_ = true;
+  }
+  target_ = state_ref(target);
+  loaded_ = true;
+  touch(owner_);
+}
+
+// The other side took `s` as this owner's partner: this side now refers to
+// `s`, and whatever it referred to before lets go of the owner (a post moved
+// to another user leaves the old user's posts; a passport given to another
+// person leaves the previous holder).
+void scalar_slot::link_quiet(instance_state* s) {
+  if (!owner_) return;
+  instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
+  if (old == s && loaded_) return;
+  state_ref keep(old);
+  if (old && old != s && prop_->reverse) reverse_slot(*prop_, old).unlink_quiet(owner_);
+  set_quiet(s);
+}
+
+void scalar_slot::unlink_quiet(instance_state* s) {
+  if (!owner_) return;
+  if (current_target(*prop_, owner_, target_.get(), loaded_) == s) set_quiet(nullptr);
+}
+
+void scalar_slot::set_loaded_states(std::vector<state_ref> states) {
+  target_ = states.empty() ? state_ref() : std::move(states.front());
+  loaded_ = true;
+}
+
+void scalar_slot::for_each_target(target_fn f, bool history) const {
+  if (target_) f(target_.get());
+  if (history && previous_ && previous_ != target_) f(previous_.get());
+}
+
+void scalar_slot::unload() {
+  target_ = state_ref();
+  previous_ = state_ref();
+  loaded_ = false;
+  changed_ = false;
+}
+
+// ---- collection_slot ----
+
+void collection_slot::bind(instance_state* owner, const relationship_property* prop) {
+  owner_ = owner;
+  prop_ = prop;
+  loaded_ = true;
+  auto initial = std::exchange(items_, {});
+  for (auto& i : initial) append(i.get());
+}
+
+const std::vector<state_ref>& collection_slot::items() {
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
+  return items_;
+}
+
+void collection_slot::note_added(instance_state* s) {
+  if (!erase(removed_, s)) added_.emplace_back(s);
+}
+
+void collection_slot::note_removed(instance_state* s) {
+  if (!erase(added_, s)) removed_.emplace_back(s);
+}
+
+void collection_slot::append(instance_state* s) {
+  if (!s) throw ArgumentError("cannot append a null object to a collection");
+  if (!owner_) {
+    if (!contains(items_, s)) items_.emplace_back(s);
+    return;
+  }
+  check_class(*prop_, s);
+  if (loaded_ && contains(items_, s)) return;
+  if (!loaded_ && contains(added_, s)) return;
+  if (loaded_) items_.emplace_back(s);
+  note_added(s);
+  touch(owner_);
+  touch(s);
+  if (prop_->reverse) reverse_slot(*prop_, s).link_quiet(owner_);
+  cascade(*prop_, owner_, s);
+}
+
+void collection_slot::remove(instance_state* s) {
+  if (!owner_) {
+    erase(items_, s);
+    return;
+  }
+  items();  // removal needs the loaded collection to know membership
+  state_ref keep(s);
+  if (!erase(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
+  note_removed(s);
+  touch(owner_);
+  touch(s);
+  if (prop_->reverse) reverse_slot(*prop_, s).unlink_quiet(owner_);
+}
+
+void collection_slot::clear() {
+  auto copy = items();
+  for (auto& s : copy) remove(s.get());
+}
+
+void collection_slot::replace(const std::vector<instance_state*>& states) {
+  if (!owner_) {
+    items_.clear();
+    for (auto* s : states) append(s);
+    return;
+  }
+  auto copy = items();
+  for (auto& s : copy)
+    if (std::find(states.begin(), states.end(), s.get()) == states.end()) remove(s.get());
+  for (auto* s : states) append(s);
+}
+
+void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
+  items_ = std::move(loaded);
+  loaded_ = true;
+  // Changes made while unloaded (and not yet flushed) win over what the database said.
+  for (auto& a : added_)
+    if (!contains(items_, a.get())) items_.push_back(a);
+  for (auto& r : removed_) erase(items_, r.get());
+}
+
+void collection_slot::link_quiet(instance_state* s) {
+  if (!owner_) return;
+  if (loaded_ ? contains(items_, s) : contains(added_, s)) return;
+  if (loaded_) items_.emplace_back(s);
+  note_added(s);
+  touch(owner_);
+}
+
+void collection_slot::unlink_quiet(instance_state* s) {
+  if (!owner_) return;
+  if (loaded_ && !erase(items_, s)) return;
+  note_removed(s);
+  touch(owner_);
+}
+
+void collection_slot::for_each_target(target_fn f, bool history) const {
+  for (const auto& s : items_) f(s.get());
+  if (!loaded_)
+    for (const auto& s : added_) f(s.get());
+  if (history) {
+    if (loaded_)
+      for (const auto& s : added_)
+        if (!contains(items_, s.get())) f(s.get());
+    for (const auto& s : removed_) f(s.get());
+  }
+}
+
+void collection_slot::unload() {
+  items_.clear();
+  added_.clear();
+  removed_.clear();
+  loaded_ = false;
+}
+
+}  // namespace retort::orm::detail
