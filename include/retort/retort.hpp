@@ -11,6 +11,7 @@
 #include "retort/orm/ptr.hpp"
 #include "retort/orm/query.hpp"
 #include "retort/orm/relationship.hpp"
+#include "retort/orm/repr.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/sql/expression.hpp"
 #include "retort/util/error.hpp"

@@ -49,8 +49,9 @@ retort_build_deps() {
 
 # What the test suite needs on top: GoogleTest, clang (sanitizer build) and
 # clang-tidy (naming check), PostgreSQL (the server scripts/lib/postgres.sh
-# starts; this is the one place it is installed).
+# starts; this is the one place it is installed), fmt and spdlog (the
+# header-only formatters and spdlog sink, whose tests scripts/test forces on).
 retort_test_deps() {
   retort_build_deps
-  retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15
+  retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15 libfmt-dev libspdlog-dev
 }

@@ -62,7 +62,9 @@ result connection::execute(const sql::compiled& c) { return execute(c.sql, c.par
 result connection::execute(const std::string& sql, std::span<const sql::value> params) {
   auto& c = live();
   engine_->emit({sql, params, 1, false});
-  return c.cached(sql).execute(params);
+  auto r = c.cached(sql).execute(params);
+  if (engine_->logs(logging::level::debug)) engine_->log_rows(r);
+  return r;
 }
 
 std::vector<result> connection::execute_many(const std::string& sql,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "retort/engine/engine.hpp"
+#include "retort/engine/result.hpp"
 
 namespace retort::engine::detail {
 
@@ -13,7 +14,9 @@ struct engine_state {
   retort::engine::url location;
   std::shared_ptr<driver> backend;
   std::unique_ptr<retort::engine::pool> pool;
-  bool echo = false;
+  logging::echo_mode echo{};
+  std::shared_ptr<logging::sink> sink;  ///< never null
+  bool hide_parameters = false;
 
   std::mutex listeners_mutex;
   std::vector<std::pair<std::uint64_t, statement_listener>> listeners;
@@ -21,6 +24,12 @@ struct engine_state {
   std::atomic<bool> has_listeners{false};  ///< lets emit() skip the lock when nobody listens
 
   void emit(const statement_event& e);
+
+  /// Whether echo logs at `l` and the sink keeps it: callers build a message only then.
+  bool logs(logging::level l) const noexcept { return echo.logs(l) && sink->enabled(l); }
+  void log(logging::level l, std::string_view message) const noexcept { sink->write(l, message); }
+  /// At debug: a result's columns and rows, as SQLAlchemy's echo="debug" ("Col (...)", "Row (...)").
+  void log_rows(const result& r) const;
 };
 
 }  // namespace retort::engine::detail

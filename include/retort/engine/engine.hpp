@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "retort/engine/driver.hpp"
+#include "retort/engine/log.hpp"
 #include "retort/engine/pool.hpp"
 #include "retort/engine/url.hpp"
 
@@ -30,8 +31,15 @@ struct statement_event {
 using statement_listener = std::function<void(const statement_event&)>;
 
 struct engine_options {
-  bool echo = false;                  ///< log every statement and its parameters to stderr
+  /// SQLAlchemy's `echo`: `true` logs every statement with its parameters
+  /// (level info), `"debug"` also each result's columns and rows. The URL's
+  /// `?echo=true|debug` turns it on too.
+  logging::echo_mode echo{};
   std::optional<pool_options> pool{};  ///< defaults per driver (see driver::tune_pool)
+  /// Where echo goes; null is logging::stderr_sink() ("[retort] ..." lines on std::clog).
+  std::shared_ptr<logging::sink> sink{};
+  /// SQLAlchemy's `hide_parameters`: logs show statements without their values.
+  bool hide_parameters = false;
 };
 
 namespace detail {
@@ -55,6 +63,10 @@ class engine {
   void unlisten(std::uint64_t id);
   /// Closes idle pooled connections.
   void dispose();
+
+  /// What this engine logs, and where.
+  logging::echo_mode echo() const noexcept;
+  const std::shared_ptr<logging::sink>& sink() const noexcept;
 
   const std::shared_ptr<detail::engine_state>& state() const noexcept { return state_; }
 

@@ -2,6 +2,7 @@
 // connection. Values only ever become placeholders.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,14 @@ struct compiled {
   std::string sql;
   std::vector<value> params;
 };
+
+/// Parameters as logs show them: "(1, 'alice', NULL)", text over 300
+/// characters shortened in the middle as SQLAlchemy's logs do
+/// ("'aaa ... (700 characters truncated) ... aaa'"), blobs as "<n bytes>".
+std::string describe_params(std::span<const value> params);
+/// "<sql>  (<params>)", or the text alone without parameters: what echo prints
+/// for a statement, and what fmt's "{}" gives (retort/sql/fmt.hpp).
+std::string describe(const compiled& c);
 
 compiled compile(const select& s, const dialect& d);
 compiled compile(const insert& s, const dialect& d);

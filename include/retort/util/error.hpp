@@ -3,6 +3,7 @@
 // told us about the table, column and constraint involved.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -128,5 +129,10 @@ class DataError : public DatabaseError {
 
 /// Renders the message of a DatabaseError from its parts.
 std::string describe(const database_error_info& info);
+
+/// The class of `e` without its namespaces ("IntegrityError", also for a
+/// subclass an application derives), for logs: what fmt's "{}" of an error
+/// puts before the message (retort/util/fmt.hpp).
+std::string error_class_name(const std::exception& e);
 
 }  // namespace retort
