@@ -30,7 +30,49 @@ std::string column_list(const std::vector<std::string>& cols, const dialect& d) 
 
 }  // namespace
 
+namespace {
+
+std::string foreign_key_clause(const foreign_key& fk, const dialect& d) {
+  std::string s = "FOREIGN KEY(" + column_list(fk.columns, d) + ") REFERENCES " + d.quote(fk.ref_table) + " (" +
+                  column_list(fk.ref_columns, d) + ")";
+  if (auto* a = action(fk.on_delete)) s += std::string(" ON DELETE ") + a;
+  if (auto* a = action(fk.on_update)) s += std::string(" ON UPDATE ") + a;
+  return s;
+}
+
+std::string deferred_name(const table& t, const foreign_key& fk) {
+  if (!fk.name.empty()) return fk.name;
+  std::string n = "fk_" + t.name();
+  for (const auto& c : fk.columns) n += "_" + c;
+  return n;
+}
+
+/// Foreign keys referring to a table created after theirs (tables that refer to
+/// each other), where the dialect adds them after: (table, key) pairs.
+std::vector<std::pair<const table*, const foreign_key*>> deferred_keys(const std::vector<const table*>& sorted,
+                                                                       const dialect& d) {
+  std::vector<std::pair<const table*, const foreign_key*>> out;
+  if (!d.alters_foreign_keys()) return out;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    for (const auto& fk : sorted[i]->foreign_keys())
+      for (std::size_t j = i + 1; j < sorted.size(); ++j)
+        if (sorted[j]->name() == fk.ref_table) out.emplace_back(sorted[i], &fk);
+  return out;
+}
+
+std::string create_table_without(const table& t, const dialect& d, bool if_not_exists,
+                                 const std::vector<std::pair<const table*, const foreign_key*>>& deferred);
+
+}  // namespace
+
 std::string create_table(const table& t, const dialect& d, bool if_not_exists) {
+  return create_table_without(t, d, if_not_exists, {});
+}
+
+namespace {
+
+std::string create_table_without(const table& t, const dialect& d, bool if_not_exists,
+                                 const std::vector<std::pair<const table*, const foreign_key*>>& deferred) {
   std::string out = if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
   d.append_identifier(out, t.name());
   out += " (\n";
@@ -60,16 +102,17 @@ std::string create_table(const table& t, const dialect& d, bool if_not_exists) {
     line(s + "CHECK (" + c.sql + ")");
   }
   for (const auto& fk : t.foreign_keys()) {
+    bool later = false;
+    for (const auto& [dt, dfk] : deferred) later = later || dfk == &fk;
+    if (later) continue;
     std::string s = fk.name.empty() ? "" : "CONSTRAINT " + d.quote(fk.name) + " ";
-    s += "FOREIGN KEY(" + column_list(fk.columns, d) + ") REFERENCES " + d.quote(fk.ref_table) + " (" +
-         column_list(fk.ref_columns, d) + ")";
-    if (auto* a = action(fk.on_delete)) s += std::string(" ON DELETE ") + a;
-    if (auto* a = action(fk.on_update)) s += std::string(" ON UPDATE ") + a;
-    line(s);
+    line(s + foreign_key_clause(fk, d));
   }
   out += "\n)";
   return out;
 }
+
+}  // namespace
 
 std::string drop_table(const table& t, const dialect& d, bool if_exists) {
   return (if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ") + d.quote(t.name());
@@ -87,19 +130,31 @@ std::string drop_index(const index& i, const dialect& d, bool if_exists) {
 
 std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists) {
   std::vector<std::string> out;
-  for (const auto* t : m.sorted_tables()) {
-    out.push_back(create_table(*t, d, if_not_exists));
+  auto sorted = m.sorted_tables();
+  auto deferred = deferred_keys(sorted, d);
+  for (const auto* t : sorted) {
+    out.push_back(create_table_without(*t, d, if_not_exists, deferred));
     for (const auto& c : t->columns())
       if (c.indexed) out.push_back(create_index(*t, index{"ix_" + t->name() + "_" + c.name, {c.name}, false}, d, if_not_exists));
     for (const auto& i : t->indexes()) out.push_back(create_index(*t, i, d, if_not_exists));
+  }
+  // Tables that refer to each other: the keys to tables created later, added now.
+  for (const auto& [t, fk] : deferred) {
+    auto name = deferred_name(*t, *fk);
+    auto alter = "ALTER TABLE " + d.quote(t->name()) + " ADD CONSTRAINT " + d.quote(name) + " " +
+                 foreign_key_clause(*fk, d);
+    out.push_back(if_not_exists ? d.unless_constraint_exists(t->name(), name, std::move(alter)) : alter);
   }
   return out;
 }
 
 std::vector<std::string> drop_all(const metadata& m, const dialect& d, bool if_exists) {
   auto sorted = m.sorted_tables();
-  std::reverse(sorted.begin(), sorted.end());
   std::vector<std::string> out;
+  for (const auto& [t, fk] : deferred_keys(sorted, d))  // first the keys that tie tables in a cycle
+    out.push_back(std::string("ALTER TABLE ") + (if_exists ? "IF EXISTS " : "") + d.quote(t->name()) +
+                  " DROP CONSTRAINT " + (if_exists ? "IF EXISTS " : "") + d.quote(deferred_name(*t, *fk)));
+  std::reverse(sorted.begin(), sorted.end());
   for (const auto* t : sorted) out.push_back(drop_table(*t, d, if_exists));
   return out;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <vector>
 
 #include "retort/orm/ptr.hpp"
@@ -185,6 +186,18 @@ class many : public orm::detail::collection_slot {
  public:
   many() = default;
   many(many&&) noexcept = default;
+  /// Makes the collection hold exactly these objects: the ones not listed are
+  /// removed, the new ones appended (`u->posts = {a, b}`), each side kept in step.
+  many& operator=(std::initializer_list<ptr<T>> objects) {
+    assign(std::vector<ptr<T>>(objects));
+    return *this;
+  }
+  void assign(const std::vector<ptr<T>>& objects) {
+    std::vector<orm::instance_state*> states;
+    states.reserve(objects.size());
+    for (const auto& p : objects) states.push_back(p.state());
+    replace(states);
+  }
 
   class iterator {
    public:

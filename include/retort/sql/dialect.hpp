@@ -42,6 +42,18 @@ class dialect {
   void check_text(const value& v, std::string_view table, std::string_view column) const;
   /// Whether ILIKE exists (PostgreSQL); elsewhere ilike() compiles to lower(x) LIKE lower(y).
   virtual bool has_ilike() const = 0;
+  /// Whether a foreign key can be added to an existing table (ALTER TABLE ... ADD
+  /// CONSTRAINT): create_all then adds the keys of tables that refer to each other
+  /// after creating them. SQLite cannot, and needs not: it checks references only at write.
+  virtual bool alters_foreign_keys() const { return false; }
+  /// `statement` (an ALTER TABLE adding constraint `name` to `table`), made a no-op
+  /// when the constraint exists already (for create_all's "only what is missing").
+  virtual std::string unless_constraint_exists(std::string_view table, std::string_view name,
+                                               std::string statement) const {
+    (void)table;
+    (void)name;
+    return statement;
+  }
 
   /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
   std::string quote(std::string_view identifier) const;

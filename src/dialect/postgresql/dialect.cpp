@@ -55,4 +55,11 @@ std::string dialect::autoincrement_type(const sql::type& t) const {
   return t.kind == sql::type_kind::big_integer ? "BIGSERIAL" : "SERIAL";
 }
 
+std::string dialect::unless_constraint_exists(std::string_view table, std::string_view name,
+                                          std::string statement) const {
+  // Schema text from the mapping (identifiers), never data.
+  return "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '" + std::string(name) +
+         "' AND conrelid = to_regclass('" + quote(table) + "')) THEN " + statement + "; END IF; END $$";
+}
+
 }  // namespace retort::postgresql

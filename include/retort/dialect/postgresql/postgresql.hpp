@@ -21,6 +21,9 @@ class dialect final : public sql::dialect {
   std::size_t max_parameters() const override { return 65535; }
   bool offset_requires_limit() const override { return false; }
   bool has_ilike() const override { return true; }
+  bool alters_foreign_keys() const override { return true; }
+  std::string unless_constraint_exists(std::string_view table, std::string_view name,
+                                       std::string statement) const override;
 };
 
 /// Registers the libpq driver for "postgresql://" (and "postgres://") URLs. Idempotent.
