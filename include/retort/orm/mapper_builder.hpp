@@ -27,6 +27,13 @@ std::unique_ptr<mapper> build_mapper();
 template <class T>
 inline const bool registered = registry::instance().add(&build_mapper<T>);
 
+/// T's builder, registered (for retort::models<T...>()).
+template <class T>
+mapper_builder registered_builder() {
+  (void)registered<T>;
+  return &build_mapper<T>;
+}
+
 /// The mapper of T for configuration: goes to the registry directly (not
 /// through mapper_for's cache, which may be initializing up the call stack).
 template <class T>
