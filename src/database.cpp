@@ -55,19 +55,29 @@ engine::engine make_engine(std::string_view url, engine::engine_options options)
 
 database::database(std::string_view url, engine::engine_options options) : engine_(make_engine(url, std::move(options))) {}
 
-const sql::metadata& database::metadata() const { return orm::registry::instance().metadata(); }
+database::database(std::string_view url, model_set models, engine::engine_options options)
+    : engine_(make_engine(url, std::move(options))), models_(std::move(models)) {}
 
-void database::create_all() {
+const sql::metadata& database::metadata() const {
+  return models_ ? models_->metadata() : orm::registry::instance().metadata();
+}
+
+void database::create_all() { create(metadata()); }
+void database::drop_all() { drop(metadata()); }
+void database::create_all(const model_set& models) { create(models.metadata()); }
+void database::drop_all(const model_set& models) { drop(models.metadata()); }
+
+void database::create(const sql::metadata& md) {
   auto conn = engine_.connect();
   auto tx = conn.begin();
-  for (const auto& ddl : sql::create_all(metadata(), conn.dialect(), true)) conn.execute_ddl(ddl);
+  for (const auto& ddl : sql::create_all(md, conn.dialect(), true)) conn.execute_ddl(ddl);
   tx.commit();
 }
 
-void database::drop_all() {
+void database::drop(const sql::metadata& md) {
   auto conn = engine_.connect();
   auto tx = conn.begin();
-  for (const auto& ddl : sql::drop_all(metadata(), conn.dialect(), true)) conn.execute_ddl(ddl);
+  for (const auto& ddl : sql::drop_all(md, conn.dialect(), true)) conn.execute_ddl(ddl);
   tx.commit();
 }
 

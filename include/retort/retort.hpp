@@ -8,6 +8,7 @@
 #include "retort/engine/engine.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/mapping.hpp"
+#include "retort/orm/model_set.hpp"
 #include "retort/orm/ptr.hpp"
 #include "retort/orm/query.hpp"
 #include "retort/orm/relationship.hpp"

@@ -94,6 +94,17 @@ void build_table(mapper& m) {
   m.table = std::move(t);
 }
 
+/// A plain integer member referencing a generated key says "no key yet" with
+/// 0, as the key itself does: it reads as NULL (so a NOT NULL column fails at
+/// the database, as in SQLAlchemy) and a NULL written to it (a parent deleted
+/// or removed) stores 0. A reference to any other column keeps 0 as a value.
+void use_no_key_thunks(column_property& c, const mapper& target, const column_property& ref) {
+  if (!c.no_key.get || target.autoincrement_column() != static_cast<std::size_t>(&ref - target.columns.data())) return;
+  c.get = c.no_key.get;
+  c.set = c.no_key.set;
+  c.same = c.no_key.same;
+}
+
 void resolve_foreign_keys(mapper& m) {
   for (auto& c : m.columns) {
     if (!c.foreign_key) continue;
@@ -114,6 +125,7 @@ void resolve_foreign_keys(mapper& m) {
                fk.target_class + "." + ref->attribute + " (" + std::string(sql::kind_name(ref->column.sql_type.kind)) +
                ")",
            "declare the member with the referenced column's type");
+    use_no_key_thunks(c, target, *ref);
     m.table.add(sql::foreign_key{{c.column.name}, target.table.name(), {ref->column.name}, fk.on_delete, fk.on_update, ""});
   }
 }

@@ -40,6 +40,15 @@ struct column_property {
   void (*set)(void* object, const sql::value& v) = nullptr;
   /// Whether the member equals `v` (as `get` would give it), without allocating.
   bool (*same)(const void* object, const sql::value& v) = nullptr;
+  /// The "no key" thunks of a plain (non-optional, non-key) integer member
+  /// with a foreign key: 0 reads as NULL and NULL stores 0. Configuration
+  /// installs them as get/set/same when the referenced column is a generated
+  /// key, for which 0 is never a value (docs/orm.md, "Keys"); null otherwise.
+  struct no_key_thunks {
+    sql::value (*get)(const void* object) = nullptr;
+    void (*set)(void* object, const sql::value& v) = nullptr;
+    bool (*same)(const void* object, const sql::value& v) = nullptr;
+  } no_key{};
 };
 
 /// uselist: one<T> (scalar) or many<T> (collection).

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/registry.hpp"
@@ -25,6 +26,13 @@ std::unique_ptr<mapper> build_mapper();
 /// `create_all()` knows every table the program uses.
 template <class T>
 inline const bool registered = registry::instance().add(&build_mapper<T>);
+
+/// T's builder, registered (for retort::models<T...>()).
+template <class T>
+mapper_builder registered_builder() {
+  (void)registered<T>;
+  return &build_mapper<T>;
+}
 
 /// The mapper of T for configuration: goes to the registry directly (not
 /// through mapper_for's cache, which may be initializing up the call stack).
@@ -113,6 +121,40 @@ void apply_column_option(column_property& p, foreign_key_t<F> fk) {
   p.foreign_key = std::move(spec);
 }
 
+template <class Opt>
+inline constexpr bool is_foreign_key_option = false;
+template <auto F>
+inline constexpr bool is_foreign_key_option<foreign_key_t<F>> = true;
+
+/// Whether a member of type V with these options may say "no key yet" with 0:
+/// a plain integer (not optional, not bool) foreign key that is not part of the
+/// primary key (key columns keep the key rule: 0 is inserted as given).
+template <class V, class... Opts>
+inline constexpr bool zero_means_no_key = std::is_integral_v<V> && !std::is_same_v<V, bool> &&
+                                          (is_foreign_key_option<Opts> || ...) &&
+                                          !(std::is_same_v<Opts, primary_key_t> || ...);
+
+/// get/set/same for a zero_means_no_key member: 0 <-> NULL, as the generated
+/// key it references has it; any other value as the plain thunks.
+template <auto M>
+column_property::no_key_thunks no_key_thunks() {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::member_of<M>;
+  return {
+      [](const void* o) -> sql::value {
+        const V& v = static_cast<const C*>(o)->*M;
+        return v == 0 ? sql::value() : sql::value_traits<V>::to(v);
+      },
+      [](void* o, const sql::value& v) {
+        static_cast<C*>(o)->*M = v.is_null() ? V{0} : sql::value_traits<V>::from(v);
+      },
+      [](const void* o, const sql::value& v) {
+        const V& member = static_cast<const C*>(o)->*M;
+        return member == 0 ? v.is_null() : sql::same_value(member, v);
+      },
+  };
+}
+
 template <auto M, class... Opts>
 void add_part(mapper& m, const column_def<M, Opts...>& def) {
   using C = retort::detail::class_of<M>;
@@ -126,6 +168,7 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
   p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
   p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
   p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
+  if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_thunks<M>();
   std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   m.columns.push_back(std::move(p));
 }
