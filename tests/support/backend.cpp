@@ -127,7 +127,8 @@ int run_without_inherited_fds(const std::string& command) {
   return std::system(command.c_str());
 }
 
-statement_recorder::statement_recorder(engine::engine& e, bool include_control) : engine_(e) {
+statement_recorder::statement_recorder(engine::engine& e, bool include_control)
+    : engine_(e), backend_(e.dialect().name() == "postgresql" ? backend::postgres : backend::sqlite) {
   id_ = engine_.listen([this, include_control](const engine::statement_event& ev) {
     if (ev.control && !include_control) return;
     entries_.push_back({std::string(ev.sql), std::vector<sql::value>(ev.params.begin(), ev.params.end()), ev.batch});
