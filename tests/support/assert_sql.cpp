@@ -4,6 +4,7 @@
 #include "support/assert_sql.hpp"
 
 #include <cctype>
+#include <cstdint>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -178,9 +179,12 @@ bool sql_matches(const single& s, const std::string& normalised) {
   }
 }
 
-std::string params_text(const std::vector<sql::value>& params) {
+/// The parameters for a message; past `limit` values only their number (a
+/// multi-row INSERT carries thousands).
+std::string params_text(const std::vector<sql::value>& params, std::size_t limit = 24) {
   std::string out = "(";
-  for (std::size_t i = 0; i < params.size(); ++i) out += (i ? ", " : "") + params[i].repr();
+  for (std::size_t i = 0; i < params.size() && i < limit; ++i) out += (i ? ", " : "") + params[i].repr();
+  if (params.size() > limit) out += ", ... " + std::to_string(params.size() - limit) + " more";
   return out + ")";
 }
 
@@ -188,7 +192,8 @@ std::string params_text(const std::vector<sql::value>& params) {
 std::string mismatch(const single& s, const statement_recorder::entry& e) {
   if (!sql_matches(s, normalize_sql(e.sql))) return "the SQL differs";
   if (s.rule->params && *s.rule->params != e.params)
-    return "the parameters differ: expected " + params_text(*s.rule->params) + ", got " + params_text(e.params);
+    return "the parameters differ: expected " + params_text(*s.rule->params, SIZE_MAX) + ", got " +
+           params_text(e.params, SIZE_MAX);
   if (s.rule->batch && *s.rule->batch != e.batch)
     return "the batch differs: expected " + std::to_string(*s.rule->batch) + " parameter rows, got " +
            std::to_string(e.batch);
