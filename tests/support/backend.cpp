@@ -143,11 +143,4 @@ std::vector<std::string> statement_recorder::sql() const {
   return out;
 }
 
-std::size_t statement_recorder::count_starting(const std::string& prefix) const {
-  std::size_t n = 0;
-  for (const auto& e : entries_)
-    if (e.sql.rfind(prefix, 0) == 0) ++n;
-  return n;
-}
-
 }  // namespace retort::testing

@@ -41,6 +41,7 @@ bool under_ci();
 int run_without_inherited_fds(const std::string& command);
 
 /// Records the statements an engine runs, leaving out transaction control.
+/// Assert on what it saw with support/assert_sql.hpp (EXPECT_SQL, count_matching).
 class statement_recorder {
  public:
   explicit statement_recorder(engine::engine& e, bool include_control = false);
@@ -58,8 +59,6 @@ class statement_recorder {
   std::vector<std::string> sql() const;
   /// The database the recorded engine talks to.
   backend database() const { return backend_; }
-  /// Statements whose SQL starts with `prefix` ("INSERT", "SELECT", ...).
-  std::size_t count_starting(const std::string& prefix) const;
   void clear() { entries_.clear(); }
 
  private:
