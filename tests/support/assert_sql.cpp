@@ -19,9 +19,9 @@ struct sql_rule::impl {
   std::string table;  ///< verb_table
   std::optional<std::vector<sql::value>> params;
   std::optional<std::size_t> batch;
-  std::string returning;              ///< appended where caps().insert_returning
-  std::vector<sql_rule> first;        ///< all_of and sequence: the members; per_dialect: SQLite's
-  std::vector<sql_rule> second;       ///< per_dialect: PostgreSQL's
+  std::string returning;         ///< appended where caps().insert_returning
+  std::vector<sql_rule> first;   ///< all_of and sequence: the members; per_dialect: SQLite's
+  std::vector<sql_rule> second;  ///< per_dialect: PostgreSQL's
 
   bool single() const { return k == kind::exact || k == kind::prefix || k == kind::verb_table; }
 };
@@ -105,8 +105,12 @@ void resolve(const sql_rule& r, backend b, std::vector<step>& out) {
       out.push_back({{single{&i, normalize_sql(text)}}, false});
       return;
     }
-    case impl::kind::sequence: resolve_all(i.first, b, out); return;
-    case impl::kind::per_dialect: resolve_all(b == backend::postgres ? i.second : i.first, b, out); return;
+    case impl::kind::sequence:
+      resolve_all(i.first, b, out);
+      return;
+    case impl::kind::per_dialect:
+      resolve_all(b == backend::postgres ? i.second : i.first, b, out);
+      return;
     case impl::kind::all_of: {
       std::vector<step> parts;
       resolve_all(i.first, b, parts);
@@ -169,13 +173,16 @@ std::pair<std::string, std::string> verb_and_table(std::string_view sql) {
 
 bool sql_matches(const single& s, const std::string& normalised) {
   switch (s.rule->k) {
-    case impl::kind::exact: return normalised == s.sql;
-    case impl::kind::prefix: return normalised.starts_with(s.sql);
+    case impl::kind::exact:
+      return normalised == s.sql;
+    case impl::kind::prefix:
+      return normalised.starts_with(s.sql);
     case impl::kind::verb_table: {
       auto [verb, table] = verb_and_table(normalised);
       return verb == upper(s.rule->text) && (s.rule->table.empty() || table == normalize_sql(s.rule->table));
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -204,12 +211,17 @@ std::string describe(const single& s) {
   const impl& r = *s.rule;
   std::string out;
   switch (r.k) {
-    case impl::kind::exact: out = s.sql; break;
-    case impl::kind::prefix: out = "starts_with: " + s.sql; break;
+    case impl::kind::exact:
+      out = s.sql;
+      break;
+    case impl::kind::prefix:
+      out = "starts_with: " + s.sql;
+      break;
     case impl::kind::verb_table:
       out = "verb_table: " + upper(r.text) + (r.table.empty() ? " (any table)" : " " + r.table);
       break;
-    default: break;
+    default:
+      break;
   }
   if (r.params) out += "\n         params " + params_text(*r.params);
   if (r.batch) out += "\n         batch " + std::to_string(*r.batch);
@@ -406,6 +418,21 @@ sql_rule conditional(bool condition, std::vector<sql_rule> then, std::vector<sql
   return make(std::move(i));
 }
 
+std::string repeat_rows(std::size_t n, std::string_view row) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    std::string_view rest = row;
+    for (auto at = rest.find("{}"); at != std::string_view::npos; at = rest.find("{}")) {
+      out.append(rest.substr(0, at));
+      out += std::to_string(i);
+      rest.remove_prefix(at + 2);
+    }
+    out.append(rest);
+  }
+  return out;
+}
+
 }  // namespace sql_rules
 
 ::testing::AssertionResult assert_sql(const statement_recorder& rec, const std::vector<sql_rule>& expected) {
@@ -421,8 +448,8 @@ sql_rule conditional(bool condition, std::vector<sql_rule> then, std::vector<sql
   for (const auto& st : steps) {
     std::size_t k = st.members.size();
     if (at + k > entries.size())
-      return fail("statement " + std::to_string(wanted) + " was expected, but only " +
-                      std::to_string(entries.size()) + " were recorded",
+      return fail("statement " + std::to_string(wanted) + " was expected, but only " + std::to_string(entries.size()) +
+                      " were recorded",
                   entries.size());
     if (!st.any_order) {
       auto why = mismatch(st.members[0], entries[at]);
@@ -455,21 +482,6 @@ std::size_t count_matching(const statement_recorder& rec, const sql_rule& rule) 
   std::size_t n = 0;
   for (const auto& e : rec.entries()) n += mismatch(steps[0].members[0], e).empty();
   return n;
-}
-
-std::string repeat_rows(std::size_t n, std::string_view row) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) out += ", ";
-    std::string_view rest = row;
-    for (auto at = rest.find("{}"); at != std::string_view::npos; at = rest.find("{}")) {
-      out.append(rest.substr(0, at));
-      out += std::to_string(i);
-      rest.remove_prefix(at + 2);
-    }
-    out.append(rest);
-  }
-  return out;
 }
 
 }  // namespace retort::testing

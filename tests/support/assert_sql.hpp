@@ -17,14 +17,14 @@
 // recorded one (normalised, raw where it differs, parameters, batch size).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "support/backend.hpp"
 
@@ -45,14 +45,14 @@ struct capabilities {
   bool text_holds_nul;             ///< text keeps a NUL byte (else DataError before sending)
   std::size_t max_parameters;      ///< bound parameters per statement
   // What the database itself does.
-  bool savepoints;                 ///< SAVEPOINT / ROLLBACK TO SAVEPOINT
-  bool text_validates_utf8;        ///< invalid UTF-8 in text is refused (22021)
-  bool like_backslash_escape;      ///< LIKE escapes with a backslash unless told otherwise
-  bool named_unique_constraints;   ///< IntegrityError::constraint() is the constraint's name (else "UNIQUE")
-  bool stale_snapshot_write_fails; ///< writing from a stale read snapshot fails at once (SQLITE_BUSY_SNAPSHOT)
-  bool file_locks;                 ///< one database file, locked by readers and writers
-  bool serializable_conflicts;     ///< SERIALIZABLE detects write skew at COMMIT (40001)
-  bool server_backends;            ///< a server process per connection, which can be terminated
+  bool savepoints;                  ///< SAVEPOINT / ROLLBACK TO SAVEPOINT
+  bool text_validates_utf8;         ///< invalid UTF-8 in text is refused (22021)
+  bool like_backslash_escape;       ///< LIKE escapes with a backslash unless told otherwise
+  bool named_unique_constraints;    ///< IntegrityError::constraint() is the constraint's name (else "UNIQUE")
+  bool stale_snapshot_write_fails;  ///< writing from a stale read snapshot fails at once (SQLITE_BUSY_SNAPSHOT)
+  bool file_locks;                  ///< one database file, locked by readers and writers
+  bool serializable_conflicts;      ///< SERIALIZABLE detects write skew at COMMIT (40001)
+  bool server_backends;             ///< a server process per connection, which can be terminated
 };
 
 /// The capability row of `b`.
@@ -112,6 +112,10 @@ sql_rule dialect_sql(per_dialect rules);
 /// is usually a capability: conditional(caps().multirow_insert_returning, ...).
 sql_rule conditional(bool condition, std::vector<sql_rule> then, std::vector<sql_rule> otherwise = {});
 
+/// `n` copies of `row` joined by ", ", each `{}` in it replaced by the copy's
+/// 0-based index: the VALUES list of a multi-row INSERT.
+std::string repeat_rows(std::size_t n, std::string_view row);
+
 }  // namespace sql_rules
 
 /// Success when the statements `rec` recorded are exactly `expected`, in
@@ -119,10 +123,6 @@ sql_rule conditional(bool condition, std::vector<sql_rule> then, std::vector<sql
 ::testing::AssertionResult assert_sql(const statement_recorder& rec, const std::vector<sql_rule>& expected);
 /// How many recorded statements match `rule` (a single statement).
 std::size_t count_matching(const statement_recorder& rec, const sql_rule& rule);
-
-/// `n` copies of `row` joined by ", ", each `{}` in it replaced by the copy's
-/// 0-based index: the VALUES list of a multi-row INSERT.
-std::string repeat_rows(std::size_t n, std::string_view row);
 
 }  // namespace retort::testing
 

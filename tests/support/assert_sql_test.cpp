@@ -79,7 +79,8 @@ class assert_sql_test : public orm_test {
   static void expect_failure(const ::testing::AssertionResult& result, std::initializer_list<std::string> parts) {
     ASSERT_FALSE(result) << "the assertion passed, but should have failed";
     std::string message = result.message();
-    for (const auto& p : parts) EXPECT_NE(message.find(p), std::string::npos) << "missing \"" << p << "\" in:\n" << message;
+    for (const auto& p : parts)
+      EXPECT_NE(message.find(p), std::string::npos) << "missing \"" << p << "\" in:\n" << message;
   }
 };
 RETORT_ORM_SUITE(assert_sql_test);
@@ -96,10 +97,11 @@ TEST_P(assert_sql_test, one_expectation_matches_on_both_databases) {
 TEST_P(assert_sql_test, a_different_statement_fails_showing_both_spellings) {
   auto& rec = insert_alice();
   auto result = assert_sql(rec, {compiled_sql("INSERT INTO user (username) VALUES (?)")});
-  expect_failure(result, {"statement 1: the SQL differs", "expected", "INSERT INTO user (username) VALUES (?)",
-                          "recorded (1 statement)", "INSERT INTO user (username, email) VALUES (?, ?)",
-                          "params ('alice', NULL)"});
-  if (postgres()) expect_failure(result, {"raw    INSERT INTO \"user\" (username, email) VALUES ($1, $2) RETURNING id"});
+  expect_failure(
+      result, {"statement 1: the SQL differs", "expected", "INSERT INTO user (username) VALUES (?)",
+               "recorded (1 statement)", "INSERT INTO user (username, email) VALUES (?, ?)", "params ('alice', NULL)"});
+  if (postgres())
+    expect_failure(result, {"raw    INSERT INTO \"user\" (username, email) VALUES ($1, $2) RETURNING id"});
 }
 
 TEST_P(assert_sql_test, parameters_and_batch_are_compared) {
@@ -161,9 +163,10 @@ TEST_P(assert_sql_test, all_of_takes_any_order_but_not_other_statements) {
 
 TEST_P(assert_sql_test, dialect_sql_and_conditional_pick_the_backends_statements) {
   auto& rec = insert_alice();
-  EXPECT_SQL(rec, {dialect_sql({.sqlite = {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)")},
-                                .postgres = {compiled_sql(
-                                    "INSERT INTO user (username, email) VALUES (?, ?) RETURNING id")}})});
+  EXPECT_SQL(
+      rec,
+      {dialect_sql({.sqlite = {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)")},
+                    .postgres = {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?) RETURNING id")}})});
   EXPECT_SQL(rec, {conditional(caps().insert_returning,
                                {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?) RETURNING id")},
                                {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)")})});
