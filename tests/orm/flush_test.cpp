@@ -15,7 +15,9 @@ namespace {
 class flush_test : public orm_test {
  protected:
   static retort::testing::sql_rule insert_user(const char* name) {
-    return compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({name, std::nullopt});
+    return compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)")
+        .returning("id")
+        .params({name, std::nullopt});
   }
   static constexpr const char* insert_post = "INSERT INTO post (title, content, user_id) VALUES (?, ?, ?)";
 };
@@ -44,15 +46,16 @@ TEST_P(flush_test, inserts_of_one_shape_are_one_batched_statement) {
   // One INSERT for the user, one batch for 50 posts: a multi-row INSERT ...
   // RETURNING whose keys come back for every row (in order, by the sentinel),
   // or an executemany on one prepared statement.
-  EXPECT_SQL(rec, {insert_user("alice"),
-                   conditional(caps().multirow_insert_returning,
-                               {compiled_sql("INSERT INTO post (title, content, user_id) SELECT p0, p1, p2 FROM (VALUES " +
-                                             retort::testing::repeat_rows(50,
-                                                                          "(CAST(? AS VARCHAR(100)), CAST(? AS TEXT), "
-                                                                          "CAST(? AS INTEGER), {})") +
-                                             ") AS imp_sen (p0, p1, p2, sen) ORDER BY sen RETURNING id")
-                                    .batch(1)},
-                               {compiled_sql(insert_post).batch(50).params({"t0", "c", 1})})});  // u is expired: 1, its key
+  EXPECT_SQL(rec,
+             {insert_user("alice"),
+              conditional(caps().multirow_insert_returning,
+                          {compiled_sql("INSERT INTO post (title, content, user_id) SELECT p0, p1, p2 FROM (VALUES " +
+                                        retort::testing::repeat_rows(50,
+                                                                     "(CAST(? AS VARCHAR(100)), CAST(? AS TEXT), "
+                                                                     "CAST(? AS INTEGER), {})") +
+                                        ") AS imp_sen (p0, p1, p2, sen) ORDER BY sen RETURNING id")
+                               .batch(1)},
+                          {compiled_sql(insert_post).batch(50).params({"t0", "c", 1})})});  // u is expired: 1, its key
   auto s2 = session();
   auto posts = s2.query<Post>().order_by(retort::col<&Post::id>).all();
   ASSERT_EQ(posts.size(), 50u);
@@ -68,9 +71,9 @@ TEST_P(flush_test, generated_keys_match_their_rows_in_large_batches) {
   s.flush();
   // The user, then 1000-row batches (1000 + 1000 + 500), or one executemany.
   auto post_batch = verb_table("INSERT", "post").batch(1);
-  EXPECT_SQL(rec, {insert_user("alice"), conditional(caps().multirow_insert_returning,
-                                                     {post_batch, post_batch, post_batch},
-                                                     {compiled_sql(insert_post).batch(2500)})});
+  EXPECT_SQL(rec,
+             {insert_user("alice"), conditional(caps().multirow_insert_returning, {post_batch, post_batch, post_batch},
+                                                {compiled_sql(insert_post).batch(2500)})});
   // Every object's key names the row holding its own title.
   std::map<std::int64_t, std::string> titles;
   for (const auto& row : s.connection().execute("SELECT id, title FROM post"))
@@ -92,8 +95,9 @@ TEST_P(flush_test, deletes_of_one_table_are_one_batch) {
   s.flush();
   // Each user's posts load first (surviving children would get their key nulled).
   auto posts_of = [](int id) {
-    return compiled_sql("SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? "
-                        "ORDER BY post.id")
+    return compiled_sql(
+               "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? "
+               "ORDER BY post.id")
         .params({id});
   };
   EXPECT_SQL(rec, {posts_of(1), posts_of(2), posts_of(3),

@@ -21,9 +21,14 @@ class lazy_loading_test : public orm_test {
     s.commit();
   }
   static retort::testing::sql_rule posts_of(int user_id) {
-    return compiled_sql("SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? ORDER BY post.id").params({user_id});
+    return compiled_sql(
+               "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? ORDER BY "
+               "post.id")
+        .params({user_id});
   }
-  static retort::testing::sql_rule user_by_key(int id) { return compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({id}); }
+  static retort::testing::sql_rule user_by_key(int id) {
+    return compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({id});
+  }
 };
 RETORT_ORM_SUITE(lazy_loading_test);
 
@@ -88,8 +93,10 @@ TEST_P(lazy_loading_test, autoflush_runs_before_a_query) {
   s.add(User{.username = "carol"});
   auto& rec = record();
   EXPECT_EQ(s.query<User>().count(), 1);
-  EXPECT_SQL(rec, {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({"carol", std::nullopt}),
-                   verb_table("SELECT")});
+  EXPECT_SQL(
+      rec,
+      {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({"carol", std::nullopt}),
+       verb_table("SELECT")});
 }
 
 TEST_P(lazy_loading_test, autoflush_can_be_turned_off) {

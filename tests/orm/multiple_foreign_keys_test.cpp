@@ -47,12 +47,13 @@ TEST_P(multiple_foreign_keys_test, each_collection_loads_by_its_own_key) {
   EXPECT_EQ(ann->sent.begin()->amount, 10);
   ASSERT_EQ(ann->received.size(), 2u);
   // One SELECT per collection, each by its own key.
-  EXPECT_SQL(rec, {compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
-                                "WHERE transfer.source_id = ? ORDER BY transfer.id")
-                       .params({ann->id}),
-                   compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
-                                "WHERE transfer.target_id = ? ORDER BY transfer.id")
-                       .params({ann->id})});
+  EXPECT_SQL(rec,
+             {compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
+                           "WHERE transfer.source_id = ? ORDER BY transfer.id")
+                  .params({ann->id}),
+              compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
+                           "WHERE transfer.target_id = ? ORDER BY transfer.id")
+                  .params({ann->id})});
   for (auto& t : ann->received) EXPECT_EQ(t.target_id, ann->id);
 }
 

@@ -48,8 +48,10 @@ TEST_P(savepoint_test, integrity_error_inside_a_savepoint_rolls_back_only_the_sa
   retort::testing::statement_recorder rec(db().engine(), true);
   EXPECT_THROW(s.flush(), retort::IntegrityError);
   // The failed INSERT, then a ROLLBACK TO the savepoint, not a ROLLBACK of everything.
-  EXPECT_SQL(rec, {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({"alice", std::nullopt}),
-                   compiled_sql("ROLLBACK TO SAVEPOINT sa_savepoint_1")});
+  EXPECT_SQL(
+      rec,
+      {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({"alice", std::nullopt}),
+       compiled_sql("ROLLBACK TO SAVEPOINT sa_savepoint_1")});
   // Until the savepoint is rolled back, the session refuses work, naming the way out.
   try {
     s.query<User>().count();

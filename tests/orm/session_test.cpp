@@ -37,9 +37,10 @@ TEST_P(session_test, identity_map_returns_the_same_object_without_sql) {
   EXPECT_EQ(a, b);
   EXPECT_EQ(a, c);
   // get once, then the query; the second get is free
-  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({1}),
-                   compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.username = ?")
-                       .params({"alice"})});
+  EXPECT_SQL(
+      rec,
+      {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({1}),
+       compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.username = ?").params({"alice"})});
 }
 
 TEST_P(session_test, get_of_missing_key_is_null) {
@@ -95,7 +96,8 @@ TEST_P(session_test, commit_expires_and_next_access_reloads) {
   EXPECT_EQ(u->username, "changed");
   EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({1})});
   EXPECT_EQ(u->username, "changed");
-  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({1})});  // loaded now
+  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?")
+                       .params({1})});  // loaded now
 }
 
 TEST_P(session_test, expire_and_refresh_reload_columns) {
@@ -124,7 +126,8 @@ TEST_P(session_test, refresh_reloads_at_once_and_sees_other_commits) {
   }
   auto& rec = record();
   s.refresh(u);
-  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({id})});  // at refresh(), not at the next access
+  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?")
+                       .params({id})});  // at refresh(), not at the next access
   EXPECT_EQ(u->username, "bob");
   EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({id})});
 }
@@ -149,7 +152,12 @@ TEST_P(session_test, delete_removes_the_row) {
   auto& rec = record();
   s.commit();
   // The user's posts are loaded first (surviving children would get their key nulled).
-  EXPECT_SQL(rec, {compiled_sql("SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? ORDER BY post.id").params({1}), compiled_sql("DELETE FROM user WHERE user.id = ?").params({1})});
+  EXPECT_SQL(
+      rec,
+      {compiled_sql(
+           "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? ORDER BY post.id")
+           .params({1}),
+       compiled_sql("DELETE FROM user WHERE user.id = ?").params({1})});
   EXPECT_FALSE(s.contains(u));
   auto s2 = session();
   EXPECT_FALSE(s2.get<User>(1));
@@ -286,16 +294,18 @@ TEST_P(composite_key_test, composite_keys_are_identities) {
   EXPECT_EQ(s2.get<Membership>(1, 2), m);
   EXPECT_FALSE(s2.get<Membership>(2, 1));
   auto get = [](int user, int group) {
-    return compiled_sql("SELECT membership.user_id, membership.group_id, membership.role FROM membership "
-                        "WHERE membership.user_id = ? AND membership.group_id = ?")
+    return compiled_sql(
+               "SELECT membership.user_id, membership.group_id, membership.role FROM membership "
+               "WHERE membership.user_id = ? AND membership.group_id = ?")
         .params({user, group});
   };
   EXPECT_SQL(rec, {get(1, 2), get(2, 1)});
   m->role = "owner";
   rec.clear();
   s2.commit();
-  EXPECT_SQL(rec, {compiled_sql("UPDATE membership SET role = ? WHERE membership.user_id = ? AND membership.group_id = ?")
-                       .params({"owner", 1, 2})});
+  EXPECT_SQL(rec,
+             {compiled_sql("UPDATE membership SET role = ? WHERE membership.user_id = ? AND membership.group_id = ?")
+                  .params({"owner", 1, 2})});
   s2.delete_(s2.get<Membership>(1, 3));
   s2.commit();
   EXPECT_EQ(s2.query<Membership>().count(), 1);

@@ -52,9 +52,10 @@ TEST_P(types_test, renamed_column_and_table_name_are_used) {
   s.add(Profile{.handle = "h", .nickname = "nick"});
   auto& rec = record();
   s.flush();
-  EXPECT_SQL(rec, {compiled_sql("INSERT INTO profiles (handle, bio, active, score, ratio, balance, born, seen, avatar, age, "
-                                "nick) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                       .returning("id")});
+  EXPECT_SQL(rec,
+             {compiled_sql("INSERT INTO profiles (handle, bio, active, score, ratio, balance, born, seen, avatar, age, "
+                           "nick) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  .returning("id")});
 }
 
 }  // namespace

@@ -28,17 +28,18 @@ TEST_P(seed_blog, one_to_many_as_the_blog_post_shows_it) {
   }
   // INSERT user; INSERT post x2 in one batch (multi-row, or one executemany).
   const auto& caps = retort::testing::caps(GetParam());
-  EXPECT_SQL(rec, {compiled_sql("INSERT INTO user (username) VALUES (?)").returning("id").params({"john"}),
-                   conditional(caps.multirow_insert_returning,
-                               {compiled_sql("INSERT INTO post (title, content, user_id) SELECT p0, p1, p2 FROM (VALUES " +
-                                             retort::testing::repeat_rows(2,
-                                                                          "(CAST(? AS VARCHAR(100)), CAST(? AS TEXT), "
-                                                                          "CAST(? AS INTEGER), {})") +
-                                             ") AS imp_sen (p0, p1, p2, sen) ORDER BY sen RETURNING id")
-                                    .params({"First", "Hello", 1, "Second", "Again", 1})},
-                               {compiled_sql("INSERT INTO post (title, content, user_id) VALUES (?, ?, ?)")
-                                    .batch(2)
-                                    .params({"First", "Hello", 1})})});
+  EXPECT_SQL(rec,
+             {compiled_sql("INSERT INTO user (username) VALUES (?)").returning("id").params({"john"}),
+              conditional(caps.multirow_insert_returning,
+                          {compiled_sql("INSERT INTO post (title, content, user_id) SELECT p0, p1, p2 FROM (VALUES " +
+                                        retort::testing::repeat_rows(2,
+                                                                     "(CAST(? AS VARCHAR(100)), CAST(? AS TEXT), "
+                                                                     "CAST(? AS INTEGER), {})") +
+                                        ") AS imp_sen (p0, p1, p2, sen) ORDER BY sen RETURNING id")
+                               .params({"First", "Hello", 1, "Second", "Again", 1})},
+                          {compiled_sql("INSERT INTO post (title, content, user_id) VALUES (?, ?, ?)")
+                               .batch(2)
+                               .params({"First", "Hello", 1})})});
   rec.clear();
   auto session = db.session();
   auto user = session.query<User>().get(1);  // User.query.get(1)
