@@ -75,7 +75,7 @@ TEST_P(commit_faults, a_deferred_foreign_key_fails_at_commit_and_nothing_is_stor
 }
 
 TEST_P(commit_faults, sqlite_busy_at_commit_needs_rollback_and_releases_the_file) {
-  if (postgres()) GTEST_SKIP() << "SQLite's file locking";
+  if (!caps().file_locks) GTEST_SKIP() << "SQLite's file locking";
   // A rollback journal (not WAL) and no busy wait: a reader's SHARED lock makes the writer's COMMIT fail.
   // A file of its own: the fixture's is in WAL mode already.
   auto url = retort::testing::fresh_url(backend::sqlite) + "?journal_mode=delete&timeout=0";
@@ -112,7 +112,7 @@ TEST_P(commit_faults, sqlite_busy_at_commit_needs_rollback_and_releases_the_file
 }
 
 TEST_P(commit_faults, postgres_serialization_failure_at_commit) {
-  if (!postgres()) GTEST_SKIP() << "PostgreSQL's SERIALIZABLE";
+  if (!caps().serializable_conflicts) GTEST_SKIP() << "PostgreSQL's SERIALIZABLE";
   auto s1 = session();
   auto s2 = session();
   for (auto* s : {&s1, &s2}) s->connection().execute_ddl("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
@@ -140,7 +140,7 @@ TEST_P(commit_faults, postgres_serialization_failure_at_commit) {
 }
 
 TEST_P(commit_faults, postgres_backend_terminated_as_commit_goes_out) {
-  if (!postgres()) GTEST_SKIP() << "PostgreSQL's backends";
+  if (!caps().server_backends) GTEST_SKIP() << "PostgreSQL's backends";
   auto s = session();
   auto u = s.add(User{.username = "lost"});
   s.flush();

@@ -4,6 +4,7 @@
 using fixtures::Post;
 using fixtures::User;
 using retort::testing::orm_test;
+using namespace retort::testing::sql_rules;
 
 namespace {
 
@@ -62,8 +63,7 @@ TEST_P(back_populates_test, moving_a_persistent_child_is_flushed_as_one_update) 
   EXPECT_EQ(b->posts.size(), 1u);
   auto& rec = record();
   s.commit();
-  ASSERT_EQ(rec.count(), 1u);
-  EXPECT_EQ(rec.sql()[0].rfind("UPDATE post SET user_id", 0), 0u);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE post SET user_id = ? WHERE post.id = ?").params({2, 1})});
   auto s2 = session();
   EXPECT_EQ(s2.get<Post>(1)->user_id, 2);
 }

@@ -25,7 +25,7 @@ TEST_P(integrity_test, unique_violation_names_the_constraint_and_writes_nothing)
     FAIL() << "expected IntegrityError";
   } catch (const retort::IntegrityError& e) {
     std::string what = e.what();
-    if (postgres())
+    if (caps().named_unique_constraints)
       EXPECT_EQ(e.constraint(), "user_username_key") << what;
     else
       EXPECT_EQ(e.constraint(), "UNIQUE") << what;

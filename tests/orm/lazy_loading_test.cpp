@@ -5,6 +5,7 @@
 using fixtures::Post;
 using fixtures::User;
 using retort::testing::orm_test;
+using namespace retort::testing::sql_rules;
 
 namespace {
 
@@ -19,6 +20,15 @@ class lazy_loading_test : public orm_test {
     v->posts.add(Post{.title = "c", .content = "3"});
     s.commit();
   }
+  static retort::testing::sql_rule posts_of(int user_id) {
+    return compiled_sql(
+               "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE post.user_id = ? ORDER BY "
+               "post.id")
+        .params({user_id});
+  }
+  static retort::testing::sql_rule user_by_key(int id) {
+    return compiled_sql("SELECT user.id, user.username, user.email FROM user WHERE user.id = ?").params({id});
+  }
 };
 RETORT_ORM_SUITE(lazy_loading_test);
 
@@ -28,15 +38,11 @@ TEST_P(lazy_loading_test, collection_loads_once_on_first_access) {
   auto u = s.get<User>(1);
   auto& rec = record();
   EXPECT_EQ(u->posts.size(), 2u);
-  EXPECT_EQ(rec.count(), 1u);
-  EXPECT_EQ(rec.sql()[0], postgres() ? "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE "
-                                       "post.user_id = $1 ORDER BY post.id"
-                                     : "SELECT post.id, post.title, post.content, post.user_id FROM post WHERE "
-                                       "post.user_id = ? ORDER BY post.id");
+  EXPECT_SQL(rec, {posts_of(1)});
   std::string titles;
   for (auto& p : u->posts) titles += p.title;
   EXPECT_EQ(titles, "ab");
-  EXPECT_EQ(rec.count(), 1u);
+  EXPECT_SQL(rec, {posts_of(1)});
 }
 
 TEST_P(lazy_loading_test, many_to_one_uses_the_identity_map_without_sql) {
@@ -55,10 +61,9 @@ TEST_P(lazy_loading_test, many_to_one_selects_by_key_when_not_loaded) {
   auto p = s.get<Post>(3);
   auto& rec = record();
   EXPECT_EQ(p->author->username, "bob");
-  ASSERT_EQ(rec.count(), 1u);
-  EXPECT_NE(rec.sql()[0].find("WHERE"), std::string::npos);
+  EXPECT_SQL(rec, {user_by_key(2)});
   EXPECT_EQ(p->author->username, "bob");
-  EXPECT_EQ(rec.count(), 1u);
+  EXPECT_SQL(rec, {user_by_key(2)});
 }
 
 TEST_P(lazy_loading_test, n_plus_one_is_visible_as_one_select_per_parent) {
@@ -69,7 +74,7 @@ TEST_P(lazy_loading_test, n_plus_one_is_visible_as_one_select_per_parent) {
   std::size_t posts = 0;
   for (auto& u : users) posts += u->posts.size();
   EXPECT_EQ(posts, 3u);
-  EXPECT_EQ(rec.count(), 1u + users.size());
+  EXPECT_SQL(rec, {compiled_sql("SELECT user.id, user.username, user.email FROM user"), posts_of(1), posts_of(2)});
 }
 
 TEST_P(lazy_loading_test, autoflush_runs_before_a_lazy_load) {
@@ -80,8 +85,7 @@ TEST_P(lazy_loading_test, autoflush_runs_before_a_lazy_load) {
   p->user_id = 2;  // moved by the foreign key alone, not through the relationship
   auto& rec = record();
   EXPECT_EQ(bob->posts.size(), 2u);
-  EXPECT_EQ(rec.count_starting("UPDATE"), 1u);
-  EXPECT_EQ(rec.sql().front().rfind("UPDATE", 0), 0u);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE post SET user_id = ? WHERE post.id = ?").params({2, 1}), posts_of(2)});
 }
 
 TEST_P(lazy_loading_test, autoflush_runs_before_a_query) {
@@ -89,7 +93,10 @@ TEST_P(lazy_loading_test, autoflush_runs_before_a_query) {
   s.add(User{.username = "carol"});
   auto& rec = record();
   EXPECT_EQ(s.query<User>().count(), 1);
-  EXPECT_EQ(rec.sql().front().rfind("INSERT", 0), 0u);
+  EXPECT_SQL(
+      rec,
+      {compiled_sql("INSERT INTO user (username, email) VALUES (?, ?)").returning("id").params({"carol", std::nullopt}),
+       verb_table("SELECT")});
 }
 
 TEST_P(lazy_loading_test, autoflush_can_be_turned_off) {

@@ -5,6 +5,7 @@
 using fixtures::Account;
 using fixtures::Transfer;
 using retort::testing::orm_test;
+using namespace retort::testing::sql_rules;
 
 namespace {
 
@@ -45,9 +46,14 @@ TEST_P(multiple_foreign_keys_test, each_collection_loads_by_its_own_key) {
   ASSERT_EQ(ann->sent.size(), 1u);
   EXPECT_EQ(ann->sent.begin()->amount, 10);
   ASSERT_EQ(ann->received.size(), 2u);
-  EXPECT_EQ(rec.count(), 2u);  // one SELECT per collection
-  EXPECT_NE(rec.sql()[0].find("source_id = "), std::string::npos) << rec.sql()[0];
-  EXPECT_NE(rec.sql()[1].find("target_id = "), std::string::npos) << rec.sql()[1];
+  // One SELECT per collection, each by its own key.
+  EXPECT_SQL(rec,
+             {compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
+                           "WHERE transfer.source_id = ? ORDER BY transfer.id")
+                  .params({ann->id}),
+              compiled_sql("SELECT transfer.id, transfer.amount, transfer.source_id, transfer.target_id FROM transfer "
+                           "WHERE transfer.target_id = ? ORDER BY transfer.id")
+                  .params({ann->id})});
   for (auto& t : ann->received) EXPECT_EQ(t.target_id, ann->id);
 }
 

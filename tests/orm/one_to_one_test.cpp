@@ -4,6 +4,7 @@
 using fixtures::Passport;
 using fixtures::Person;
 using retort::testing::orm_test;
+using namespace retort::testing::sql_rules;
 
 namespace {
 
@@ -23,9 +24,14 @@ TEST_P(one_to_one_test, both_sides_sync_and_the_key_is_written) {
   auto loaded = s2.get<Person>(ann->id);
   ASSERT_TRUE(loaded->passport);
   EXPECT_EQ(loaded->passport->number, "X1");
-  EXPECT_EQ(rec.count(), 2u);  // the person, then the passport by its foreign key
+  // The person, then the passport by its foreign key.
+  auto expected = {compiled_sql("SELECT person.id, person.name FROM person WHERE person.id = ?").params({ann->id}),
+                   compiled_sql("SELECT passport.id, passport.number, passport.person_id FROM passport "
+                                "WHERE passport.person_id = ? ORDER BY passport.id")
+                       .params({ann->id})};
+  EXPECT_SQL(rec, expected);
   EXPECT_EQ(loaded->passport->person.get(), loaded);
-  EXPECT_EQ(rec.count(), 2u);  // back to the person: identity map
+  EXPECT_SQL(rec, expected);  // back to the person: identity map
 }
 
 TEST_P(one_to_one_test, reassigning_moves_the_object) {

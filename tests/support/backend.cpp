@@ -127,7 +127,8 @@ int run_without_inherited_fds(const std::string& command) {
   return std::system(command.c_str());
 }
 
-statement_recorder::statement_recorder(engine::engine& e, bool include_control) : engine_(e) {
+statement_recorder::statement_recorder(engine::engine& e, bool include_control)
+    : engine_(e), backend_(e.dialect().name() == "postgresql" ? backend::postgres : backend::sqlite) {
   id_ = engine_.listen([this, include_control](const engine::statement_event& ev) {
     if (ev.control && !include_control) return;
     entries_.push_back({std::string(ev.sql), std::vector<sql::value>(ev.params.begin(), ev.params.end()), ev.batch});
@@ -140,13 +141,6 @@ std::vector<std::string> statement_recorder::sql() const {
   std::vector<std::string> out;
   for (const auto& e : entries_) out.push_back(e.sql);
   return out;
-}
-
-std::size_t statement_recorder::count_starting(const std::string& prefix) const {
-  std::size_t n = 0;
-  for (const auto& e : entries_)
-    if (e.sql.rfind(prefix, 0) == 0) ++n;
-  return n;
 }
 
 }  // namespace retort::testing

@@ -1,5 +1,5 @@
 // Test support: the databases every engine and ORM test runs against, and a
-// statement recorder (SQLAlchemy's assertsql) for asserting emitted SQL.
+// statement recorder for asserting emitted SQL (with support/assert_sql.hpp).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +41,7 @@ bool under_ci();
 int run_without_inherited_fds(const std::string& command);
 
 /// Records the statements an engine runs, leaving out transaction control.
+/// Assert on what it saw with support/assert_sql.hpp (EXPECT_SQL, count_matching).
 class statement_recorder {
  public:
   explicit statement_recorder(engine::engine& e, bool include_control = false);
@@ -56,12 +57,13 @@ class statement_recorder {
   const std::vector<entry>& entries() const { return entries_; }
   std::size_t count() const { return entries_.size(); }
   std::vector<std::string> sql() const;
-  /// Statements whose SQL starts with `prefix` ("INSERT", "SELECT", ...).
-  std::size_t count_starting(const std::string& prefix) const;
+  /// The database the recorded engine talks to.
+  backend database() const { return backend_; }
   void clear() { entries_.clear(); }
 
  private:
   engine::engine engine_;
+  backend backend_;
   std::uint64_t id_;
   std::vector<entry> entries_;
 };

@@ -1,10 +1,12 @@
 // Base fixture of ORM tests: a fresh database per test on the parameter's
-// backend, with every fixture table created, and a statement recorder.
+// backend, with every fixture table created, a statement recorder, and the
+// SQL-assertion kit (EXPECT_SQL, compiled_sql, ...; support/assert_sql.hpp).
 #pragma once
 
 #include <memory>
 #include <optional>
 
+#include "support/assert_sql.hpp"
 #include "support/backend.hpp"
 #include "support/models.hpp"
 
@@ -31,6 +33,8 @@ class orm_test : public ::testing::TestWithParam<backend> {
     return *recorder_;
   }
   bool postgres() const { return GetParam() == backend::postgres; }
+  /// What this test's database does (support/assert_sql.hpp); prefer it to postgres().
+  const capabilities& caps() const { return testing::caps(GetParam()); }
 
   std::string url_;
   std::optional<retort::database> db_;
