@@ -89,7 +89,7 @@ TEST_P(no_key_test, a_post_without_author_is_a_not_null_error_at_insert) {
     EXPECT_EQ(e.column(), "user_id") << e.what();
   }
   // The INSERT sent NULL for user_id (SQLAlchemy: INSERT INTO post ... (..., None)).
-  ASSERT_EQ(rec.count_starting("INSERT INTO post"), 1u);
+  ASSERT_EQ(retort::testing::count_matching(rec, retort::testing::verb_table("INSERT", "post")), 1u);
   const auto& insert = rec.entries().back();
   ASSERT_EQ(insert.params.size(), 3u) << insert.sql;
   EXPECT_TRUE(insert.params[2].is_null()) << insert.sql;
@@ -117,8 +117,8 @@ TEST_P(no_key_test, deleting_a_parent_sets_not_null_children_to_null_and_fails) 
     EXPECT_EQ(e.column(), "user_id") << e.what();
   }
   // SQLAlchemy: SELECT the collection, UPDATE post SET user_id=NULL per child, which fails.
-  ASSERT_GE(rec.count_starting("UPDATE post"), 1u) << ::testing::PrintToString(rec.sql());
-  EXPECT_EQ(rec.count_starting("DELETE"), 0u);
+  ASSERT_GE(retort::testing::count_matching(rec, retort::testing::verb_table("UPDATE", "post")), 1u) << ::testing::PrintToString(rec.sql());
+  EXPECT_EQ(retort::testing::count_matching(rec, retort::testing::verb_table("DELETE")), 0u);
   for (const auto& e : rec.entries())
     if (e.sql.starts_with("UPDATE post")) {
       EXPECT_TRUE(e.params.at(0).is_null()) << e.sql;
