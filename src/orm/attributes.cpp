@@ -155,7 +155,7 @@ void scalar_slot::set_loaded_states(std::vector<state_ref> states) {
 
 void scalar_slot::for_each_target(target_fn f, bool history) const {
   if (target_) f(target_.get());
-  if (history && previous_ && previous_ != target_) f(previous_.get());
+  if (history && previous_) f(previous_.get());
 }
 
 void scalar_slot::unload() {
@@ -266,8 +266,7 @@ void collection_slot::for_each_target(target_fn f, bool history) const {
     for (const auto& s : added_) f(s.get());
   if (history) {
     if (loaded_)
-      for (const auto& s : added_)
-        if (!contains(items_, s.get())) f(s.get());
+      for (const auto& s : added_) f(s.get());
     for (const auto& s : removed_) f(s.get());
   }
 }

@@ -39,7 +39,9 @@ class slot {
   virtual void clear_history() noexcept = 0;
   /// Whether the value changed since the last flush.
   virtual bool has_history() const noexcept = 0;
-  /// Calls `f` with every state held now, and (with `history`) the ones changed away since the last flush.
+  /// Calls `f` with every state held now; with `history`, once per reference the
+  /// slot holds (history included: a state can come more than once), which is
+  /// what reference counting (session_impl::collect_limbo) needs.
   virtual void for_each_target(target_fn f, bool history = true) const = 0;
   /// The other side of a bidirectional pair linked / unlinked `s` and this slot's
   /// owner: the value follows, with history, but no further back-population.
