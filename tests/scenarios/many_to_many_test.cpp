@@ -174,6 +174,27 @@ TEST_P(many_to_many_test, self_referential_followers) {
   EXPECT_EQ(rows(s2, "follows", "follower_id = " + std::to_string(ann->id)), 1);
 }
 
+// Flask-SQLAlchemy's spelling: secondary= with backref=, declared on one side only.
+TEST_P(many_to_many_test, a_backref_declares_both_sides_of_a_many_to_many) {
+  int label = 0;
+  {
+    auto s = session();  // the label is used first: its mapper is configured with the page's backref
+    auto l = s.add(Label{.text = "news"});
+    auto p = s.add(Page{.slug = "home"});
+    l->pages.add(p);
+    EXPECT_EQ(p->labels.size(), 1u);
+    s.commit();
+    label = l->id;
+  }
+  auto check = session();
+  EXPECT_EQ(rows(check, "page_labels"), 1);
+  auto s = session();
+  auto l = s.get<Label>(label);
+  ASSERT_EQ(l->pages.size(), 1u);
+  EXPECT_EQ(l->pages[0]->slug, "home");
+  EXPECT_EQ(l->pages[0]->labels[0], l);
+}
+
 RETORT_ORM_SUITE(many_to_many_test);
 
 }  // namespace

@@ -149,6 +149,22 @@ struct File {
   retort::one<Folder> folder{};
 };
 
+// Flask-SQLAlchemy's many-to-many with a backref:
+//   tags = db.relationship('Label', secondary=page_labels, backref='pages')
+struct Label;
+struct Page {
+  int id = 0;
+  std::string slug{};
+  retort::many<Label> labels{};
+};
+struct Label {
+  int id = 0;
+  std::string text{};
+  retort::many<Page> pages{};
+};
+inline constexpr auto page_labels =
+    retort::association_table("page_labels", retort::link<&Page::id>("page_id"), retort::link<&Label::id>("label_id"));
+
 inline constexpr auto article_keywords = retort::association_table(
     "article_keywords", retort::link<&Article::id>("article_id"), retort::link<&Keyword::id>("keyword_id"));
 inline constexpr auto follows = retort::association_table(
@@ -285,3 +301,13 @@ inline constexpr auto retort::mapping<scenario::File> = retort::model(
     retort::column<&scenario::File::name>(retort::String(40)),
     retort::column<&scenario::File::folder_id>(retort::foreign_key<&scenario::Folder::id>.on_delete(retort::cascade)),
     retort::relationship<&scenario::File::folder>(retort::back_populates<&scenario::Folder::files>));
+
+template <>
+inline constexpr auto retort::mapping<scenario::Page> = retort::model(
+    retort::column<&scenario::Page::id>(retort::primary_key),
+    retort::column<&scenario::Page::slug>(retort::String(40)),
+    retort::relationship<&scenario::Page::labels>(retort::secondary<scenario::page_labels>,
+                                                  retort::backref<&scenario::Label::pages>));
+template <>
+inline constexpr auto retort::mapping<scenario::Label> = retort::model(
+    retort::column<&scenario::Label::id>(retort::primary_key), retort::column<&scenario::Label::text>(retort::String(40)));
