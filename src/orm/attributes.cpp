@@ -195,6 +195,7 @@ void collection_slot::append(instance_state* s) {
     return;
   }
   check_class(*prop_, s);
+  if (prop_->ordering_column >= 0) items();  // an ordering list numbers from the loaded sequence
   if (loaded_ && contains(items_, s)) return;
   if (!loaded_ && contains(added_, s)) return;
   if (loaded_) items_.emplace_back(s);
@@ -203,6 +204,7 @@ void collection_slot::append(instance_state* s) {
   touch(s);
   if (prop_->reverse) reverse_slot(*prop_, s).link_quiet(owner_);
   cascade(*prop_, owner_, s);
+  renumber();
 }
 
 void collection_slot::remove(instance_state* s) {
@@ -217,6 +219,7 @@ void collection_slot::remove(instance_state* s) {
   touch(owner_);
   touch(s);
   if (prop_->reverse) reverse_slot(*prop_, s).unlink_quiet(owner_);
+  renumber();
 }
 
 void collection_slot::clear() {
@@ -234,6 +237,87 @@ void collection_slot::replace(const std::vector<instance_state*>& states) {
   for (auto& s : copy)
     if (std::find(states.begin(), states.end(), s.get()) == states.end()) remove(s.get());
   for (auto* s : states) append(s);
+  // The kept items take the order given (a reorder is an assignment too).
+  std::vector<state_ref> ordered;
+  for (auto* s : states)
+    if (contains(items_, s) && !contains(ordered, s)) ordered.emplace_back(s);
+  for (auto& r : items_)
+    if (!contains(ordered, r.get())) ordered.push_back(r);
+  items_ = std::move(ordered);
+  renumber();
+}
+
+void collection_slot::insert(std::size_t index, instance_state* s) {
+  if (!s) throw ArgumentError("cannot insert a null object into a collection");
+  if (owner_) {
+    items();  // a position needs the loaded sequence
+    append(s);
+  } else if (!contains(items_, s)) {
+    items_.emplace_back(s);
+  }
+  auto it = std::find_if(items_.begin(), items_.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (it == items_.end()) return;
+  state_ref keep = *it;
+  items_.erase(it);
+  items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(keep));
+  if (owner_) renumber();
+}
+
+void collection_slot::renumber() {
+  if (!prop_ || prop_->ordering_column < 0 || !loaded_) return;
+  const auto& position = prop_->target->columns[static_cast<std::size_t>(prop_->ordering_column)];
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    instance_state* s = items_[i].get();
+    if (s->expired) ensure_loaded(s);
+    sql::value want(prop_->ordering_start + static_cast<std::int64_t>(i));
+    if (position.same(s->object, want)) continue;
+    position.set(s->object, want);
+    touch(s);
+  }
+}
+
+std::size_t collection_slot::key_column() const {
+  if (!prop_)
+    throw InvalidRequestError("a keyed collection of an object Retort does not manage yet has no key attribute; "
+                              "create the object with retort::make(...) or session.add(...) first");
+  if (prop_->collection_key_column < 0)
+    throw InvalidRequestError(prop_->name() + " is not keyed by an attribute; map it with "
+                              "retort::attribute_keyed_dict<&" + prop_->target->class_name + "::...>");
+  return static_cast<std::size_t>(prop_->collection_key_column);
+}
+
+sql::value collection_slot::key_of(instance_state* s) const {
+  std::size_t i = key_column();
+  const auto& column = prop_->target->columns[i];
+  if (s->expired) ensure_loaded(s);
+  return column.get(s->object);
+}
+
+instance_state* collection_slot::find_key(const sql::value& key) {
+  std::size_t column = key_column();
+  for (const auto& r : items()) {
+    if (r->expired) ensure_loaded(r.get());
+    if (prop_->target->columns[column].same(r->object, key)) return r.get();
+  }
+  return nullptr;
+}
+
+void collection_slot::set_key(const sql::value& key, instance_state* s) {
+  if (!s) throw ArgumentError("cannot put a null object into " + (prop_ ? prop_->name() : std::string("a collection")));
+  std::size_t column = key_column();
+  check_class(*prop_, s);
+  if (auto own = key_of(s); !(own == key))
+    throw ArgumentError(prop_->name() + " is keyed by " + prop_->target->class_name + "." +
+                        prop_->target->columns[column].attribute + ": the object's " +
+                        prop_->target->columns[column].attribute + " is " + own.repr() + ", not the key " +
+                        key.repr() + " (set it before putting the object under that key)");
+  if (auto* old = find_key(key); old && old != s) remove(old);
+  append(s);
+}
+
+void throw_missing_key(const collection_slot& c, const sql::value& key) {
+  throw InvalidRequestError((c.property() ? c.property()->name() : std::string("keyed collection")) +
+                            ": no object under the key " + key.repr());
 }
 
 void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
@@ -243,6 +327,7 @@ void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
   for (auto& a : added_)
     if (!contains(items_, a.get())) items_.push_back(a);
   for (auto& r : removed_) erase(items_, r.get());
+  if (!added_.empty()) renumber();
 }
 
 void collection_slot::link_quiet(instance_state* s) {
@@ -251,6 +336,7 @@ void collection_slot::link_quiet(instance_state* s) {
   if (loaded_) items_.emplace_back(s);
   note_added(s);
   touch(owner_);
+  renumber();
 }
 
 void collection_slot::unlink_quiet(instance_state* s) {
@@ -258,6 +344,7 @@ void collection_slot::unlink_quiet(instance_state* s) {
   if (loaded_ && !erase(items_, s)) return;
   note_removed(s);
   touch(owner_);
+  renumber();
 }
 
 void collection_slot::for_each_target(target_fn f, bool history) const {

@@ -201,6 +201,36 @@ void check_relationship_options(const mapper& m, const relationship_property& r)
          "put it on the one-to-many (or many-to-many) side");
 }
 
+/// The index of the target's mapped column `attribute`, named by `option` (ConfigurationError otherwise).
+std::int64_t target_column(const mapper& m, const relationship_property& r, const std::string& option,
+                           const std::string& class_name, const std::string& attribute) {
+  const mapper& t = *r.target;
+  if (class_name != t.class_name)
+    fail(m, r.attribute, option + " names " + class_name + "." + attribute + ", which is not a column of " + t.class_name,
+         "name a column of the collection's class, e.g. &" + t.class_name + "::" + t.columns.front().attribute);
+  if (!t.find_column(attribute))
+    fail(m, r.attribute, option + " names " + t.class_name + "." + attribute + ", which is not a mapped column",
+         "map it with retort::column<&" + t.class_name + "::" + attribute + ">(...) or name another column");
+  return static_cast<std::int64_t>(column_index(t, attribute));
+}
+
+/// order_by, attribute_keyed_dict and ordering_list into target column indexes;
+/// an ordering list loads ordered by its position unless order_by says otherwise.
+void resolve_collection_options(const mapper& m, relationship_property& r) {
+  const mapper& t = *r.target;
+  r.order_by_columns.clear();
+  for (const auto& k : r.order_by) {
+    auto i = target_column(m, r, "order_by", k.class_name, k.attribute);
+    r.order_by_columns.push_back(k.descending ? -(i + 1) : i);
+  }
+  if (!r.collection_key.empty())
+    r.collection_key_column = target_column(m, r, "attribute_keyed_dict", t.class_name, r.collection_key);
+  if (!r.ordering_attribute.empty()) {
+    r.ordering_column = target_column(m, r, "ordering_list", t.class_name, r.ordering_attribute);
+    if (r.order_by_columns.empty()) r.order_by_columns.push_back(r.ordering_column);
+  }
+}
+
 void resolve_relationship(mapper& m, relationship_property& r, registry& reg) {
   r.parent = &m;
   r.target = r.target_fn();
@@ -247,6 +277,7 @@ void resolve_relationship(mapper& m, relationship_property& r, registry& reg) {
     }
   }
   check_relationship_options(m, r);
+  resolve_collection_options(m, r);
   r.strategy = &strategy_for(r.lazy, m, r.attribute);
 }
 

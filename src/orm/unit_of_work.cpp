@@ -131,8 +131,13 @@ bool unit_of_work::collect() {
   std::sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->order < b->order; });
   for (auto* s : pending) register_save(s);
   for (auto& s : session_.touched_objects()) {
-    if (s->session != &session_ || s->status != status::persistent || s->marked_deleted || s->expired) continue;
-    if (columns_changed(s.get()) || relationships_changed(s.get())) register_save(s.get());
+    if (s->session != &session_ || s->status != status::persistent || s->marked_deleted) continue;
+    // An expired object joins only for relationship changes made from the other
+    // side (a many-to-many link added to a keyword not read since the commit):
+    // its history must be flushed and cleared with its partner's, or a later
+    // flush writes the link again. Its columns are not read before a reload.
+    if (s->expired ? relationships_changed(s.get()) : columns_changed(s.get()) || relationships_changed(s.get()))
+      register_save(s.get());
   }
   presort();
   return !saves_.empty() || !deletes_.empty();

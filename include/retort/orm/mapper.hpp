@@ -105,6 +105,18 @@ struct relationship_property {
   bool viewonly = false;        ///< loads, never written at flush
   bool passive_deletes = false; ///< rely on ON DELETE CASCADE: no SELECT of children on delete
   detail::slot* (*slot)(void* object) = nullptr;
+  /// order_by<...>: the collection's order as declared, "Class" and "attribute" per key.
+  struct order_key {
+    std::string class_name;
+    std::string attribute;
+    bool descending = false;
+  };
+  std::vector<order_key> order_by;
+  /// attribute_keyed_dict<...>: the target's attribute a keyed<K, T> collection is keyed by.
+  std::string collection_key;
+  /// ordering_list<...>: the target's position attribute and the first position.
+  std::string ordering_attribute;
+  std::int64_t ordering_start = 0;
 
   // Resolved by configuration:
   const mapper* parent = nullptr;
@@ -113,6 +125,9 @@ struct relationship_property {
   const relationship_property* reverse = nullptr;
   /// Collection order: target column indexes, -(i+1) for descending; empty: the target's key.
   std::vector<std::int64_t> order_by_columns;
+  /// The target column a keyed collection is keyed by / an ordering list numbers (-1: none).
+  std::int64_t collection_key_column = -1;
+  std::int64_t ordering_column = -1;
   const loader_strategy* strategy = nullptr;
   std::shared_ptr<const dependency_processor> processor;  ///< null when viewonly
 

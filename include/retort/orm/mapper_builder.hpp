@@ -261,8 +261,73 @@ void apply_relationship_option(relationship_property& r, passive_deletes_t) {
   r.passive_deletes = true;
 }
 
+template <auto M>
+using relationship_target = typename retort::detail::relationship_member<retort::detail::member_of<M>>::target;
+
+/// The member an order_by key names: a member pointer, or asc<>/desc<>'s.
+template <auto K>
+constexpr auto order_member() {
+  if constexpr (std::is_member_object_pointer_v<decltype(K)>)
+    return K;
+  else
+    return decltype(K)::member;
+}
+template <auto K>
+constexpr bool order_descending() {
+  if constexpr (std::is_member_object_pointer_v<decltype(K)>)
+    return false;
+  else
+    return decltype(K)::descending;
+}
+
+template <auto M, auto... K>
+void apply_relationship_option(relationship_property& r, order_by_t<K...>) {
+  static_assert(sizeof...(K) > 0, "retort::order_by<...>: name at least one column of the target class");
+  static_assert((std::is_member_object_pointer_v<decltype(order_member<K>())> && ...),
+                "retort::order_by<...>: each key is a column member (&Post::title) or asc<&Post::title> / "
+                "desc<&Post::title>");
+  static_assert((std::is_same_v<retort::detail::class_of<order_member<K>()>, relationship_target<M>> && ...),
+                "retort::order_by<...>: each key must be a column of the relationship's target class");
+  (r.order_by.push_back({std::string(util::type_name<retort::detail::class_of<order_member<K>()>>()),
+                         std::string(util::member_name<order_member<K>()>()), order_descending<K>()}),
+   ...);
+}
+
+template <auto M, auto F>
+void apply_relationship_option(relationship_property& r, attribute_keyed_dict_t<F>) {
+  using V = retort::detail::member_of<M>;
+  static_assert(retort::detail::is_keyed_collection<V>,
+                "retort::attribute_keyed_dict<M>: the relationship's member must be a retort::keyed<K, T>");
+  static_assert(std::is_same_v<retort::detail::class_of<F>, relationship_target<M>>,
+                "retort::attribute_keyed_dict<M>: M must be a column of the collection's class T");
+  static_assert(std::is_same_v<retort::detail::member_of<F>, typename V::key_type>,
+                "retort::attribute_keyed_dict<M>: the column's type must be keyed<K, T>'s key type K");
+  r.collection_key = std::string(util::member_name<F>());
+}
+
+template <auto M, auto F>
+void apply_relationship_option(relationship_property& r, ordering_list_t<F> o) {
+  static_assert(retort::detail::is_sequence_collection<retort::detail::member_of<M>>,
+                "retort::ordering_list<M>: the relationship's member must be a retort::many<T>");
+  static_assert(std::is_same_v<retort::detail::class_of<F>, relationship_target<M>>,
+                "retort::ordering_list<M>: M must be a column of the collection's class T");
+  static_assert(std::is_integral_v<retort::detail::member_of<F>> &&
+                    !std::is_same_v<retort::detail::member_of<F>, bool>,
+                "retort::ordering_list<M>: the position column must be an integer member");
+  r.ordering_attribute = std::string(util::member_name<F>());
+  r.ordering_start = o.start;
+}
+
+template <class Opt>
+inline constexpr bool is_keyed_option = false;
+template <auto F>
+inline constexpr bool is_keyed_option<attribute_keyed_dict_t<F>> = true;
+
 template <auto M, class... Opts>
 void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
+  static_assert(!retort::detail::is_keyed_collection<retort::detail::member_of<M>> || (is_keyed_option<Opts> || ...),
+                "retort::relationship<M>: a retort::keyed<K, T> member needs the attribute it is keyed by: "
+                "retort::attribute_keyed_dict<&T::attribute>");
   using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
   using target = typename retort::detail::relationship_member<V>::target;
@@ -339,6 +404,22 @@ ptr<T> many<T>::add(T&& value) {
   auto p = orm::make(std::move(value));
   append(p.state());
   return p;
+}
+template <class T>
+ptr<T> many<T>::insert(std::size_t i, T&& value) {
+  auto p = orm::make(std::move(value));
+  collection_slot::insert(i, p.state());
+  return p;
+}
+template <class T>
+ptr<T> set_of<T>::add(T&& value) {
+  auto p = orm::make(std::move(value));
+  append(p.state());
+  return p;
+}
+template <class K, class T>
+ptr<T> keyed<K, T>::add(T&& value) {
+  return add(orm::make(std::move(value)));
 }
 
 /// A transient object, not yet in any session: `auto u = retort::make(User{.username = "a"});`.

@@ -45,6 +45,24 @@ struct relationship_member<many<T>> : std::true_type {
   using target = T;
   static constexpr bool collection = true;
 };
+template <class T>
+struct relationship_member<set_of<T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = true;
+};
+template <class K, class T>
+struct relationship_member<keyed<K, T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = true;
+};
+template <class T>
+inline constexpr bool is_keyed_collection = false;
+template <class K, class T>
+inline constexpr bool is_keyed_collection<keyed<K, T>> = true;
+template <class T>
+inline constexpr bool is_sequence_collection = false;
+template <class T>
+inline constexpr bool is_sequence_collection<many<T>> = true;
 }  // namespace detail
 
 /// Specialize for each mapped class: `template <> inline constexpr auto retort::mapping<User> = retort::model(...);`
@@ -227,6 +245,53 @@ struct cascades {
        delete_orphan = false;
 };
 
+// Collection configuration (SQLAlchemy's "Collection Configuration" chapter).
+template <auto M>
+struct asc_t {
+  static constexpr auto member = M;
+  static constexpr bool descending = false;
+};
+template <auto M>
+struct desc_t {
+  static constexpr auto member = M;
+  static constexpr bool descending = true;
+};
+/// An ascending / descending key of order_by: `order_by<asc<&Post::title>>`, `order_by<desc<&Post::created>>`.
+template <auto M>
+inline constexpr asc_t<M> asc{};
+template <auto M>
+inline constexpr desc_t<M> desc{};
+template <auto... Keys>
+struct order_by_t {};
+/// The order a collection loads in (SQLAlchemy's relationship(order_by=...)): columns
+/// of the target class, a bare member ascending, or wrapped in asc<> / desc<>:
+/// `relationship<&User::posts>(order_by<desc<&Post::created>, &Post::title>)`.
+/// Without it a collection loads ordered by the target's primary key.
+template <auto... Keys>
+inline constexpr order_by_t<Keys...> order_by{};
+
+template <auto M>
+struct attribute_keyed_dict_t {};
+/// A keyed<K, T> collection keyed by this attribute of T (SQLAlchemy's
+/// collection_class=attribute_keyed_dict("keyword")):
+/// `relationship<&Item::notes>(attribute_keyed_dict<&Note::keyword>)`.
+template <auto M>
+inline constexpr attribute_keyed_dict_t<M> attribute_keyed_dict{};
+
+template <auto M>
+struct ordering_list_t {
+  long long start = 0;  ///< the position of the first item (SQLAlchemy's count_from)
+  constexpr ordering_list_t count_from(long long first) const { return {first}; }
+};
+/// A many<T> whose integer position column follows the sequence (SQLAlchemy's
+/// ext.orderinglist.ordering_list("position")): appending, inserting, removing or
+/// reassigning renumbers the items at once, the next flush writes the changed
+/// positions, and the collection loads ordered by it:
+/// `relationship<&Slide::bullets>(ordering_list<&Bullet::position>)`, or
+/// `ordering_list<&Bullet::position>.count_from(1)`.
+template <auto M>
+inline constexpr ordering_list_t<M> ordering_list{};
+
 struct post_update_t {};
 /// Writes this relationship's foreign key with a separate UPDATE after the rows
 /// are inserted (and NULLs it before a DELETE): breaks a cycle between rows.
@@ -293,7 +358,8 @@ constexpr column_def<M, Opts...> column(Opts... options) {
 template <auto M, class... Opts>
 constexpr relationship_def<M, Opts...> relationship(Opts... options) {
   static_assert(detail::relationship_member<detail::member_of<M>>::value,
-                "retort::relationship<M>: the member must be a retort::one<T> or retort::many<T>");
+                "retort::relationship<M>: the member must be a retort::one<T>, retort::many<T>, retort::set_of<T> "
+                "or retort::keyed<K, T>");
   return {std::tuple<Opts...>(options...)};
 }
 

@@ -1,5 +1,6 @@
-// Relationship members: one<T> (a reference to one object) and many<T> (a
-// collection). Both are thin typed shells over compiled slots that know their
+// Relationship members: one<T> (a reference to one object) and the collections
+// many<T> (a sequence), set_of<T> (a set) and keyed<K, T> (a map keyed by an
+// attribute of T). All are thin typed shells over compiled slots that know their
 // owner, load lazily through the relationship's loader strategy, and keep the
 // other side (back_populates) in sync in memory before any flush.
 // Contract: a relationship member must be mapped with retort::relationship<>,
@@ -105,8 +106,18 @@ class collection_slot : public slot {
   void append(instance_state* s);
   void remove(instance_state* s);
   void clear();
-  /// Makes the collection hold exactly `states`, as appends and removes (`u->posts = {a, b}`).
+  /// Makes the collection hold exactly `states`, in that order, as appends and
+  /// removes (`u->posts = {a, b}`).
   void replace(const std::vector<instance_state*>& states);
+  /// Puts `s` at `index` (appending it first if it is new; moving it if not).
+  void insert(std::size_t index, instance_state* s);
+  /// keyed<K, T>: the item whose key attribute equals `key`, or null.
+  instance_state* find_key(const sql::value& key);
+  /// keyed<K, T>: `d[key] = s`. `s`'s key attribute must equal `key`; an item
+  /// already under `key` is removed first.
+  void set_key(const sql::value& key, instance_state* s);
+  /// keyed<K, T>: the key attribute of an item.
+  sql::value key_of(instance_state* s) const;
   std::size_t size() { return items().size(); }
 
   // Used by the ORM core.
@@ -129,10 +140,18 @@ class collection_slot : public slot {
  private:
   void note_added(instance_state* s);
   void note_removed(instance_state* s);
+  /// ordering_list: sets each item's position column to its index (+ the start).
+  void renumber();
+  std::size_t key_column() const;
   std::vector<state_ref> items_;
   std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
 };
 
+}  // namespace retort::orm::detail
+
+namespace retort::orm::detail {
+/// keyed<K, T>::at of a missing key: InvalidRequestError naming the relationship and the key.
+[[noreturn]] void throw_missing_key(const collection_slot& c, const sql::value& key);
 }  // namespace retort::orm::detail
 
 namespace retort::orm {
@@ -181,6 +200,34 @@ class one : public orm::detail::scalar_slot {
   bool operator==(const ptr<T>& p) { return resolve() == p.state(); }
 };
 
+namespace orm::detail {
+/// Iterates a collection's objects (T&), in the collection's order.
+template <class T>
+class collection_iterator {
+ public:
+  using value_type = T;
+  using reference = T&;
+  using difference_type = std::ptrdiff_t;
+  collection_iterator() = default;
+  explicit collection_iterator(const orm::state_ref* p) : p_(p) {}
+  T& operator*() const { return *ptr<T>(p_->get()); }
+  T* operator->() const { return ptr<T>(p_->get()).get(); }
+  collection_iterator& operator++() {
+    ++p_;
+    return *this;
+  }
+  collection_iterator operator++(int) {
+    auto old = *this;
+    ++p_;
+    return old;
+  }
+  bool operator==(const collection_iterator& o) const { return p_ == o.p_; }
+
+ private:
+  const orm::state_ref* p_ = nullptr;
+};
+}  // namespace orm::detail
+
 /// A collection of related objects (one-to-many). Loads on first access;
 /// `add` and `remove` update the other side (back_populates) at once.
 template <class T>
@@ -201,29 +248,7 @@ class many : public orm::detail::collection_slot {
     replace(states);
   }
 
-  class iterator {
-   public:
-    using value_type = T;
-    using reference = T&;
-    using difference_type = std::ptrdiff_t;
-    iterator() = default;
-    explicit iterator(const orm::state_ref* p) : p_(p) {}
-    T& operator*() const { return *ptr<T>(p_->get()); }
-    T* operator->() const { return ptr<T>(p_->get()).get(); }
-    iterator& operator++() {
-      ++p_;
-      return *this;
-    }
-    iterator operator++(int) {
-      auto old = *this;
-      ++p_;
-      return old;
-    }
-    bool operator==(const iterator& o) const { return p_ == o.p_; }
-
-   private:
-    const orm::state_ref* p_ = nullptr;
-  };
+  using iterator = orm::detail::collection_iterator<T>;
 
   iterator begin() { return iterator(items().data()); }
   iterator end() { return iterator(items().data() + items().size()); }
@@ -240,6 +265,13 @@ class many : public orm::detail::collection_slot {
     append(p.state());
     return p;
   }
+  /// Puts an object at position `i` (moving it there if it is in the collection already);
+  /// an ordering_list renumbers the items after it.
+  ptr<T> insert(std::size_t i, const ptr<T>& p) {
+    collection_slot::insert(i, p.state());
+    return p;
+  }
+  ptr<T> insert(std::size_t i, T&& value);
   void remove(const ptr<T>& p) { collection_slot::remove(p.state()); }
   void remove(T& obj) { collection_slot::remove(orm::state_of(obj)); }
   bool contains(const ptr<T>& p) {
@@ -247,6 +279,125 @@ class many : public orm::detail::collection_slot {
       if (r.get() == p.state()) return true;
     return false;
   }
+};
+
+/// A set of related objects (SQLAlchemy's collection_class=set): each object at
+/// most once, no positions. Same loading, back-population and flush as many<T>;
+/// iteration follows the order objects joined (loaded ones by primary key).
+template <class T>
+class set_of : public orm::detail::collection_slot {
+ public:
+  using iterator = orm::detail::collection_iterator<T>;
+  set_of() = default;
+  set_of(set_of&&) noexcept = default;
+  set_of& operator=(std::initializer_list<ptr<T>> objects) {
+    assign(std::vector<ptr<T>>(objects));
+    return *this;
+  }
+  void assign(const std::vector<ptr<T>>& objects) {
+    std::vector<orm::instance_state*> states;
+    for (const auto& p : objects) states.push_back(p.state());
+    replace(states);
+  }
+
+  iterator begin() { return iterator(items().data()); }
+  iterator end() { return iterator(items().data() + items().size()); }
+  std::size_t size() { return items().size(); }
+  bool empty() { return items().empty(); }
+  bool contains(const ptr<T>& p) {
+    for (const auto& r : items())
+      if (r.get() == p.state()) return true;
+    return false;
+  }
+  /// Adds an object; false (and nothing changes) when it is in the set already.
+  bool insert(const ptr<T>& p) {
+    if (contains(p)) return false;
+    append(p.state());
+    return true;
+  }
+  /// Creates a new object from `value` and adds it.
+  ptr<T> add(T&& value);
+  ptr<T> add(const ptr<T>& p) {
+    insert(p);
+    return p;
+  }
+  /// Removes an object; false when it is not in the set (SQLAlchemy's set.discard).
+  bool erase(const ptr<T>& p) {
+    if (!contains(p)) return false;
+    remove(p.state());
+    return true;
+  }
+  void discard(const ptr<T>& p) { erase(p); }
+};
+
+/// A map of related objects keyed by an attribute of T (SQLAlchemy's
+/// attribute_keyed_dict): `retort::keyed<std::string, Note> notes;` mapped with
+/// `relationship<&Item::notes>(attribute_keyed_dict<&Note::keyword>)`. The key is
+/// the child's attribute, read when asked: a child appended from the other side
+/// (`note->item = item`) is found under its keyword.
+///
+///   item->notes["color"] = note;   // note->keyword must be "color"; a previous "color" note leaves
+///   item->notes["color"]->text;    // KeyError-like InvalidRequestError when missing
+///   item->notes.contains("color"); item->notes.erase("color");
+template <class K, class T>
+class keyed : public orm::detail::collection_slot {
+ public:
+  using key_type = K;
+  using iterator = orm::detail::collection_iterator<T>;
+  keyed() = default;
+  keyed(keyed&&) noexcept = default;
+
+  /// What `d[key]` gives: assignable (`d[key] = child`) and readable (`d[key]->text`).
+  class entry {
+   public:
+    entry(keyed& c, K key) : c_(c), key_(std::move(key)) {}
+    entry& operator=(const ptr<T>& child) {
+      c_.set(key_, child);
+      return *this;
+    }
+    operator ptr<T>() const { return c_.at(key_); }  // NOLINT: reads like the map's value
+    T* operator->() const { return c_.at(key_).get(); }
+    T& operator*() const { return *c_.at(key_); }
+
+   private:
+    keyed& c_;
+    K key_;
+  };
+
+  entry operator[](K key) { return entry(*this, std::move(key)); }
+  /// The child under `key`; InvalidRequestError naming the relationship when there is none.
+  ptr<T> at(const K& key) {
+    auto p = find(key);
+    if (!p) orm::detail::throw_missing_key(*this, sql::value_traits<K>::to(key));
+    return p;
+  }
+  /// The child under `key`, or null.
+  ptr<T> find(const K& key) { return ptr<T>(find_key(sql::value_traits<K>::to(key))); }
+  bool contains(const K& key) { return static_cast<bool>(find(key)); }
+  /// `d[key] = child`: the child's attribute must equal `key` (ArgumentError otherwise).
+  void set(const K& key, const ptr<T>& child) { set_key(sql::value_traits<K>::to(key), child.state()); }
+  /// Adds a child under its own key (SQLAlchemy's KeyFuncDict.set): a child already under that key leaves.
+  ptr<T> add(const ptr<T>& child) {
+    set_key(key_of(child.state()), child.state());
+    return child;
+  }
+  ptr<T> add(T&& value);
+  /// Removes the child under `key`; false when there is none.
+  bool erase(const K& key) {
+    auto p = find(key);
+    if (!p) return false;
+    remove(p.state());
+    return true;
+  }
+  std::vector<K> keys() {
+    std::vector<K> out;
+    for (const auto& r : items()) out.push_back(sql::value_traits<K>::from(key_of(r.get())));
+    return out;
+  }
+  iterator begin() { return iterator(items().data()); }
+  iterator end() { return iterator(items().data() + items().size()); }
+  std::size_t size() { return items().size(); }
+  bool empty() { return items().empty(); }
 };
 
 }  // namespace retort
