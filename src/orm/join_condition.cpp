@@ -51,8 +51,11 @@ sql::select join_condition::lazy_select(const mapper& parent, const mapper& targ
   return q;
 }
 
+// In the order lazy_select places its placeholders: the parent's key, then the extra criteria.
 std::vector<sql::value> join_condition::lazy_params(const mapper& parent, const void* object) const {
-  return read(parent, object, local_columns);
+  auto out = read(parent, object, local_columns);
+  for (const auto& [i, v] : extra) out.push_back(v);
+  return out;
 }
 
 sql::expr<bool> join_condition::join_on(const mapper& parent, const mapper& target) const {

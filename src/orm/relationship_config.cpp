@@ -193,6 +193,43 @@ join_condition many_to_many(const mapper& m, const relationship_property& r, con
   return j;
 }
 
+/// join_where<&Target::column>(value): the criteria as target column indexes.
+std::vector<std::pair<std::size_t, sql::value>> extra_criteria(const mapper& m, const relationship_property& r,
+                                                               const mapper& t) {
+  std::vector<std::pair<std::size_t, sql::value>> out;
+  for (const auto& [attribute, value] : r.join_where) {
+    if (!t.find_column(attribute))
+      fail(m, r.attribute, "join_where names " + t.class_name + "." + attribute + ", which is not a mapped column",
+           "map it in mapping<" + t.class_name + "> with retort::column<&" + t.class_name + "::" + attribute + ">(...)");
+    out.emplace_back(column_index(t, attribute), value);
+  }
+  return out;
+}
+
+/// A viewonly relationship is never written, so it takes no cascade that writes
+/// (SQLAlchemy's ArgumentError: "Cascade settings ... should not be combined
+/// with a viewonly=True relationship"); without cascades("...") it cascades
+/// merge only, as SQLAlchemy's.
+void resolve_viewonly_cascade(const mapper& m, relationship_property& r) {
+  if (!r.viewonly) return;
+  if (!r.cascade_given) {
+    r.cascade = cascade_flags{};
+    r.cascade.save_update = false;
+    return;
+  }
+  std::string writing;
+  auto note = [&](bool on, const char* name) {
+    if (on) writing += (writing.empty() ? "" : ", ") + std::string(name);
+  };
+  note(r.cascade.delete_, "delete");
+  note(r.cascade.delete_orphan, "delete-orphan");
+  note(r.cascade.save_update, "save-update");
+  if (!writing.empty())
+    fail(m, r.attribute,
+         "cascade " + writing + " applies to writing, and the relationship is viewonly (it is never written)",
+         "drop retort::viewonly, or give it only cascades(\"merge, expunge, refresh-expire\")");
+}
+
 void check_relationship_options(const mapper& m, const relationship_property& r) {
   if (r.cascade.delete_orphan && r.join.dir != direction::one_to_many && r.join.dir != direction::many_to_one)
     fail(m, r.attribute, "delete-orphan cascade on a many-to-many", "give a many-to-many's links no delete-orphan");
@@ -276,6 +313,8 @@ void resolve_relationship(mapper& m, relationship_property& r, registry& reg) {
                "with retort::secondary<...>");
     }
   }
+  r.join.extra = extra_criteria(m, r, t);
+  resolve_viewonly_cascade(m, r);
   check_relationship_options(m, r);
   resolve_collection_options(m, r);
   r.strategy = &strategy_for(r.lazy, m, r.attribute);
@@ -338,6 +377,11 @@ void expand_backrefs(const std::vector<mapper*>& group) {
              "use either backref<&" + t.class_name + "::" + r.backref + "> here or back_populates on both sides");
       if (!r.back_populates.empty())
         fail(*m, r.attribute, "both backref and back_populates are given", "give one of them");
+      if (!r.join_where.empty())
+        fail(*m, r.attribute, "join_where criteria on " + t.class_name + " cannot be mirrored by backref<&" +
+                                  t.class_name + "::" + r.backref + ">",
+             "map " + t.class_name + "::" + r.backref + " in mapping<" + t.class_name +
+                 "> and pair the two with back_populates");
       relationship_property b;
       b.attribute = r.backref;
       b.kind = r.backref_kind;
@@ -349,6 +393,7 @@ void expand_backrefs(const std::vector<mapper*>& group) {
       b.secondary_fn = r.secondary_fn;
       b.secondary_local = r.secondary_remote;
       b.secondary_remote = r.secondary_local;
+      b.viewonly = r.viewonly;  // SQLAlchemy's backref of a viewonly relationship is viewonly
       m->relationships[i].back_populates = r.backref;
       t.relationships.push_back(std::move(b));
     }
@@ -364,6 +409,11 @@ void configure_relationships(const std::vector<mapper*>& group, registry& reg) {
     for (auto& r : m->relationships) check_reverse(*m, r);
   for (auto* m : group)
     for (auto& r : m->relationships) r.processor = r.viewonly ? nullptr : make_dependency_processor(r);
+  // No back-population when either side is viewonly (SQLAlchemy's sync_backref
+  // default): a change on one side is not mirrored on the other, in either direction.
+  for (auto* m : group)
+    for (auto& r : m->relationships)
+      if (r.reverse && (r.viewonly || r.reverse->viewonly)) r.reverse = nullptr;
 }
 
 }  // namespace retort::orm

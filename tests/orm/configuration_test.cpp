@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "retort/retort.hpp"
+#include "support/backend.hpp"
 
 namespace cfg {
 
@@ -118,6 +119,129 @@ struct Ticket {
   int account_id = 0;
 };
 
+// Two foreign keys to one table, on the one-to-many side: AmbiguousForeignKeysError.
+struct Transfer;
+struct Account {
+  int id = 0;
+  retort::many<Transfer> transfers{};
+};
+struct Transfer {
+  int id = 0;
+  int from_id = 0;
+  int to_id = 0;
+};
+
+// A self-referential many-to-many whose two links both reference the class, neither named.
+struct Peer {
+  int id = 0;
+  retort::many<Peer> peers{};
+};
+inline constexpr auto peer_links =
+    retort::association_table("peer_links", retort::link<&Peer::id>("a_id"), retort::link<&Peer::id>("b_id"));
+
+// secondary naming a table with no foreign key to the target.
+struct Volume;
+struct Crate {
+  int id = 0;
+};
+struct Shelf {
+  int id = 0;
+  retort::many<Volume> volumes{};
+};
+struct Volume {
+  int id = 0;
+};
+inline constexpr auto shelf_items =
+    retort::association_table("shelf_items", retort::link<&Shelf::id>("shelf_id"), retort::link<&Crate::id>("crate_id"));
+
+// Self-referential collections without a foreign key to the class itself: none
+// at all (Twig), and one to another table (Branch.trunk_id).
+struct Twig {
+  int id = 0;
+  retort::many<Twig> children{};
+};
+struct Trunk {
+  int id = 0;
+};
+struct Branch {
+  int id = 0;
+  int trunk_id = 0;
+  retort::many<Branch> children{};
+};
+
+// many<> on the side that holds the foreign key.
+struct Stem;
+struct Leaf {
+  int id = 0;
+  int stem_id = 0;
+  retort::many<Stem> stems{};
+};
+struct Stem {
+  int id = 0;
+};
+
+// backref onto a member the target maps itself.
+struct Item;
+struct Shop {
+  int id = 0;
+  retort::many<Item> items{};
+};
+struct Item {
+  int id = 0;
+  std::optional<int> shop_id{};
+  retort::one<Shop> shop{};
+};
+
+// viewonly with a cascade that writes.
+struct Reply;
+struct Thread {
+  int id = 0;
+  retort::many<Reply> replies{};
+};
+struct Reply {
+  int id = 0;
+  std::optional<int> thread_id{};
+};
+
+// join_where naming a member the target does not map; join_where with a backref.
+struct Task;
+struct Board {
+  int id = 0;
+  retort::many<Task> open_tasks{};
+};
+struct Task {
+  int id = 0;
+  bool done = false;
+  std::optional<int> board_id{};
+};
+struct Lane;
+struct Card {
+  int id = 0;
+  bool done = false;
+  std::optional<int> lane_id{};
+  retort::one<Lane> lane{};
+};
+struct Lane {
+  int id = 0;
+  retort::many<Card> open_cards{};
+};
+
+// Classes that reach no broken mapping: create_all of their set works.
+struct Solo {
+  int id = 0;
+  std::string name{};
+};
+struct Pair;
+struct PairPart {
+  int id = 0;
+  std::optional<int> pair_id{};
+  retort::one<Pair> pair{};
+};
+struct Pair {
+  int id = 0;
+  retort::many<PairPart> parts{};
+};
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -195,6 +319,83 @@ template <>
 inline constexpr auto retort::mapping<Ticket> =
     retort::model(retort::column<&Ticket::id>(retort::primary_key),
                   retort::column<&Ticket::account_id>(retort::foreign_key<&Ledger::id>));
+
+template <>
+inline constexpr auto retort::mapping<Account> =
+    retort::model(retort::column<&Account::id>(retort::primary_key), retort::relationship<&Account::transfers>());
+template <>
+inline constexpr auto retort::mapping<Transfer> =
+    retort::model(retort::column<&Transfer::id>(retort::primary_key),
+                  retort::column<&Transfer::from_id>(retort::foreign_key<&Account::id>),
+                  retort::column<&Transfer::to_id>(retort::foreign_key<&Account::id>));
+template <>
+inline constexpr auto retort::mapping<Peer> = retort::model(retort::column<&Peer::id>(retort::primary_key),
+                                                            retort::relationship<&Peer::peers>(retort::secondary<peer_links>));
+template <>
+inline constexpr auto retort::mapping<Crate> = retort::model(retort::column<&Crate::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Shelf> = retort::model(
+    retort::column<&Shelf::id>(retort::primary_key), retort::relationship<&Shelf::volumes>(retort::secondary<shelf_items>));
+template <>
+inline constexpr auto retort::mapping<Volume> = retort::model(retort::column<&Volume::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Twig> =
+    retort::model(retort::column<&Twig::id>(retort::primary_key), retort::relationship<&Twig::children>());
+template <>
+inline constexpr auto retort::mapping<Trunk> = retort::model(retort::column<&Trunk::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Branch> =
+    retort::model(retort::column<&Branch::id>(retort::primary_key),
+                  retort::column<&Branch::trunk_id>(retort::foreign_key<&Trunk::id>),
+                  retort::relationship<&Branch::children>());
+template <>
+inline constexpr auto retort::mapping<Leaf> =
+    retort::model(retort::column<&Leaf::id>(retort::primary_key),
+                  retort::column<&Leaf::stem_id>(retort::foreign_key<&Stem::id>), retort::relationship<&Leaf::stems>());
+template <>
+inline constexpr auto retort::mapping<Stem> = retort::model(retort::column<&Stem::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Shop> = retort::model(
+    retort::column<&Shop::id>(retort::primary_key), retort::relationship<&Shop::items>(retort::backref<&Item::shop>));
+template <>
+inline constexpr auto retort::mapping<Item> =
+    retort::model(retort::column<&Item::id>(retort::primary_key),
+                  retort::column<&Item::shop_id>(retort::foreign_key<&Shop::id>), retort::relationship<&Item::shop>());
+template <>
+inline constexpr auto retort::mapping<Thread> = retort::model(
+    retort::column<&Thread::id>(retort::primary_key),
+    retort::relationship<&Thread::replies>(retort::viewonly, retort::cascades("all, delete-orphan")));
+template <>
+inline constexpr auto retort::mapping<Reply> =
+    retort::model(retort::column<&Reply::id>(retort::primary_key),
+                  retort::column<&Reply::thread_id>(retort::foreign_key<&Thread::id>));
+template <>
+inline constexpr auto retort::mapping<Board> = retort::model(
+    retort::column<&Board::id>(retort::primary_key),
+    retort::relationship<&Board::open_tasks>(retort::join_where<&Task::done>(false), retort::viewonly));
+template <>
+inline constexpr auto retort::mapping<Task> =
+    retort::model(retort::column<&Task::id>(retort::primary_key),
+                  retort::column<&Task::board_id>(retort::foreign_key<&Board::id>));  // Task::done not mapped
+template <>
+inline constexpr auto retort::mapping<Lane> = retort::model(
+    retort::column<&Lane::id>(retort::primary_key),
+    retort::relationship<&Lane::open_cards>(retort::join_where<&Card::done>(false), retort::backref<&Card::lane>));
+template <>
+inline constexpr auto retort::mapping<Card> =
+    retort::model(retort::column<&Card::id>(retort::primary_key), retort::column<&Card::done>(),
+                  retort::column<&Card::lane_id>(retort::foreign_key<&Lane::id>));
+template <>
+inline constexpr auto retort::mapping<Solo> =
+    retort::model(retort::column<&Solo::id>(retort::primary_key), retort::column<&Solo::name>(retort::String(20)));
+template <>
+inline constexpr auto retort::mapping<Pair> = retort::model(
+    retort::column<&Pair::id>(retort::primary_key), retort::relationship<&Pair::parts>(retort::back_populates<&PairPart::pair>));
+template <>
+inline constexpr auto retort::mapping<PairPart> =
+    retort::model(retort::column<&PairPart::id>(retort::primary_key),
+                  retort::column<&PairPart::pair_id>(retort::foreign_key<&Pair::id>),
+                  retort::relationship<&PairPart::pair>(retort::back_populates<&Pair::parts>));
 
 namespace {
 
@@ -280,6 +481,122 @@ TEST(configuration, back_populates_must_be_mutual) {
   auto what = configuration_error<Owner6>();
   EXPECT_NE(what.find("Owner6.favourites"), std::string::npos) << what;
   EXPECT_NE(what.find("make the two relationships name each other"), std::string::npos) << what;
+}
+
+/// The error configuring T raises, as E (a ConfigurationError or a subtype); "" when none, or of another type.
+template <class T, class E>
+std::string error_of_type() {
+  try {
+    (void)retort::orm::mapper_for<T>();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
+TEST(configuration, two_foreign_keys_and_none_named_is_an_ambiguous_foreign_keys_error) {
+  EXPECT_THROW((void)retort::orm::mapper_for<Account>(), retort::AmbiguousForeignKeysError);
+  auto what = error_of_type<Account, retort::AmbiguousForeignKeysError>();
+  EXPECT_NE(what.find("Account.transfers: 2 foreign keys link table 'transfer' to table 'account' (from_id, to_id)"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("retort::relationship<&Account::transfers>(retort::foreign_keys<&Transfer::from_id>)"),
+            std::string::npos)
+      << what;
+  // It is a ConfigurationError too: code catching those catches it.
+  EXPECT_THROW((void)retort::orm::mapper_for<Account>(), retort::ConfigurationError);
+}
+
+TEST(configuration, a_self_referential_many_to_many_must_name_its_columns) {
+  auto what = error_of_type<Peer, retort::AmbiguousForeignKeysError>();
+  EXPECT_NE(what.find("Peer.peers: both foreign keys of table 'peer_links' reference Peer"), std::string::npos) << what;
+  EXPECT_NE(what.find("retort::secondary_columns(\"a_id\", \"b_id\")"), std::string::npos) << what;
+}
+
+TEST(configuration, secondary_needs_a_foreign_key_to_each_side) {
+  auto what = configuration_error<Shelf>();
+  EXPECT_NE(what.find("Shelf.volumes: secondary table 'shelf_items' has no foreign key to Volume"), std::string::npos)
+      << what;
+  EXPECT_NE(what.find("add retort::link<&Volume::id>(\"volume_id\") to its association_table"), std::string::npos)
+      << what;
+}
+
+TEST(configuration, a_self_referential_collection_without_a_foreign_key_to_itself) {
+  for (const auto& what : {configuration_error<Twig>(), configuration_error<Branch>()}) {
+    auto cls = what.find("Twig") != std::string::npos ? std::string("Twig") : std::string("Branch");
+    auto table = cls == "Twig" ? std::string("twig") : std::string("branch");
+    EXPECT_NE(what.find(cls + ".children: no foreign key links table '" + table + "' to itself"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("retort::column<&" + cls + "::parent_id>(retort::foreign_key<&" + cls + "::id>)"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("but it is on"), std::string::npos) << what;  // the old "on Node, but it is on Node"
+  }
+}
+
+TEST(configuration, a_collection_on_the_side_holding_the_foreign_key) {
+  auto what = configuration_error<Leaf>();
+  EXPECT_NE(what.find("Leaf.stems: many<Stem> needs the foreign key on Stem, but it is on Leaf"), std::string::npos)
+      << what;
+  EXPECT_NE(what.find("declare it as retort::one<Stem>, or put the foreign key on Stem"), std::string::npos) << what;
+}
+
+TEST(configuration, a_backref_onto_a_member_the_target_maps) {
+  auto what = configuration_error<Item>();  // used from the target's side: the group is configured together
+  EXPECT_NE(what.find("Shop.items: backref creates Item.shop, which mapping<Item> maps already"), std::string::npos)
+      << what;
+  EXPECT_NE(what.find("backref<&Item::shop>"), std::string::npos) << what;
+  EXPECT_NE(what.find("back_populates on both sides"), std::string::npos) << what;
+}
+
+TEST(configuration, a_viewonly_relationship_takes_no_writing_cascade) {
+  auto what = configuration_error<Thread>();
+  EXPECT_NE(what.find("Thread.replies: cascade delete, delete-orphan, save-update applies to writing, and the "
+                      "relationship is viewonly"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("drop retort::viewonly"), std::string::npos) << what;
+}
+
+TEST(configuration, join_where_must_name_a_mapped_column) {
+  auto what = configuration_error<Board>();
+  EXPECT_NE(what.find("Board.open_tasks: join_where names Task.done, which is not a mapped column"), std::string::npos)
+      << what;
+  EXPECT_NE(what.find("retort::column<&Task::done>"), std::string::npos) << what;
+}
+
+TEST(configuration, join_where_is_not_mirrored_by_a_backref) {
+  auto what = configuration_error<Lane>();
+  EXPECT_NE(what.find("Lane.open_cards: join_where criteria on Card cannot be mirrored by backref<&Card::lane>"),
+            std::string::npos)
+      << what;
+}
+
+// One bad mapping stops only the classes that reach it: a model set of others
+// creates its tables, and a set holding the bad class names it.
+TEST(configuration, a_bad_mapping_does_not_stop_create_all_of_classes_that_do_not_reach_it) {
+  ASSERT_FALSE(configuration_error<Twig>().empty());
+  auto url = retort::testing::fresh_url(retort::testing::backend::sqlite);
+  retort::database db(url, retort::models<Solo, Pair, PairPart>());
+  ASSERT_NO_THROW(db.create_all());
+  auto s = db.session();
+  auto p = s.add(Pair{});
+  p->parts.add(PairPart{});
+  s.add(Solo{.name = "one"});
+  s.commit();
+  EXPECT_EQ(s.query<PairPart>().one()->pair_id, p->id);
+  EXPECT_EQ(s.query<Solo>().count(), 1);
+
+  retort::database bad(retort::testing::fresh_url(retort::testing::backend::sqlite), retort::models<Solo, Twig>());
+  try {
+    bad.create_all();
+    FAIL() << "create_all of a set holding a broken mapping succeeded";
+  } catch (const retort::ConfigurationError& e) {
+    EXPECT_NE(std::string(e.what()).find("Twig.children"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(configuration_error<Twig>().empty());  // still broken; Solo still works
+  EXPECT_EQ(s.query<Solo>().count(), 1);
 }
 
 TEST(configuration, errors_repeat_on_every_use) {

@@ -47,7 +47,8 @@ struct join_condition {
   /// indexes, negative = descending: -(i+1)) or else by the target's key.
   sql::select lazy_select(const mapper& parent, const mapper& target, bool collection,
                           const std::vector<std::int64_t>& order_by) const;
-  /// The values lazy_select binds, read from the parent object.
+  /// The values lazy_select binds: the parent's `local_columns` read from the
+  /// object, then the `extra` criteria's values.
   std::vector<sql::value> lazy_params(const mapper& parent, const void* object) const;
   /// The ON clause joining the parent's table to the target's (through the
   /// secondary for many_to_many, whose own ON is `secondary_on`).

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "retort/orm/fwd.hpp"
@@ -101,6 +102,10 @@ struct relationship_property {
   std::string secondary_local, secondary_remote;
   std::string lazy = "select";      ///< loader strategy name
   cascade_flags cascade;
+  bool cascade_given = false;   ///< cascades("...") was given (a viewonly relationship takes none that write)
+  /// join_where<&Target::column>(value): extra criteria, as (target attribute, value); configuration
+  /// resolves them into join.extra.
+  std::vector<std::pair<std::string, sql::value>> join_where;
   bool post_update = false;     ///< write this foreign key with a second UPDATE (breaks row cycles)
   bool viewonly = false;        ///< loads, never written at flush
   bool passive_deletes = false; ///< rely on ON DELETE CASCADE: no SELECT of children on delete

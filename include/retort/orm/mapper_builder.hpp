@@ -247,6 +247,15 @@ void apply_relationship_option(relationship_property& r, secondary_columns c) {
 template <auto M>
 void apply_relationship_option(relationship_property& r, cascades c) {
   r.cascade = {c.save_update, c.merge, c.expunge, c.refresh_expire, c.delete_, c.delete_orphan};
+  r.cascade_given = true;
+}
+template <auto M, auto W, class V>
+void apply_relationship_option(relationship_property& r, join_where_t<W, V> w) {
+  using target = typename retort::detail::relationship_member<retort::detail::member_of<M>>::target;
+  static_assert(std::is_same_v<retort::detail::class_of<W>, target>,
+                "retort::join_where<M>: M must be a column of the relationship's target class");
+  using C = retort::detail::member_of<W>;
+  r.join_where.emplace_back(std::string(util::member_name<W>()), sql::value_traits<C>::to(C(w.value)));
 }
 template <auto M>
 void apply_relationship_option(relationship_property& r, post_update_t) {

@@ -9,6 +9,8 @@
 //       retort::relationship<&Post::author>(retort::back_populates<&User::posts>));
 #pragma once
 
+#include <optional>
+#include <string>
 #include <tuple>
 #include <type_traits>
 
@@ -299,6 +301,50 @@ inline constexpr post_update_t post_update{};
 struct viewonly_t {};
 /// A relationship used only for loading; changes to it are never written at flush.
 inline constexpr viewonly_t viewonly{};
+namespace detail {
+template <class V>
+struct unwrap_optional {
+  using type = V;
+};
+template <class V>
+struct unwrap_optional<std::optional<V>> {
+  using type = V;
+};
+/// Whether a join_where value of type V can be compared with a column member of type C:
+/// bool with bool, an integer with an integer, a string literal with std::string.
+template <class C, class V>
+concept join_where_value =
+    (std::is_same_v<C, bool> && std::is_same_v<V, bool>) ||
+    (std::is_integral_v<C> && !std::is_same_v<C, bool> && std::is_integral_v<V> && !std::is_same_v<V, bool>) ||
+    (std::is_same_v<C, std::string> && std::is_same_v<V, const char*>);
+}  // namespace detail
+
+template <auto M, class V>
+struct join_where_t {
+  V value;
+};
+/// Extra criteria on the target's column `M` (SQLAlchemy's primaryjoin="and_(..., Message.read == False)"):
+///
+///   retort::relationship<&Mailbox::unread>(retort::join_where<&Message::read>(false), retort::viewonly)
+///
+/// loads only the messages whose `read` is false. `M` must be a column of the
+/// relationship's target class (checked at compile time); the value a bool, an
+/// integer or a string literal matching the member's type, always sent as a
+/// bound parameter. Several join_where options are ANDed. The criteria restrict
+/// what loads; a relationship that is not viewonly still writes only its key.
+template <auto M, class V>
+constexpr join_where_t<M, V> join_where(V value) {
+  static_assert(std::is_member_object_pointer_v<decltype(M)>,
+                "retort::join_where<M>: M must be a column member of the target class, e.g. &Message::read");
+  static_assert(!detail::relationship_member<detail::member_of<M>>::value,
+                "retort::join_where<M>: M is a one<>/many<>; name a column of the target class");
+  static_assert(
+      detail::join_where_value<typename detail::unwrap_optional<detail::member_of<M>>::type, V>,
+      "retort::join_where<M>(value): the value must match the column's type: a bool for a bool member, an integer "
+      "for an integer member, a string literal for a std::string member");
+  return {value};
+}
+
 struct passive_deletes_t {};
 /// Deleting the parent relies on the database's ON DELETE CASCADE: children not
 /// loaded are left to it (no SELECT of them).
