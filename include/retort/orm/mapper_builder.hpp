@@ -217,13 +217,13 @@ const association_table_spec* association_spec() {
         [&](const auto&... l) {
           (
               [&] {
-                constexpr auto F = std::decay_t<decltype(l)>::member;
-                using target = retort::detail::class_of<F>;
+                constexpr auto referenced = std::decay_t<decltype(l)>::member;
+                using target = retort::detail::class_of<referenced>;
                 association_table_spec::link k;
                 k.column = l.name;
                 k.target = &mapper_thunk<target>;
                 k.target_class = std::string(util::type_name<target>());
-                k.target_attribute = std::string(util::member_name<F>());
+                k.target_attribute = std::string(util::member_name<referenced>());
                 k.on_delete = l.delete_action;
                 out.links.push_back(std::move(k));
               }(),
