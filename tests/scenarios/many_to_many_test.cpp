@@ -28,14 +28,11 @@ TEST_P(many_to_many_test, both_sides_agree_before_any_flush) {
 TEST_P(many_to_many_test, link_rows_are_inserted_after_both_ends_in_one_batch) {
   auto s = session();
   auto a = s.add(Article{.title = "A"});
-  auto k1 = a->keywords.add(Keyword{.word = "x"});
-  auto k2 = a->keywords.add(Keyword{.word = "y"});
+  a->keywords.add(Keyword{.word = "x"});
+  a->keywords.add(Keyword{.word = "y"});
   auto& rec = record();
   s.flush();
-  if (postgres())  // one multi-row INSERT ... RETURNING for the keywords
-    EXPECT_EQ(shapes(rec), (strings{"INSERT article", "INSERT keyword", "INSERT article_keywords"}));
-  else
-    EXPECT_EQ(shapes(rec), (strings{"INSERT article", "INSERT keyword", "INSERT article_keywords"}));
+  EXPECT_EQ(shapes(rec), (strings{"INSERT article", "INSERT keyword", "INSERT article_keywords"}));
   EXPECT_EQ(rec.entries().back().batch, 2u);  // both links, one executemany
   EXPECT_EQ(rows(s, "article_keywords", "article_id = " + std::to_string(a->id)), 2);
   s.commit();
@@ -48,8 +45,6 @@ TEST_P(many_to_many_test, link_rows_are_inserted_after_both_ends_in_one_batch) {
   EXPECT_EQ(loaded->keywords[0]->word, "x");
   EXPECT_EQ(loaded->keywords[1]->word, "y");
   EXPECT_EQ(loaded->keywords[0]->articles.size(), 1u);
-  (void)k1;
-  (void)k2;
 }
 
 TEST_P(many_to_many_test, remove_clear_and_replace_from_either_side) {
