@@ -31,13 +31,13 @@ bool in_database(const instance_state* s) { return s->status == status::persiste
 bool loadable(const instance_state* s) { return in_database(s) || s->status == status::detached; }
 
 /// Loads an attribute through its strategy, or explains why it cannot be.
-void load(const relationship_property& rel, instance_state* owner) {
+void load(const relationship_property& rel, instance_state* owner, const loader_strategy* access) {
   if (!owner->session)
     throw DetachedInstanceError("parent instance of " + rel.parent->class_name + "." + rel.attribute +
                                 " is not bound to a session; the lazy load cannot proceed (load it before the "
                                 "session closes, or add the object to a session)");
   owner->session->check_active();
-  rel.strategy->load_on_access(*owner->session, rel, *owner);
+  (access ? access : rel.strategy)->load_on_access(*owner->session, rel, *owner);
 }
 
 /// Save-update cascade: a related object joins its owner's session.
@@ -92,7 +92,7 @@ void scalar_slot::bind(instance_state* owner, const relationship_property* prop)
 }
 
 instance_state* scalar_slot::resolve() {
-  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_);
   return target_.get();
 }
 
@@ -176,7 +176,7 @@ void collection_slot::bind(instance_state* owner, const relationship_property* p
 }
 
 const std::vector<state_ref>& collection_slot::items() {
-  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_);
   return items_;
 }
 

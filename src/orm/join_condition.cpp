@@ -58,23 +58,32 @@ std::vector<sql::value> join_condition::lazy_params(const mapper& parent, const 
   return out;
 }
 
-sql::expr<bool> join_condition::join_on(const mapper& parent, const mapper& target) const {
+sql::expr<bool> join_condition::join_on(const mapper& parent, const mapper& target, const std::string& parent_as,
+                                        const std::string& target_as, const std::string& secondary_as) const {
+  const auto& p = parent_as.empty() ? parent.table.name() : parent_as;
+  const auto& t = target_as.empty() ? target.table.name() : target_as;
   std::vector<sql::expr<bool>> terms;
   if (dir == direction::many_to_many) {
+    const auto& sec = secondary_as.empty() ? secondary->name() : secondary_as;
     for (std::size_t i = 0; i < remote_columns.size(); ++i)
-      terms.push_back(equals(col(secondary->name(), secondary_remote[i]), col(target, remote_columns[i])));
+      terms.push_back(equals(col(sec, secondary_remote[i]), col(t, target.columns[remote_columns[i]].column.name)));
   } else {
     for (std::size_t i = 0; i < local_columns.size(); ++i)
-      terms.push_back(equals(col(parent, local_columns[i]), col(target, remote_columns[i])));
+      terms.push_back(equals(col(p, parent.columns[local_columns[i]].column.name),
+                             col(t, target.columns[remote_columns[i]].column.name)));
   }
-  for (const auto& [i, v] : extra) terms.push_back(equals(col(target, i), sql::expression(sql::detail::make_bind(v))));
+  for (const auto& [i, v] : extra)
+    terms.push_back(equals(col(t, target.columns[i].column.name), sql::expression(sql::detail::make_bind(v))));
   return all_of(std::move(terms));
 }
 
-sql::expr<bool> join_condition::secondary_on(const mapper& parent) const {
+sql::expr<bool> join_condition::secondary_on(const mapper& parent, const std::string& parent_as,
+                                             const std::string& secondary_as) const {
+  const auto& p = parent_as.empty() ? parent.table.name() : parent_as;
+  const auto& sec = secondary_as.empty() ? secondary->name() : secondary_as;
   std::vector<sql::expr<bool>> terms;
   for (std::size_t i = 0; i < local_columns.size(); ++i)
-    terms.push_back(equals(col(parent, local_columns[i]), col(secondary->name(), secondary_local[i])));
+    terms.push_back(equals(col(p, parent.columns[local_columns[i]].column.name), col(sec, secondary_local[i])));
   return all_of(std::move(terms));
 }
 

@@ -56,7 +56,9 @@ void unload_relationships(instance_state* s) {
 
 }  // namespace
 
-instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset) {
+instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset,
+                                       bool overwrite, bool* created) {
+  if (created) *created = false;
   identity_key k{&m, 0, {}};
   if (m.primary_key.size() == 1 && row[offset + m.primary_key[0]].kind() == sql::value_kind::integer) {
     k.id = row[offset + m.primary_key[0]].as_int();
@@ -65,9 +67,11 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
     k = identity_key::of(&m, k.values);
   }
   if (auto* existing = lookup(k)) {
-    if (existing->expired) populate(m, existing, row, offset);
+    if (overwrite) unload_relationships(existing);
+    if (existing->expired || overwrite) populate(m, existing, row, offset);
     return existing;
   }
+  if (created) *created = true;
   state_ref fresh(m.create());
   bind_slots(fresh.get());
   populate(m, fresh.get(), row, offset);

@@ -2,6 +2,7 @@
 // and loads rows through the identity map.
 #include "retort/orm/query.hpp"
 
+#include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/util/error.hpp"
@@ -15,20 +16,39 @@ void query_base::filter_by(const std::string& attribute, sql::value v) {
   where_.push_back(sql::expr<bool>(sql::detail::make_binary(col.get(), "=", sql::detail::make_bind(std::move(v)))));
 }
 
+namespace {
+
+query_parts parts_of(const mapper& m, const std::vector<sql::expr<bool>>& where,
+                     const std::vector<sql::expression>& order, std::optional<std::int64_t> limit,
+                     std::optional<std::int64_t> offset) {
+  auto p = entity_parts(m);
+  p.where = where;
+  p.order = order;
+  p.limit = limit;
+  p.offset = offset;
+  return p;
+}
+
+std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& options) {
+  std::vector<const relationship_property*> path;
+  return plan_loaders(m, options, path, m);
+}
+
+}  // namespace
+
 sql::select query_base::statement() const {
-  auto s = select_columns(*mapper_);
-  for (const auto& w : where_) s.where(w);
-  for (const auto& o : order_) s.order_by(o);
-  if (limit_) s.limit(*limit_);
-  if (offset_) s.offset(*offset_);
-  return s;
+  auto nodes = plan(*mapper_, options_);
+  return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), nodes);
 }
 
 std::vector<state_ref> query_base::all() {
   auto& impl = session_->impl();
+  session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
-  return impl.load_all(*mapper_, statement());
+  return run_load(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), plan(*mapper_, options_),
+                  populate_existing_)
+      .entities;
 }
 
 state_ref query_base::first() {
@@ -58,7 +78,9 @@ std::int64_t query_base::count() {
   impl.autoflush();
   sql::select s({sql::count()});
   if (limit_ || offset_) {
-    s.from(sql::from_item(statement(), "anon_1"));
+    std::vector<load_node> none;
+    s.from(sql::from_item(build_statement(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), none),
+                          "anon_1"));
   } else {
     s.from(mapper_->table.name());
     for (const auto& w : where_) s.where(w);

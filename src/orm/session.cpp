@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
@@ -135,6 +136,13 @@ instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>
     return s;
   }
   autoflush();
+  if (has_eager_defaults(m)) {  // the relationships loaded with it come in the same load
+    auto parts = entity_parts(m);
+    parts.where = match(m, m.primary_key, key);
+    std::vector<const relationship_property*> path;
+    auto found = run_load(*this, m, std::move(parts), plan_loaders(m, {}, path, m), false).entities;
+    return found.empty() ? nullptr : found.front().get();
+  }
   auto rows = load_where(m, m.primary_key, key, false);
   return rows.empty() ? nullptr : rows.front().get();
 }

@@ -74,7 +74,11 @@ class session_impl {
 
   // Loading (loading.cpp).
   /// The object for a row, through the identity map; `offset` is where its columns start.
-  instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset);
+  /// An object already there keeps its values unless it is expired or `overwrite`
+  /// (populate_existing: its relationships are unloaded too); `created` is set to
+  /// whether the object is new to the session.
+  instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset, bool overwrite = false,
+                           bool* created = nullptr);
   /// Runs a SELECT of `m`'s columns and loads every row.
   std::vector<state_ref> load_all(const mapper& m, const sql::select& s);
   /// SELECT of `m`'s columns WHERE `columns` = `values` [ORDER BY key], loaded. The SQL

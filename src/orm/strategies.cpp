@@ -1,11 +1,22 @@
-// The loader strategy registry and the lazy ("select") loader: on first
-// access, a many-to-one looks in the identity map and only then SELECTs by
-// primary key; a one-to-many SELECTs the children by foreign key.
+// The loader strategies and their registry (SQLAlchemy's strategies.py). One
+// class per strategy; the query path (load_plan.cpp) calls each one's duties
+// and never asks which strategy it has:
+//   select (lazy)  on first access, one SELECT; a many-to-one found in the identity map costs none
+//   joined         LEFT OUTER JOIN (or JOIN) in the parents' statement; populated from the same rows
+//   selectin       after the parents: SELECT ... WHERE key IN (...), 500 parents per statement
+//   subquery       after the parents: their statement again as a subquery, joined to the targets
+//   immediate      after the parents: one lazy load each
+//   noload         never loads: empty / null
+//   raise          access without a load is an InvalidRequestError
+//   raise_on_sql   the same, but only when the load would emit SQL
 #include "orm/strategies.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
+#include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
@@ -13,35 +24,389 @@
 namespace retort::orm {
 
 void loader_strategy::init(const relationship_property&) const {}
-void loader_strategy::setup_query(const relationship_property&, sql::select&) const {}
-void loader_strategy::after_load(session_impl&, const relationship_property&,
-                                 const std::vector<instance_state*>&) const {}
+void loader_strategy::setup_query(load_context&, load_node&) const {}
+void loader_strategy::process_row(load_context&, load_node&, instance_state*, const engine::row_view&) const {}
+void loader_strategy::after_load(load_context&, load_node&, const std::vector<instance_state*>&) const {}
 
 namespace {
 
+constexpr std::size_t in_batch = 500;  ///< keys per selectin statement, as SQLAlchemy's
+
+sql::expr<bool> equals(const sql::expression& a, const sql::expression& b) {
+  return sql::expr<bool>(sql::detail::make_binary(a.get(), "=", b.get()));
+}
+sql::expression bind(const sql::value& v) { return sql::expression(sql::detail::make_bind(v)); }
+
+/// `cols IN (keys)`; `(a, b) IN ((?, ?), ...)` for a composite key.
+sql::expr<bool> in_keys(const std::vector<sql::expression>& cols, const std::vector<std::vector<sql::value>>& keys,
+                        std::size_t from, std::size_t to) {
+  std::vector<sql::node_ptr> items;
+  for (std::size_t k = from; k < to; ++k) {
+    if (cols.size() == 1) {
+      items.push_back(bind(keys[k][0]).get());
+      continue;
+    }
+    std::vector<sql::node_ptr> tuple;
+    for (const auto& v : keys[k]) tuple.push_back(bind(v).get());
+    items.push_back(sql::detail::make_function("", std::move(tuple)));
+  }
+  sql::node_ptr operand;
+  if (cols.size() == 1) {
+    operand = cols[0].get();
+  } else {
+    std::vector<sql::node_ptr> tuple;
+    for (const auto& c : cols) tuple.push_back(c.get());
+    operand = sql::detail::make_function("", std::move(tuple));
+  }
+  return sql::expr<bool>(sql::detail::make_in(operand, std::move(items), false));
+}
+
+/// A map key for a tuple of values (kind and rendering, so 1 and '1' differ).
+std::string key_text(const std::vector<sql::value>& key) {
+  std::string out;
+  for (const auto& v : key) {
+    out += static_cast<char>('0' + static_cast<int>(v.kind()));
+    out += v.repr();
+    out += '\x1f';
+  }
+  return out;
+}
+
+bool has_null(const std::vector<sql::value>& key) {
+  return std::any_of(key.begin(), key.end(), [](const sql::value& v) { return v.is_null(); });
+}
+
+bool less_value(const sql::value& a, const sql::value& b) {
+  if (a.kind() == sql::value_kind::integer && b.kind() == sql::value_kind::integer) return a.as_int() < b.as_int();
+  if (a.kind() != b.kind()) return a.kind() < b.kind();
+  return a.as_string() < b.as_string();
+}
+
+/// What the lazy load yields for a collection without order_by: the target's key order.
+void sort_by_key(const relationship_property& rel, std::vector<state_ref>& items) {
+  if (rel.kind != slot_kind::collection || !rel.order_by_columns.empty()) return;
+  const mapper& t = *rel.target;
+  std::stable_sort(items.begin(), items.end(), [&](const state_ref& a, const state_ref& b) {
+    for (auto i : t.primary_key) {
+      auto x = t.columns[i].get(a->object), y = t.columns[i].get(b->object);
+      if (less_value(x, y)) return true;
+      if (less_value(y, x)) return false;
+    }
+    return false;
+  });
+}
+
+std::vector<instance_state*> wanting(const load_context& ctx, const load_node& n,
+                                     const std::vector<instance_state*>& parents) {
+  std::vector<instance_state*> out;
+  for (auto* p : parents)
+    if (p && ctx.wants(*n.rel, p)) out.push_back(p);
+  return out;
+}
+
+/// The target's default eager loaders for a load of `rel` on access.
+std::vector<load_node> access_children(const relationship_property& rel) {
+  if (!has_eager_defaults(*rel.target)) return {};
+  std::vector<const relationship_property*> path{&rel};
+  return plan_loaders(*rel.target, {}, path, *rel.parent);
+}
+
+[[noreturn]] void raise_for(const relationship_property& rel, std::string_view strategy) {
+  throw InvalidRequestError("'" + rel.name() + "' is not available due to lazy='" + std::string(strategy) +
+                            "' (load it with an eager loader option, or choose another strategy)");
+}
+
+/// Strategies that load nothing with the parents. Chosen by a query option,
+/// they govern access to the attribute on the objects that query creates.
+class on_access_loader : public loader_strategy {
+ public:
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& parents) const override {
+    if (!n.from_option) return;
+    for (auto* p : parents)
+      if (ctx.fresh.count(p) && ctx.wants(*n.rel, p)) n.rel->slot(p->object)->set_access_strategy(this);
+  }
+};
+
 /// lazy="select".
-class lazy_loader final : public loader_strategy {
+class lazy_loader final : public on_access_loader {
  public:
   std::string_view name() const override { return "select"; }
-
   void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
-    rel.slot(owner.object)->set_loaded_states(load(s, rel, owner));
+    rel.slot(owner.object)->set_loaded_states(load_relationship(s, rel, owner, access_children(rel)));
+  }
+};
+
+/// lazy="raise".
+class raise_loader final : public on_access_loader {
+ public:
+  std::string_view name() const override { return "raise"; }
+  void load_on_access(session_impl&, const relationship_property& rel, instance_state&) const override {
+    raise_for(rel, name());
+  }
+};
+
+/// lazy="raise_on_sql": what needs no SQL (a many-to-one in the identity map, a
+/// NULL key, a pending owner) still loads.
+class raise_on_sql_loader final : public on_access_loader {
+ public:
+  std::string_view name() const override { return "raise_on_sql"; }
+  void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
+    auto* slot = rel.slot(owner.object);
+    if (owner.status == status::pending) return slot->set_loaded_states({});
+    auto key = rel.join.lazy_params(*rel.parent, owner.object);
+    if (has_null(key)) return slot->set_loaded_states({});
+    if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty())
+      if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted && !t->expired)
+        return slot->set_loaded_states({state_ref(t)});
+    raise_for(rel, name());
+  }
+};
+
+/// lazy="noload".
+class no_loader final : public loader_strategy {
+ public:
+  std::string_view name() const override { return "noload"; }
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& parents) const override {
+    for (auto* p : wanting(ctx, n, parents)) n.rel->slot(p->object)->set_loaded_states({});
+  }
+  void load_on_access(session_impl&, const relationship_property& rel, instance_state& owner) const override {
+    rel.slot(owner.object)->set_loaded_states({});
+  }
+};
+
+/// Eager strategies: on access (an attribute expired since, or never loaded
+/// because the object was already there) they load as the lazy loader does.
+class eager_loader : public loader_strategy {
+ public:
+  bool eager() const override { return true; }
+  void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
+    rel.slot(owner.object)->set_loaded_states(load_relationship(s, rel, owner, access_children(rel)));
+  }
+};
+
+/// lazy="joined".
+class joined_loader final : public eager_loader {
+ public:
+  std::string_view name() const override { return "joined"; }
+  bool multiplies_rows(const relationship_property& rel) const override { return rel.kind == slot_kind::collection; }
+
+  void setup_query(load_context& ctx, load_node& n) const override {
+    const auto& rel = *n.rel;
+    const mapper& t = *rel.target;
+    const bool inner = n.innerjoin && !n.outer;
+    const auto kind = inner ? sql::join_kind::inner : sql::join_kind::left;
+    n.alias = ctx.alias_for(t.table.name());
+    if (rel.join.dir == direction::many_to_many) {
+      auto sec = ctx.alias_for(rel.join.secondary->name());
+      ctx.parts.joins.push_back(
+          {sql::from_item(rel.join.secondary->name(), sec), rel.join.secondary_on(*rel.parent, n.parent_entity, sec), kind});
+      ctx.parts.joins.push_back(
+          {sql::from_item(t.table.name(), n.alias), rel.join.join_on(*rel.parent, t, n.parent_entity, n.alias, sec), kind});
+    } else {
+      ctx.parts.joins.push_back(
+          {sql::from_item(t.table.name(), n.alias), rel.join.join_on(*rel.parent, t, n.parent_entity, n.alias), kind});
+    }
+    n.offset = ctx.columns.size();
+    add_entity_columns(ctx.columns, t, n.alias);
+    if (rel.kind == slot_kind::collection && !rel.order_by_columns.empty()) collection_order(rel, n.alias, ctx.parts.order);
+    for (auto& c : n.children) {
+      c.parent_entity = n.alias;
+      c.outer = !inner;
+      c.strategy->setup_query(ctx, c);
+    }
   }
 
- private:
-  static std::vector<state_ref> load(session_impl& s, const relationship_property& rel, instance_state& owner) {
-    if (owner.status == status::pending) return {};
-    auto key = rel.join.lazy_params(*rel.parent, owner.object);
-    for (const auto& v : key)
-      if (v.is_null()) return {};
-    // A foreign key naming the target's primary key: the identity map answers without SQL.
-    if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty()) {
-      std::vector<state_ref> out;
-      if (auto* t = s.get(*rel.target, key)) out.emplace_back(t);
-      return out;
+  void process_row(load_context& ctx, load_node& n, instance_state* parent, const engine::row_view& row) const override {
+    if (!parent) return;
+    auto [it, added] = n.index.try_emplace(parent, n.entries.size());
+    if (added) n.entries.push_back({parent, {}, {}});
+    auto* target = ctx.entity_at(*n.rel->target, row, n.offset);
+    auto& e = n.entries[it->second];
+    if (target && e.seen.insert(target).second) e.targets.emplace_back(target);
+    for (auto& c : n.children) c.strategy->process_row(ctx, c, target, row);
+  }
+
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>&) const override {
+    std::vector<instance_state*> targets;
+    std::unordered_set<instance_state*> seen;
+    for (auto& e : n.entries) {
+      for (const auto& t : e.targets)
+        if (seen.insert(t.get()).second) targets.push_back(t.get());
+      if (!ctx.wants(*n.rel, e.parent)) continue;
+      sort_by_key(*n.rel, e.targets);
+      n.rel->slot(e.parent->object)->set_loaded_states(std::move(e.targets));
     }
-    s.autoflush();
-    return s.load_related(rel, key);
+    for (auto& c : n.children) c.strategy->after_load(ctx, c, targets);
+  }
+};
+
+/// Groups what a load of targets returned by the parent key each belongs to.
+using grouped = std::unordered_map<std::string, std::vector<state_ref>>;
+
+void add_to_group(grouped& g, std::unordered_set<std::string>& seen, const std::vector<sql::value>& key,
+                  instance_state* target) {
+  auto k = key_text(key);
+  if (seen.insert(k + std::to_string(reinterpret_cast<std::uintptr_t>(target))).second) g[k].emplace_back(target);
+}
+
+/// Gives each parent its group (by its `local_columns`), or nothing.
+void assign_groups(const load_node& n, const std::vector<instance_state*>& parents, grouped& g) {
+  const auto& rel = *n.rel;
+  for (auto* p : parents) {
+    auto key = read(*rel.parent, p->object, rel.join.local_columns);
+    auto it = has_null(key) ? g.end() : g.find(key_text(key));
+    rel.slot(p->object)->set_loaded_states(it == g.end() ? std::vector<state_ref>{} : it->second);
+  }
+}
+
+/// A many-to-one whose parents' keys name targets: each gets its target from the identity map.
+void assign_from_identity_map(session_impl& s, const load_node& n, const std::vector<instance_state*>& parents) {
+  const auto& rel = *n.rel;
+  for (auto* p : parents) {
+    auto key = read(*rel.parent, p->object, rel.join.local_columns);
+    auto* t = has_null(key) ? nullptr : s.lookup(*rel.target, key);
+    rel.slot(p->object)->set_loaded_states(t ? std::vector<state_ref>{state_ref(t)} : std::vector<state_ref>{});
+  }
+}
+
+bool to_primary_key(const relationship_property& rel) {
+  return rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key;
+}
+
+std::vector<sql::expression> target_columns(const mapper& t, const std::vector<std::size_t>& cols,
+                                            const std::string& qualifier) {
+  std::vector<sql::expression> out;
+  for (auto i : cols) out.push_back(column_of(qualifier, t.columns[i].column.name));
+  return out;
+}
+
+/// lazy="selectin".
+class selectin_loader final : public eager_loader {
+ public:
+  std::string_view name() const override { return "selectin"; }
+
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& all) const override {
+    auto parents = wanting(ctx, n, all);
+    if (parents.empty()) return;
+    const auto& rel = *n.rel;
+    const mapper& t = *rel.target;
+    const auto& j = rel.join;
+    std::vector<std::vector<sql::value>> keys;
+    std::unordered_set<std::string> distinct;
+    for (auto* p : parents) {
+      auto key = read(*rel.parent, p->object, j.local_columns);
+      if (has_null(key) || !distinct.insert(key_text(key)).second) continue;
+      // A many-to-one whose target is already in the session needs no row.
+      if (to_primary_key(rel) && j.extra.empty())
+        if (auto* found = ctx.session.lookup(t, key); found && !found->marked_deleted) continue;
+      keys.push_back(std::move(key));
+    }
+    grouped groups;
+    std::unordered_set<std::string> seen;
+    const std::string& table = t.table.name();
+    for (std::size_t from = 0; from < keys.size(); from += in_batch) {
+      const auto to = std::min(keys.size(), from + in_batch);
+      auto parts = entity_parts(t);
+      const bool many_to_many = j.dir == direction::many_to_many;
+      if (many_to_many) {
+        const auto& sec = j.secondary->name();
+        std::vector<sql::expression> local;
+        for (const auto& c : j.secondary_local) local.push_back(column_of(sec, c));
+        parts.lead = local;
+        sql::expr<bool> cond = equals(column_of(sec, j.secondary_remote[0]), column_of(table, t.columns[j.remote_columns[0]].column.name));
+        for (std::size_t i = 1; i < j.remote_columns.size(); ++i)
+          cond = cond && equals(column_of(sec, j.secondary_remote[i]), column_of(table, t.columns[j.remote_columns[i]].column.name));
+        parts.joins.push_back({sql::from_item(sec), cond, sql::join_kind::inner});
+        parts.where.push_back(in_keys(local, keys, from, to));
+      } else {
+        parts.where.push_back(in_keys(target_columns(t, j.remote_columns, table), keys, from, to));
+      }
+      for (const auto& [i, v] : j.extra) parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
+      if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
+      auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, many_to_many);
+      if (to_primary_key(rel) && j.extra.empty()) continue;  // assigned from the identity map below
+      if (many_to_many) {
+        for (auto& [key, target] : result.led) add_to_group(groups, seen, key, target);
+      } else {
+        for (const auto& target : result.entities)
+          add_to_group(groups, seen, read(t, target->object, j.remote_columns), target.get());
+      }
+    }
+    if (to_primary_key(rel) && j.extra.empty()) return assign_from_identity_map(ctx.session, n, parents);
+    assign_groups(n, parents, groups);
+  }
+};
+
+/// lazy="subquery".
+class subquery_loader final : public eager_loader {
+ public:
+  std::string_view name() const override { return "subquery"; }
+
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& all) const override {
+    auto parents = wanting(ctx, n, all);
+    if (parents.empty()) return;
+    const auto& rel = *n.rel;
+    const mapper& pm = *rel.parent;
+    const mapper& t = *rel.target;
+    const auto& j = rel.join;
+    const auto& src = ctx.parts;
+    // The parents' statement again, selecting the key their targets join on.
+    sql::select inner;
+    for (auto i : j.local_columns) inner.column(column_of(n.parent_entity, pm.columns[i].column.name));
+    for (const auto& f : src.froms) inner.from(f);
+    for (const auto& jn : src.joins)
+      jn.kind == sql::join_kind::left ? inner.outer_join(jn.target, jn.on) : inner.join(jn.target, jn.on);
+    for (const auto& w : src.where) inner.where(w);
+    if (src.limit || src.offset) {
+      for (const auto& o : src.order) inner.order_by(o);
+      if (src.limit) inner.limit(*src.limit);
+      if (src.offset) inner.offset(*src.offset);
+    } else {
+      inner.distinct();
+    }
+    const std::string anon = "anon_1";
+    const std::string& table = t.table.name();
+    query_parts parts;
+    parts.entity = table;
+    parts.froms.emplace_back(inner, anon);
+    std::vector<sql::expression> keys;
+    for (auto i : j.local_columns) keys.push_back(column_of(anon, pm.columns[i].column.name));
+    parts.lead = keys;
+    auto all_equal = [](const std::vector<sql::expression>& a, const std::vector<sql::expression>& b) {
+      auto cond = equals(a[0], b[0]);
+      for (std::size_t i = 1; i < a.size(); ++i) cond = cond && equals(a[i], b[i]);
+      return cond;
+    };
+    if (j.dir == direction::many_to_many) {
+      const auto& sec = j.secondary->name();
+      std::vector<sql::expression> local, remote;
+      for (const auto& c : j.secondary_local) local.push_back(column_of(sec, c));
+      for (const auto& c : j.secondary_remote) remote.push_back(column_of(sec, c));
+      parts.joins.push_back({sql::from_item(sec), all_equal(local, keys), sql::join_kind::inner});
+      parts.joins.push_back(
+          {sql::from_item(table), all_equal(target_columns(t, j.remote_columns, table), remote), sql::join_kind::inner});
+    } else {
+      parts.joins.push_back(
+          {sql::from_item(table), all_equal(target_columns(t, j.remote_columns, table), keys), sql::join_kind::inner});
+    }
+    for (const auto& [i, v] : j.extra) parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
+    parts.order = keys;
+    if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
+    auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, true);
+    grouped groups;
+    std::unordered_set<std::string> seen;
+    for (auto& [key, target] : result.led) add_to_group(groups, seen, key, target);
+    assign_groups(n, parents, groups);
+  }
+};
+
+/// lazy="immediate".
+class immediate_loader final : public eager_loader {
+ public:
+  std::string_view name() const override { return "immediate"; }
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& all) const override {
+    for (auto* p : wanting(ctx, n, all))
+      n.rel->slot(p->object)->set_loaded_states(load_relationship(ctx.session, *n.rel, *p, n.children));
   }
 };
 
@@ -50,7 +415,16 @@ struct strategy_table {
   std::map<std::string, const loader_strategy*, std::less<>> by_name;
   strategy_table() {
     static const lazy_loader lazy;
-    by_name["select"] = &lazy;
+    static const joined_loader joined;
+    static const selectin_loader selectin;
+    static const subquery_loader subquery;
+    static const immediate_loader immediate;
+    static const no_loader noload;
+    static const raise_loader raise;
+    static const raise_on_sql_loader raise_on_sql;
+    for (const loader_strategy* s : std::initializer_list<const loader_strategy*>{
+             &lazy, &joined, &selectin, &subquery, &immediate, &noload, &raise, &raise_on_sql})
+      by_name[std::string(s->name())] = s;
   }
 };
 
@@ -74,8 +448,8 @@ const loader_strategy& strategy_for(const std::string& name, const mapper& m, co
   if (it == t.by_name.end()) {
     std::string known;
     for (const auto& [k, _] : t.by_name) known += (known.empty() ? "" : ", ") + k;
-    throw ConfigurationError(m.class_name + "." + attribute + ": unknown loader strategy lazy{\"" + name +
-                             "\"}; use one of: " + known);
+    throw ConfigurationError(m.class_name + "." + attribute + ": unknown loader strategy lazy_named(\"" + name +
+                             "\"); use one of: " + known);
   }
   return *it->second;
 }

@@ -270,7 +270,7 @@ template <>
 inline constexpr auto retort::mapping<Keyless> = retort::model(retort::column<&Keyless::id>());
 template <>
 inline constexpr auto retort::mapping<Owner5> = retort::model(
-    retort::column<&Owner5::id>(retort::primary_key), retort::relationship<&Owner5::pets>(retort::lazy{"eager"}));
+    retort::column<&Owner5::id>(retort::primary_key), retort::relationship<&Owner5::pets>(retort::lazy_named("eager")));
 template <>
 inline constexpr auto retort::mapping<Pet5> =
     retort::model(retort::column<&Pet5::id>(retort::primary_key),
@@ -473,7 +473,7 @@ TEST(configuration, a_primary_key_is_required) {
 
 TEST(configuration, unknown_loader_strategy) {
   auto what = configuration_error<Owner5>();
-  EXPECT_NE(what.find("Owner5.pets: unknown loader strategy lazy{\"eager\"}"), std::string::npos) << what;
+  EXPECT_NE(what.find("Owner5.pets: unknown loader strategy lazy_named(\"eager\")"), std::string::npos) << what;
   EXPECT_NE(what.find("select"), std::string::npos) << what;
 }
 

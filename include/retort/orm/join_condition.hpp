@@ -51,9 +51,12 @@ struct join_condition {
   /// object, then the `extra` criteria's values.
   std::vector<sql::value> lazy_params(const mapper& parent, const void* object) const;
   /// The ON clause joining the parent's table to the target's (through the
-  /// secondary for many_to_many, whose own ON is `secondary_on`).
-  sql::expr<bool> join_on(const mapper& parent, const mapper& target) const;
-  sql::expr<bool> secondary_on(const mapper& parent) const;
+  /// secondary for many_to_many, whose own ON is `secondary_on`). The names
+  /// qualify each side's columns: an alias, or empty for the table's own name.
+  sql::expr<bool> join_on(const mapper& parent, const mapper& target, const std::string& parent_as = {},
+                          const std::string& target_as = {}, const std::string& secondary_as = {}) const;
+  sql::expr<bool> secondary_on(const mapper& parent, const std::string& parent_as = {},
+                               const std::string& secondary_as = {}) const;
   /// Copies the parent's key into the child's foreign key (one_to_many / many_to_one).
   void sync(const instance_state& parent, instance_state& child) const;
   /// Sets the foreign-key side's columns to NULL (the key is dropped).

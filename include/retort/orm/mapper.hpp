@@ -101,6 +101,7 @@ struct relationship_property {
   /// and to the target, when both reference the same table (self-referential many-to-many).
   std::string secondary_local, secondary_remote;
   std::string lazy = "select";      ///< loader strategy name
+  bool innerjoin = false;           ///< a joined load uses an inner JOIN
   cascade_flags cascade;
   bool cascade_given = false;   ///< cascades("...") was given (a viewonly relationship takes none that write)
   /// join_where<&Target::column>(value): extra criteria, as (target attribute, value); configuration

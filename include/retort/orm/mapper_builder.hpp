@@ -174,8 +174,12 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
 }
 
 template <auto M>
-void apply_relationship_option(relationship_property& r, lazy l) {
+void apply_relationship_option(relationship_property& r, lazy_t l) {
   r.lazy = l.strategy;
+}
+template <auto M>
+void apply_relationship_option(relationship_property& r, innerjoin_t) {
+  r.innerjoin = true;
 }
 template <auto M, auto B>
 void apply_relationship_option(relationship_property& r, back_populates_t<B>) {

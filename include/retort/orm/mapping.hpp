@@ -350,11 +350,64 @@ struct passive_deletes_t {};
 /// loaded are left to it (no SELECT of them).
 inline constexpr passive_deletes_t passive_deletes{};
 
-/// Loader strategy: "select" (lazy, the default).
-struct lazy {
-  constexpr explicit lazy(const char* s) : strategy(s) {}
-  const char* strategy;
+/// The loader strategies (SQLAlchemy's `lazy=` values), as types so that a
+/// misspelling does not compile: `relationship<&User::posts>(lazy<retort::selectin>)`.
+namespace loading {
+/// lazy="select" (the default): one SELECT on first access; a many-to-one found
+/// in the identity map costs none.
+struct select {
+  static constexpr const char* name = "select";
 };
+/// lazy="joined": a LEFT OUTER JOIN in the parents' statement.
+struct joined {
+  static constexpr const char* name = "joined";
+};
+/// lazy="selectin": after the parents, SELECT ... WHERE key IN (...) per 500 parents.
+struct selectin {
+  static constexpr const char* name = "selectin";
+};
+/// lazy="subquery": after the parents, their statement again as a subquery, joined to the targets.
+struct subquery {
+  static constexpr const char* name = "subquery";
+};
+/// lazy="immediate": after the parents, one lazy load per parent.
+struct immediate {
+  static constexpr const char* name = "immediate";
+};
+/// lazy="noload": never loads; an empty collection, a null reference.
+struct noload {
+  static constexpr const char* name = "noload";
+};
+/// lazy="raise": access without loading first is an InvalidRequestError.
+struct raise {
+  static constexpr const char* name = "raise";
+};
+/// lazy="raise_on_sql": like raise, but only when loading would emit SQL.
+struct raise_on_sql {
+  static constexpr const char* name = "raise_on_sql";
+};
+}  // namespace loading
+using loading::immediate;
+using loading::joined;
+using loading::noload;
+using loading::selectin;
+using loading::subquery;
+
+/// A relationship's loader strategy: `lazy<retort::joined>`.
+struct lazy_t {
+  const char* strategy;
+  bool innerjoin = false;
+};
+template <class Strategy>
+inline constexpr lazy_t lazy{Strategy::name};
+/// A strategy registered at run time (orm::register_strategy) by its name; an
+/// unknown name is a ConfigurationError when the mapping is configured.
+constexpr lazy_t lazy_named(const char* name) { return {name}; }
+
+struct innerjoin_t {};
+/// With lazy<joined> (or joinedload): an inner JOIN instead of LEFT OUTER JOIN,
+/// for a relationship that always has a target (SQLAlchemy's innerjoin=True).
+inline constexpr innerjoin_t innerjoin{};
 
 // Model options.
 /// Overrides the table name (defaults to the class name in snake_case).

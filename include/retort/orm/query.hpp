@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "retort/orm/load_options.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/sql/statement.hpp"
 
@@ -71,6 +72,8 @@ class query_base {
   void order_by(sql::expression e) { order_.push_back(std::move(e)); }
   void limit(std::int64_t n) { limit_ = n; }
   void offset(std::int64_t n) { offset_ = n; }
+  void option(load_option o) { options_.push_back(std::move(o)); }
+  void populate_existing() { populate_existing_ = true; }
 
   std::vector<state_ref> all();
   state_ref first();
@@ -78,7 +81,7 @@ class query_base {
   state_ref one_or_none();
   std::int64_t count();
 
-  /// The SELECT this query runs (for inspection and tests).
+  /// The SELECT this query runs, eager joins included (for inspection and tests).
   sql::select statement() const;
   const mapper& target() const noexcept { return *mapper_; }
   retort::session& owner() const noexcept { return *session_; }
@@ -89,6 +92,8 @@ class query_base {
   std::vector<sql::expr<bool>> where_;
   std::vector<sql::expression> order_;
   std::optional<std::int64_t> limit_, offset_;
+  std::vector<load_option> options_;
+  bool populate_existing_ = false;
 };
 
 }  // namespace orm
@@ -128,6 +133,19 @@ class query {
     base_.offset(n);
     return *this;
   }
+  /// Loader options: `options(joinedload<&User::posts>(), raiseload_all())`. A
+  /// path must start at T's relationships (a compile error otherwise).
+  template <class... O>
+  query& options(const O&... o) {
+    (add_option(o), ...);
+    return *this;
+  }
+  /// Rows overwrite the objects already in the session (columns, and the
+  /// relationships the query loads), as SQLAlchemy's populate_existing.
+  query& populate_existing() {
+    base_.populate_existing();
+    return *this;
+  }
 
   std::vector<ptr<T>> all() {
     std::vector<ptr<T>> out;
@@ -147,6 +165,14 @@ class query {
   sql::select statement() const { return base_.statement(); }
 
  private:
+  template <class R, class L>
+  void add_option(const loader_option<R, L>& o) {
+    static_assert(std::is_same_v<R, T>,
+                  "query<T>::options: the option's path starts at another class; its first step must be a "
+                  "relationship of T");
+    base_.option(o.get());
+  }
+  void add_option(const wildcard_option& o) { base_.option(o.o); }
   orm::query_base base_;
 };
 

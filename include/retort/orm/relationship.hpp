@@ -50,11 +50,16 @@ class slot {
   virtual void unlink_quiet(instance_state* s) = 0;
   /// A loader's result (pending changes made while unloaded win over it).
   virtual void set_loaded_states(std::vector<state_ref> states) = 0;
+  /// The strategy that loads this attribute on access, when a query option chose
+  /// one for the object (raiseload, lazyload, ...); null: the relationship's own.
+  const loader_strategy* access_strategy() const noexcept { return access_; }
+  void set_access_strategy(const loader_strategy* s) noexcept { access_ = s; }
 
  protected:
   slot(slot&& o) noexcept : loaded_(o.loaded_) {}
   instance_state* owner_ = nullptr;
   const relationship_property* prop_ = nullptr;
+  const loader_strategy* access_ = nullptr;
   bool loaded_ = false;
 };
 

@@ -1,0 +1,272 @@
+// The query path (load_plan.hpp): loader plans from options and defaults, the
+// statement with what each strategy adds, rows to objects, and the strategies'
+// work after the rows.
+#include "orm/load_plan.hpp"
+
+#include <algorithm>
+
+#include "orm/session_impl.hpp"
+#include "orm/strategies.hpp"
+#include "retort/orm/relationship.hpp"
+
+namespace retort::orm {
+
+sql::expression column_of(const std::string& qualifier, const std::string& name) {
+  return sql::column_ref<int>(qualifier, name);
+}
+
+void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier) {
+  for (const auto& c : m.columns) out.push_back(column_of(qualifier, c.column.name));
+}
+
+namespace {
+
+/// `e` with the columns qualified by `from` qualified by `to` instead (a
+/// statement wrapped in a subquery is ordered by the subquery's columns).
+sql::node_ptr rebase(const sql::node_ptr& n, const std::string& from, const std::string& to) {
+  if (!n) return n;
+  if (n->kind == sql::node_kind::column) {
+    if (n->table != from) return n;
+    auto copy = std::make_shared<sql::node>(*n);
+    copy->table = to;
+    return copy;
+  }
+  if (n->args.empty()) return n;
+  auto copy = std::make_shared<sql::node>(*n);
+  for (auto& a : copy->args) a = rebase(a, from, to);
+  return copy;
+}
+
+bool multiplies(const std::vector<load_node>& nodes) {
+  return std::any_of(nodes.begin(), nodes.end(), [](const load_node& n) {
+    return n.strategy->multiplies_rows(*n.rel) || multiplies(n.children);
+  });
+}
+
+bool on_path(const std::vector<const relationship_property*>& path, const mapper& root, const mapper* m) {
+  if (&root == m) return true;
+  return std::any_of(path.begin(), path.end(), [m](const relationship_property* r) { return r->target == m; });
+}
+
+bool prefix_matches(const load_option& o, const std::vector<const relationship_property*>& path) {
+  if (o.steps.size() <= path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if (o.steps[i].attribute != path[i]->attribute) return false;
+  return true;
+}
+
+/// Puts the statement together: the entity (wrapped in a subquery when a
+/// LIMIT / OFFSET must count parents, not joined rows), then what the
+/// strategies add.
+void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<load_node>& nodes) {
+  if ((parts.limit || parts.offset) && multiplies(nodes)) {
+    sql::select inner;
+    for (const auto& l : parts.lead) inner.column(l);
+    for (const auto& c : m.columns) inner.column(column_of(parts.entity, c.column.name));
+    for (const auto& f : parts.froms) inner.from(f);
+    for (const auto& j : parts.joins)
+      j.kind == sql::join_kind::left ? inner.outer_join(j.target, j.on) : inner.join(j.target, j.on);
+    for (const auto& w : parts.where) inner.where(w);
+    for (const auto& o : parts.order) inner.order_by(o);
+    if (parts.limit) inner.limit(*parts.limit);
+    if (parts.offset) inner.offset(*parts.offset);
+    query_parts outer;
+    const std::string anon = "anon_1";
+    for (const auto& l : parts.lead) outer.lead.emplace_back(rebase(l.get(), parts.entity, anon));
+    outer.entity = anon;
+    outer.froms.emplace_back(inner, anon);
+    for (const auto& o : parts.order) outer.order.emplace_back(rebase(o.get(), parts.entity, anon));
+    parts = std::move(outer);
+  }
+  ctx.parts = std::move(parts);
+  ctx.columns = ctx.parts.lead;
+  add_entity_columns(ctx.columns, m, ctx.parts.entity);
+  for (auto& n : nodes) {
+    n.parent_entity = ctx.parts.entity;
+    n.outer = false;
+    n.strategy->setup_query(ctx, n);
+  }
+}
+
+sql::select make_select(const load_context& ctx) {
+  sql::select q(ctx.columns);
+  const auto& p = ctx.parts;
+  for (const auto& f : p.froms) q.from(f);
+  for (const auto& j : p.joins) j.kind == sql::join_kind::left ? q.outer_join(j.target, j.on) : q.join(j.target, j.on);
+  for (const auto& w : p.where) q.where(w);
+  for (const auto& o : p.order) q.order_by(o);
+  if (p.limit) q.limit(*p.limit);
+  if (p.offset) q.offset(*p.offset);
+  return q;
+}
+
+}  // namespace
+
+std::string load_context::alias_for(const std::string& table) {
+  return table + "_" + std::to_string(++aliases_[table]);
+}
+
+instance_state* load_context::entity_at(const mapper& m, const engine::row_view& row, std::size_t offset) {
+  for (auto i : m.primary_key)
+    if (row[offset + i].is_null()) return nullptr;
+  bool created = false;
+  auto* s = session.load_row(m, row, offset, populate_existing, &created);
+  if (created) fresh.insert(s);
+  return s;
+}
+
+bool load_context::wants(const relationship_property& rel, instance_state* s) const {
+  return !rel.slot(s->object)->is_loaded();
+}
+
+query_parts entity_parts(const mapper& m) {
+  query_parts p;
+  p.entity = m.table.name();
+  p.froms.emplace_back(m.table.name());
+  return p;
+}
+
+bool has_eager_defaults(const mapper& m) {
+  return std::any_of(m.relationships.begin(), m.relationships.end(),
+                     [](const relationship_property& r) { return r.strategy && r.strategy->eager(); });
+}
+
+std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_option>& options,
+                                    std::vector<const relationship_property*>& path, const mapper& root) {
+  std::vector<load_node> out;
+  const auto depth = path.size();
+  for (const auto& rel : m.relationships) {
+    const load_step* chosen = nullptr;
+    for (const auto& o : options)
+      if (prefix_matches(o, path) && o.steps[depth].attribute == rel.attribute && !o.steps[depth].strategy.empty())
+        chosen = &o.steps[depth];
+    if (!chosen)
+      for (const auto& o : options)
+        if (o.steps.size() == depth + 1 && prefix_matches(o, path) && o.steps[depth].attribute == "*")
+          chosen = &o.steps[depth];
+    load_node n;
+    n.rel = &rel;
+    if (chosen) {
+      n.strategy = &strategy_for(chosen->strategy, m, rel.attribute);
+      n.innerjoin = chosen->innerjoin || rel.innerjoin;
+      n.from_option = true;
+    } else {
+      n.strategy = rel.strategy;
+      n.innerjoin = rel.innerjoin;
+      if (!n.strategy->eager()) continue;  // the slot's own strategy loads it on access
+      if (on_path(path, root, rel.target)) continue;
+    }
+    if (n.strategy->eager()) {
+      path.push_back(&rel);
+      n.children = plan_loaders(*rel.target, options, path, root);
+      path.pop_back();
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+sql::select build_statement(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node>& nodes) {
+  load_context ctx(s, false);
+  prepare(ctx, m, std::move(parts), nodes);
+  return make_select(ctx);
+}
+
+load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node> nodes,
+                     bool populate_existing, bool keep_lead) {
+  session_impl::in_use guard(s);
+  load_context ctx(s, populate_existing);
+  prepare(ctx, m, std::move(parts), nodes);
+  auto rows = s.connection().execute(make_select(ctx));
+  const auto lead = ctx.parts.lead.size();
+  load_result out;
+  out.entities.reserve(rows.size());
+  std::unordered_set<instance_state*> seen;
+  const bool dedupe = multiplies(nodes) || keep_lead;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto row = rows.row(r);
+    auto* st = ctx.entity_at(m, row, lead);
+    if (!st) continue;
+    if (keep_lead) {
+      std::vector<sql::value> key;
+      key.reserve(lead);
+      for (std::size_t i = 0; i < lead; ++i) key.push_back(row[i]);
+      out.led.emplace_back(std::move(key), st);
+    }
+    if (!dedupe || seen.insert(st).second) out.entities.emplace_back(st);
+    for (auto& n : nodes) n.strategy->process_row(ctx, n, st, row);
+  }
+  std::vector<instance_state*> parents;
+  parents.reserve(out.entities.size());
+  for (const auto& e : out.entities) parents.push_back(e.get());
+  for (auto& n : nodes) n.strategy->after_load(ctx, n, parents);
+  return out;
+}
+
+namespace {
+
+/// The lazy load's statement for one parent, as parts (the compiled fast path
+/// is session_impl::load_related).
+query_parts lazy_parts(const relationship_property& rel, const std::vector<sql::value>& key) {
+  const mapper& t = *rel.target;
+  const auto& j = rel.join;
+  query_parts p;
+  p.entity = t.table.name();
+  auto bind = [](const sql::value& v) { return sql::expression(sql::detail::make_bind(v)); };
+  auto eq = [](const sql::expression& a, const sql::expression& b) {
+    return sql::expr<bool>(sql::detail::make_binary(a.get(), "=", b.get()));
+  };
+  if (j.dir == direction::many_to_many) {
+    p.froms.emplace_back(j.secondary->name());
+    p.froms.emplace_back(t.table.name());
+    for (std::size_t i = 0; i < j.secondary_local.size(); ++i)
+      p.where.push_back(eq(column_of(j.secondary->name(), j.secondary_local[i]), bind(key[i])));
+    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
+      p.where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name),
+                           column_of(j.secondary->name(), j.secondary_remote[i])));
+  } else {
+    p.froms.emplace_back(t.table.name());
+    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
+      p.where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name), bind(key[i])));
+  }
+  for (const auto& [i, v] : j.extra) p.where.push_back(eq(column_of(t.table.name(), t.columns[i].column.name), bind(v)));
+  if (rel.kind == slot_kind::collection) collection_order(rel, t.table.name(), p.order);
+  return p;
+}
+
+}  // namespace
+
+void collection_order(const relationship_property& rel, const std::string& qualifier,
+                      std::vector<sql::expression>& order) {
+  const mapper& t = *rel.target;
+  if (rel.order_by_columns.empty()) {
+    for (auto i : t.primary_key) order.push_back(column_of(qualifier, t.columns[i].column.name));
+    return;
+  }
+  for (auto o : rel.order_by_columns) {
+    auto i = static_cast<std::size_t>(o < 0 ? -o - 1 : o);
+    auto c = column_of(qualifier, t.columns[i].column.name);
+    order.push_back(o < 0 ? c.desc() : c);
+  }
+}
+
+std::vector<state_ref> load_relationship(session_impl& s, const relationship_property& rel, instance_state& owner,
+                                         std::vector<load_node> children) {
+  if (owner.status == status::pending) return {};
+  auto key = rel.join.lazy_params(*rel.parent, owner.object);
+  for (const auto& v : key)
+    if (v.is_null()) return {};
+  // A foreign key naming the target's primary key: the identity map answers without SQL.
+  if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty()) {
+    if (children.empty()) {
+      auto* t = s.get(*rel.target, key);
+      return t ? std::vector<state_ref>{state_ref(t)} : std::vector<state_ref>{};
+    }
+    if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted) return {state_ref(t)};
+  }
+  s.autoflush();
+  if (children.empty()) return s.load_related(rel, key);
+  return run_load(s, *rel.target, lazy_parts(rel, key), std::move(children), false).entities;
+}
+
+}  // namespace retort::orm

@@ -1,0 +1,124 @@
+// Private: the query path's loading machinery (SQLAlchemy's ORM compile state,
+// QueryContext and loading.instances). A query becomes `query_parts` (the
+// entity's statement as data) and a tree of `load_node`s (one per relationship
+// to load on each path, with its strategy, from the query's options and the
+// relationships' defaults). run_load lets each node's strategy change the
+// statement, runs it, passes every row to the strategies, and lets them
+// populate the parents after the rows; eager strategies that run statements of
+// their own (selectin, subquery, immediate) call run_load again for their
+// targets with the node's children.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "retort/orm/instance_state.hpp"
+#include "retort/orm/load_options.hpp"
+#include "retort/orm/loader_strategy.hpp"
+#include "retort/orm/mapper.hpp"
+#include "retort/sql/statement.hpp"
+
+namespace retort::orm {
+
+/// A statement that loads one entity, as data the strategies can change.
+struct query_parts {
+  std::vector<sql::expression> lead;  ///< columns before the entity's (a key the results are grouped by)
+  std::string entity;                 ///< what the entity's columns are qualified with: its table or an alias
+  std::vector<sql::from_item> froms;
+  std::vector<sql::join> joins;
+  std::vector<sql::expr<bool>> where;
+  std::vector<sql::expression> order;
+  std::optional<std::int64_t> limit, offset;
+};
+
+/// One relationship to load on one path of a query.
+struct load_node {
+  const relationship_property* rel = nullptr;
+  const loader_strategy* strategy = nullptr;
+  bool innerjoin = false;
+  bool from_option = false;  ///< named by a query option: also governs access on the objects this load creates
+  std::vector<load_node> children;  ///< for the target's relationships (eager strategies)
+
+  // Filled while a statement runs.
+  std::string parent_entity;  ///< the name the parent's columns have in the statement
+  std::string alias;          ///< joined: the target's alias
+  std::size_t offset = 0;     ///< joined: where the target's columns start in a row
+  bool outer = false;         ///< joined: under a LEFT OUTER JOIN (an inner join below it stays outer)
+  struct entry {
+    instance_state* parent;
+    std::vector<state_ref> targets;
+    std::unordered_set<instance_state*> seen;
+  };
+  std::vector<entry> entries;  ///< joined: each parent met in the rows, with its targets
+  std::unordered_map<instance_state*, std::size_t> index;
+};
+
+/// The state of one run_load: the statement being built and what the rows made.
+class load_context {
+ public:
+  load_context(session_impl& s, bool populate_existing) : session(s), populate_existing(populate_existing) {}
+
+  session_impl& session;
+  bool populate_existing;
+  query_parts parts;                       ///< the statement (after setup: as it runs)
+  std::vector<sql::expression> columns;    ///< lead, entity, then what setup_query adds
+  std::unordered_set<instance_state*> fresh;  ///< objects this run created (new to the session)
+
+  /// "post_1", "post_2", ...: a fresh alias for a table in this statement.
+  std::string alias_for(const std::string& table);
+  /// The object for the entity of `m` whose columns start at `offset`; null when its key is NULL.
+  instance_state* entity_at(const mapper& m, const engine::row_view& row, std::size_t offset);
+  /// Whether a strategy should populate `s`'s attribute of `rel` (not loaded yet, or populate_existing).
+  bool wants(const relationship_property& rel, instance_state* s) const;
+
+ private:
+  std::map<std::string, int> aliases_;
+};
+
+/// The loaders for `m`'s relationships below `path` (the relationships walked
+/// from the queried class): a query option naming the relationship at this
+/// path wins, then a wildcard option, then the relationship's own strategy —
+/// an eager default is not followed into a class already on the path (it
+/// would recurse), which keeps the lazy load there, as SQLAlchemy does without
+/// join_depth.
+std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_option>& options,
+                                    std::vector<const relationship_property*>& path, const mapper& root);
+
+/// Whether `m` has a relationship loaded eagerly by default (so loads of `m` need the query path).
+bool has_eager_defaults(const mapper& m);
+
+struct load_result {
+  std::vector<state_ref> entities;  ///< one per distinct object, in order of first appearance
+  /// With `keep_lead`: per row, the lead columns' values and the row's object.
+  std::vector<std::pair<std::vector<sql::value>, instance_state*>> led;
+};
+
+/// The statement `parts` and `nodes` make (nothing runs): what query<T>::statement() shows.
+sql::select build_statement(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node>& nodes);
+
+/// Runs the statement for `m` with the loaders of `nodes`.
+load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node> nodes,
+                     bool populate_existing, bool keep_lead = false);
+
+/// Loads `rel` of one object now, with `children` for what it loads (the lazy
+/// load: its SELECT, compiled once per session when nothing below it is eager).
+std::vector<state_ref> load_relationship(session_impl& s, const relationship_property& rel, instance_state& owner,
+                                         std::vector<load_node> children);
+
+/// Parts selecting `m`'s columns from its table.
+query_parts entity_parts(const mapper& m);
+
+/// `qualifier.name`.
+sql::expression column_of(const std::string& qualifier, const std::string& name);
+/// `m`'s columns qualified by `qualifier`, appended to `out`.
+void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier);
+/// A collection's ORDER BY (its order_by, or else the target's key) on the target named `qualifier`.
+void collection_order(const relationship_property& rel, const std::string& qualifier,
+                      std::vector<sql::expression>& order);
+
+}  // namespace retort::orm
