@@ -70,6 +70,33 @@ void check_class(const relationship_property& rel, const instance_state* s) {
                         ", not " + (rel.kind == slot_kind::collection ? "" : "a ") + s->owner_mapper->class_name);
 }
 
+/// Whether `s`'s side of `rel` (the reverse of the relationship it is a target of) holds anyone but `except`.
+bool held_by_other(const relationship_property& reverse, instance_state* s, const instance_state* except) {
+  bool other = false;
+  reverse.slot(s->object)->for_each_target([&](instance_state* p) { other = other || p != except; }, false);
+  return other;
+}
+
+/// single_parent: `target` joins `owner` through `rel` only if no other object
+/// holds it there; the reverse (configuration requires one) lists its parents in memory.
+void check_single_parent(const relationship_property& rel, const instance_state* owner, instance_state* target) {
+  if (!rel.single_parent || !rel.reverse || !target || !held_by_other(*rel.reverse, target, owner)) return;
+  throw InvalidRequestError("instance of " + target->owner_mapper->class_name +
+                            " is already associated with an instance of " + rel.parent->class_name + " via its " +
+                            rel.name() + " attribute, and is only allowed a single parent (retort::single_parent)");
+}
+
+/// A pending child that leaves a delete-orphan relationship and has no parent
+/// left leaves the session at once, as SQLAlchemy expunges a pending orphan:
+/// nothing is inserted for it. (A persistent orphan is deleted at flush.)
+void leave_if_pending_orphan(const relationship_property& rel, const instance_state* owner, instance_state* child) {
+  if (!rel.cascade.delete_orphan || !child || child->status != status::pending || !child->session ||
+      child->session != owner->session)
+    return;
+  if (rel.reverse && held_by_other(*rel.reverse, child, nullptr)) return;  // moved to another parent
+  child->session->expunge(child);
+}
+
 }  // namespace
 
 void bind_slots(instance_state* s) {
@@ -102,10 +129,11 @@ void scalar_slot::assign(instance_state* target) {
     return;
   }
   if (target) check_class(*prop_, target);
+  if (target != target_.get()) check_single_parent(*prop_, owner_, target);
   // When the key is on the other side (a one-to-one seen from its parent), the
   // value replaced must be known to unlink it: load it first, as SQLAlchemy's
-  // active history does.
-  if (!loaded_ && !prop_->join.parent_holds_key() && loadable(owner_)) resolve();
+  // active history does. So must a delete-orphan many-to-one's: it is deleted.
+  if (!loaded_ && (!prop_->join.parent_holds_key() || prop_->cascade.delete_orphan) && loadable(owner_)) resolve();
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   state_ref keep(old);  // old may lose its last reference below
   if (!changed_ && old != target) previous_ = state_ref(old);
@@ -118,6 +146,7 @@ void scalar_slot::assign(instance_state* target) {
     if (target) reverse_slot(*prop_, target).link_quiet(owner_);
   }
   cascade(*prop_, owner_, target);
+  if (old != target) leave_if_pending_orphan(*prop_, owner_, old);
 }
 
 void scalar_slot::set_quiet(instance_state* target) {
@@ -141,11 +170,14 @@ void scalar_slot::link_quiet(instance_state* s) {
   state_ref keep(old);
   if (old && old != s && prop_->reverse) reverse_slot(*prop_, old).unlink_quiet(owner_);
   set_quiet(s);
+  if (old != s) leave_if_pending_orphan(*prop_, owner_, old);
 }
 
 void scalar_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
-  if (current_target(*prop_, owner_, target_.get(), loaded_) == s) set_quiet(nullptr);
+  if (current_target(*prop_, owner_, target_.get(), loaded_) != s) return;
+  set_quiet(nullptr);
+  leave_if_pending_orphan(*prop_, owner_, s);
 }
 
 void scalar_slot::set_loaded_states(std::vector<state_ref> states) {
@@ -198,6 +230,7 @@ void collection_slot::append(instance_state* s) {
   if (prop_->ordering_column >= 0) items();  // an ordering list numbers from the loaded sequence
   if (loaded_ && contains(items_, s)) return;
   if (!loaded_ && contains(added_, s)) return;
+  check_single_parent(*prop_, owner_, s);
   if (loaded_) items_.emplace_back(s);
   note_added(s);
   touch(owner_);
@@ -212,14 +245,18 @@ void collection_slot::remove(instance_state* s) {
     erase(items_, s);
     return;
   }
-  items();  // removal needs the loaded collection to know membership
+  // Removal needs the loaded collection to know membership, unless `s` was
+  // appended while it was unloaded (loading would autoflush it first).
+  bool appended_unloaded = !loaded_ && contains(added_, s);
+  if (!appended_unloaded) items();
   state_ref keep(s);
-  if (!erase(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
+  if (!appended_unloaded && !erase(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
   note_removed(s);
   touch(owner_);
   touch(s);
   if (prop_->reverse) reverse_slot(*prop_, s).unlink_quiet(owner_);
   renumber();
+  leave_if_pending_orphan(*prop_, owner_, s);
 }
 
 void collection_slot::clear() {
@@ -341,10 +378,12 @@ void collection_slot::link_quiet(instance_state* s) {
 
 void collection_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
+  state_ref keep(s);
   if (loaded_ && !erase(items_, s)) return;
   note_removed(s);
   touch(owner_);
   renumber();
+  leave_if_pending_orphan(*prop_, owner_, s);
 }
 
 void collection_slot::for_each_target(target_fn f, bool history) const {

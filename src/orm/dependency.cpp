@@ -219,7 +219,19 @@ class many_to_many_dependency final : public dependency_processor {
   const mapper* key_source() const noexcept override { return nullptr; }
   const mapper* key_holder() const noexcept override { return nullptr; }
 
-  void presort_saves(unit_of_work&, instance_state*) const override {}
+  // delete-orphan (with single_parent): a target removed from its only parent's collection is deleted.
+  void presort_saves(unit_of_work& uow, instance_state* parent) const override {
+    if (!prop_.cascade.delete_orphan) return;
+    std::vector<instance_state*> added, removed;
+    history(prop_, parent, added, removed);
+    for (auto* t : removed) {
+      if (t->status != status::persistent || gone(uow, t)) continue;
+      bool other_parent = false;  // moved to another parent: not an orphan
+      if (prop_.reverse)
+        prop_.reverse->slot(t->object)->for_each_target([&](instance_state*) { other_parent = true; }, false);
+      if (!other_parent) uow.register_delete(t);
+    }
+  }
   void presort_deletes(unit_of_work&, instance_state* parent) const override {
     current(prop_, parent, prop_.passive_deletes);  // the link rows to delete are the loaded collection's
   }

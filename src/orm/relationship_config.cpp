@@ -230,9 +230,23 @@ void resolve_viewonly_cascade(const mapper& m, relationship_property& r) {
          "drop retort::viewonly, or give it only cascades(\"merge, expunge, refresh-expire\")");
 }
 
+/// SQLAlchemy's rule: delete-orphan on the side of a relationship whose target
+/// may have many parents needs single_parent (ArgumentError there).
+void check_delete_orphan(const mapper& m, const relationship_property& r) {
+  if (!r.cascade.delete_orphan || r.single_parent || r.join.dir == direction::one_to_many) return;
+  const char* kind = r.join.dir == direction::many_to_one ? "many-to-one" : "many-to-many";
+  std::string fix = "add retort::single_parent to the relationship (a " + r.target->class_name +
+                    " then belongs to one " + m.class_name + " at a time)";
+  if (r.join.dir == direction::many_to_one)
+    fix += ", or put delete-orphan on the one-to-many side (" + r.target->class_name + "'s many<" + m.class_name + ">)";
+  fail(m, r.attribute,
+       std::string("delete-orphan cascade is not supported on a ") + kind +
+           " relationship when single_parent is not set (a " + r.target->class_name + " may have many parents)",
+       fix);
+}
+
 void check_relationship_options(const mapper& m, const relationship_property& r) {
-  if (r.cascade.delete_orphan && r.join.dir != direction::one_to_many && r.join.dir != direction::many_to_one)
-    fail(m, r.attribute, "delete-orphan cascade on a many-to-many", "give a many-to-many's links no delete-orphan");
+  check_delete_orphan(m, r);
   if (r.passive_deletes && r.join.dir == direction::many_to_one)
     fail(m, r.attribute, "passive_deletes applies to the side the foreign key points at",
          "put it on the one-to-many (or many-to-many) side");
@@ -347,8 +361,19 @@ void resolve_back_populates(mapper& m, relationship_property& r) {
   r.reverse = other;
 }
 
+/// Retort sees a target's parents through the reverse relationship (single_parent's check).
+void check_single_parent(const mapper& m, const relationship_property& r) {
+  if (!r.single_parent || r.reverse || r.join.dir == direction::one_to_many) return;
+  fail(m, r.attribute,
+       "single_parent needs the reverse relationship, through which Retort sees a " + r.target->class_name +
+           "'s parents in memory",
+       "add retort::back_populates<&" + r.target->class_name + "::...> (mapped on both sides) or retort::backref<&" +
+           r.target->class_name + "::...>");
+}
+
 /// Both sides of a pair must describe the same join seen from either end.
 void check_reverse(const mapper& m, const relationship_property& r) {
+  check_single_parent(m, r);
   const auto* o = r.reverse;
   if (!o) return;
   bool mirrored = (r.join.dir == direction::many_to_many && o->join.dir == direction::many_to_many) ||

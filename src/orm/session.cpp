@@ -224,17 +224,22 @@ void session_impl::detach(instance_state* s, orm::status to) {
 void session_impl::expunge(instance_state* s) {
   in_use guard(*this);
   if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
-  detach(s, s->status == status::pending ? status::transient : status::detached);
-  limbo_.emplace_back(s);
+  auto cascaded = cascade_targets(s, &cascade_flags::expunge);  // followed before anything is detached
+  cascaded.insert(cascaded.begin(), state_ref(s));
+  for (auto& t : cascaded) {
+    if (t->session != this) continue;
+    detach(t.get(), t->status == status::pending ? status::transient : status::detached);
+    limbo_.push_back(t);
+  }
 }
 
 void session_impl::expire(instance_state* s) {
   in_use guard(*this);
   if (s->session != this) throw InvalidRequestError("instance of " + s->owner_mapper->class_name + " is not in this session");
   if (s->status != status::persistent) return;
-  s->expired = true;
-  s->touched = false;
-  unload_all(s);
+  auto cascaded = cascade_targets(s, &cascade_flags::refresh_expire);  // followed before expiring unloads them
+  conditional_expire(s);
+  for (auto& t : cascaded) conditional_expire(t.get());
 }
 
 void session_impl::expire_all() {
@@ -567,7 +572,7 @@ orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::v
 void session::expire_state(orm::instance_state* s) { live().expire(given(s, "expire")); }
 void session::refresh_state(orm::instance_state* s) {
   if (given(s, "refresh")->session != &live()) throw InvalidRequestError("instance is not in this session");
-  live().refresh(s);
+  live().refresh_cascade(s);
 }
 void session::expunge_state(orm::instance_state* s) { live().expunge(given(s, "expunge")); }
 bool session::contains_state(orm::instance_state* s) const { return s && s->session == &live(); }

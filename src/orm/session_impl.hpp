@@ -70,6 +70,15 @@ class session_impl {
   void refresh(instance_state* s);
   void note_touched(instance_state* s);
   instance_state* get(const mapper& m, const std::vector<sql::value>& key);
+
+  // Session cascades (cascades.cpp).
+  /// session.refresh: reloads `s` now, unloads its relationships and expires
+  /// what the refresh-expire cascade reaches (SQLAlchemy's Session.refresh).
+  void refresh_cascade(instance_state* s);
+  /// session.merge: the object of this session with `source`'s primary key (from
+  /// the identity map, else one SELECT, else a new pending one), `source`'s
+  /// loaded state copied onto it along the merge cascade.
+  state_ref merge(instance_state* source);
   instance_state* lookup(const mapper& m, const std::vector<sql::value>& key) const;
 
   // Loading (loading.cpp).
@@ -124,6 +133,13 @@ class session_impl {
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void collect_limbo();
   void detach(instance_state* s, orm::status to);
+  /// The refresh-expire cascade's step: a persistent object is expired, a pending one expunged.
+  void conditional_expire(instance_state* s);
+  struct merge_memo;
+  state_ref merge_state(instance_state* source, merge_memo& memo);
+  state_ref merge_target(const mapper& m, instance_state* source);
+  void merge_relationship(const relationship_property& rel, instance_state* source, instance_state* target,
+                          merge_memo& memo);
   instance_state* lookup(const identity_key& k) const { return identity_map_.find(k); }
   /// An INSERT the database forgot: no identity, no generated key.
   void forget_key(instance_state* s);
@@ -162,6 +178,12 @@ class session_impl {
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
   std::unordered_map<const relationship_property*, std::string> related_sql_;
 };
+
+/// What a cascade (`&cascade_flags::expunge`, `&cascade_flags::refresh_expire`)
+/// reaches from `root` through loaded relationships, depth first in attach
+/// order, each state once, `root` left out (SQLAlchemy's cascade_iterator).
+/// Unloaded relationships are not loaded.
+std::vector<state_ref> cascade_targets(instance_state* root, bool cascade_flags::*flag);
 
 /// Statement for loading `m`'s columns (SELECT t.a, t.b FROM t).
 sql::select select_columns(const mapper& m);

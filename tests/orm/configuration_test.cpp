@@ -242,6 +242,35 @@ struct Pair {
   retort::many<PairPart> parts{};
 };
 
+// delete-orphan where a target may have many parents, without single_parent:
+// on a many-to-one (Sticker.label) and a many-to-many (Album.photos); and
+// single_parent without a reverse to see the parents through (Coupon.shop).
+struct Label {
+  int id = 0;
+};
+struct Sticker {
+  int id = 0;
+  int label_id = 0;
+  retort::one<Label> label{};
+};
+struct Photo {
+  int id = 0;
+};
+struct Album {
+  int id = 0;
+  retort::many<Photo> photos{};
+};
+inline constexpr auto album_photos = retort::association_table("album_photos", retort::link<&Album::id>("album_id"),
+                                                               retort::link<&Photo::id>("photo_id"));
+struct Store {
+  int id = 0;
+};
+struct Coupon {
+  int id = 0;
+  int store_id = 0;
+  retort::one<Store> store{};
+};
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -396,6 +425,26 @@ inline constexpr auto retort::mapping<PairPart> =
     retort::model(retort::column<&PairPart::id>(retort::primary_key),
                   retort::column<&PairPart::pair_id>(retort::foreign_key<&Pair::id>),
                   retort::relationship<&PairPart::pair>(retort::back_populates<&Pair::parts>));
+template <>
+inline constexpr auto retort::mapping<Label> = retort::model(retort::column<&Label::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Sticker> =
+    retort::model(retort::column<&Sticker::id>(retort::primary_key),
+                  retort::column<&Sticker::label_id>(retort::foreign_key<&Label::id>),
+                  retort::relationship<&Sticker::label>(retort::cascades("all, delete-orphan")));
+template <>
+inline constexpr auto retort::mapping<Photo> = retort::model(retort::column<&Photo::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Album> = retort::model(
+    retort::column<&Album::id>(retort::primary_key),
+    retort::relationship<&Album::photos>(retort::secondary<album_photos>, retort::cascades("all, delete-orphan")));
+template <>
+inline constexpr auto retort::mapping<Store> = retort::model(retort::column<&Store::id>(retort::primary_key));
+template <>
+inline constexpr auto retort::mapping<Coupon> = retort::model(
+    retort::column<&Coupon::id>(retort::primary_key),
+    retort::column<&Coupon::store_id>(retort::foreign_key<&Store::id>),
+    retort::relationship<&Coupon::store>(retort::cascades("all, delete-orphan"), retort::single_parent));
 
 namespace {
 
@@ -557,6 +606,31 @@ TEST(configuration, a_viewonly_relationship_takes_no_writing_cascade) {
             std::string::npos)
       << what;
   EXPECT_NE(what.find("drop retort::viewonly"), std::string::npos) << what;
+}
+
+TEST(configuration, delete_orphan_on_a_many_to_one_needs_single_parent) {
+  auto what = configuration_error<Sticker>();
+  EXPECT_NE(what.find("Sticker.label: delete-orphan cascade is not supported on a many-to-one relationship when "
+                      "single_parent is not set"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("add retort::single_parent"), std::string::npos) << what;
+  EXPECT_NE(what.find("or put delete-orphan on the one-to-many side"), std::string::npos) << what;
+}
+
+TEST(configuration, delete_orphan_on_a_many_to_many_needs_single_parent) {
+  auto what = configuration_error<Album>();
+  EXPECT_NE(what.find("Album.photos: delete-orphan cascade is not supported on a many-to-many relationship when "
+                      "single_parent is not set"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("add retort::single_parent"), std::string::npos) << what;
+}
+
+TEST(configuration, single_parent_needs_a_reverse_relationship) {
+  auto what = configuration_error<Coupon>();
+  EXPECT_NE(what.find("Coupon.store: single_parent needs the reverse relationship"), std::string::npos) << what;
+  EXPECT_NE(what.find("retort::back_populates<&Store::...>"), std::string::npos) << what;
 }
 
 TEST(configuration, join_where_must_name_a_mapped_column) {

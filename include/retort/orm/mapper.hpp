@@ -110,6 +110,7 @@ struct relationship_property {
   bool post_update = false;     ///< write this foreign key with a second UPDATE (breaks row cycles)
   bool viewonly = false;        ///< loads, never written at flush
   bool passive_deletes = false; ///< rely on ON DELETE CASCADE: no SELECT of children on delete
+  bool single_parent = false;   ///< a target has at most one parent through this relationship
   detail::slot* (*slot)(void* object) = nullptr;
   /// order_by<...>: the collection's order as declared, "Class" and "attribute" per key.
   struct order_key {

@@ -270,6 +270,10 @@ void apply_relationship_option(relationship_property& r, viewonly_t) {
   r.viewonly = true;
 }
 template <auto M>
+void apply_relationship_option(relationship_property& r, single_parent_t) {
+  r.single_parent = true;
+}
+template <auto M>
 void apply_relationship_option(relationship_property& r, passive_deletes_t) {
   r.passive_deletes = true;
 }

@@ -345,6 +345,15 @@ constexpr join_where_t<M, V> join_where(V value) {
   return {value};
 }
 
+struct single_parent_t {};
+/// A target object belongs to one parent at a time through this relationship
+/// (SQLAlchemy's single_parent=True): attaching it to a second parent raises
+/// InvalidRequestError naming the relationship. Needed for a `delete-orphan`
+/// cascade on a many-to-one or many-to-many (`Item.tag`, a tag owned by one
+/// item); needs back_populates or backref, through which Retort sees the
+/// target's parents in memory.
+inline constexpr single_parent_t single_parent{};
+
 struct passive_deletes_t {};
 /// Deleting the parent relies on the database's ON DELETE CASCADE: children not
 /// loaded are left to it (no SELECT of them).

@@ -91,19 +91,42 @@ class session {
     return retort::query<T>(orm::query_base(*this, orm::mapper_for<T>()));
   }
   /// Marks an object's columns and relationships stale; the next access reloads them.
+  /// Follows relationships with the refresh-expire cascade to the objects loaded
+  /// in them (a pending one reached so leaves the session, as SQLAlchemy's).
   template <class T>
   void expire(const ptr<T>& p) {
     expire_state(p.state());
   }
-  /// Reloads an object's columns now.
+  /// Reloads an object's columns now (one SELECT); its relationships load on next
+  /// access, and what its refresh-expire cascade reaches is expired.
   template <class T>
   void refresh(const ptr<T>& p) {
     refresh_state(p.state());
   }
-  /// Removes an object from the session (it becomes detached, or transient if pending).
+  /// Removes an object from the session (it becomes detached, or transient if
+  /// pending), and with it the objects loaded in its relationships whose cascade
+  /// includes expunge (`cascades("all")`), recursively.
   template <class T>
   void expunge(const ptr<T>& p) {
     expunge_state(p.state());
+  }
+  /// SQLAlchemy's session.merge: the object of this session with `p`'s primary
+  /// key - from the identity map (no SQL), else SELECTed, else a new pending one
+  /// (also when `p` has no key yet) - with `p`'s column values copied onto it,
+  /// and its loaded relationships merged along the merge cascade (on by
+  /// default), each object once. `p` itself is left as it was (detached or
+  /// transient); an object of this session is returned as it is.
+  ///
+  ///   auto u = session.merge(detached_user);        // persistent: UPDATE at flush if changed
+  ///   auto v = session.merge(User{.id = 7, .username = "x"});
+  template <class T>
+  ptr<T> merge(const ptr<T>& p) {
+    return ptr<T>(merge_state(p.state()));
+  }
+  template <class T>
+    requires(!std::is_lvalue_reference_v<T> && mapped<T>)
+  ptr<T> merge(T&& value) {
+    return merge(ptr<T>(orm::make(std::move(value))));
   }
   template <class T>
   bool contains(const ptr<T>& p) const {
@@ -139,6 +162,7 @@ class session {
   void expire_state(orm::instance_state* s);
   void refresh_state(orm::instance_state* s);
   void expunge_state(orm::instance_state* s);
+  orm::state_ref merge_state(orm::instance_state* s);
   bool contains_state(orm::instance_state* s) const;
 
  private:
