@@ -79,6 +79,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
     parts = std::move(outer);
   }
   ctx.parts = std::move(parts);
+  ctx.base_joins = ctx.parts.joins.size();
   ctx.columns = ctx.parts.lead;
   add_entity_columns(ctx.columns, m, ctx.parts.entity);
   for (auto& n : nodes) {

@@ -68,6 +68,7 @@ class load_context {
   query_parts parts;                       ///< the statement (after setup: as it runs)
   std::vector<sql::expression> columns;    ///< lead, entity, then what setup_query adds
   std::unordered_set<instance_state*> fresh;  ///< objects this run created (new to the session)
+  std::size_t base_joins = 0;  ///< parts.joins before the strategies added theirs
 
   /// "post_1", "post_2", ...: a fresh alias for a table in this statement.
   std::string alias_for(const std::string& table);

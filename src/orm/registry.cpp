@@ -105,7 +105,16 @@ void use_no_key_thunks(column_property& c, const mapper& target, const column_pr
   c.same = c.no_key.same;
 }
 
+// Columns naming parts of a composite primary key (volume.shelf_region ->
+// shelf.region, volume.shelf_code -> shelf.code) form one constraint over the
+// whole key: a key column alone is not unique, so no database would accept a
+// constraint per column (SQLAlchemy spells it ForeignKeyConstraint; docs/orm.md).
 void resolve_foreign_keys(mapper& m) {
+  struct composite {
+    const mapper* target;
+    sql::foreign_key fk;
+  };
+  std::vector<composite> composites;
   for (auto& c : m.columns) {
     if (!c.foreign_key) continue;
     const auto& fk = *c.foreign_key;
@@ -126,7 +135,30 @@ void resolve_foreign_keys(mapper& m) {
                ")",
            "declare the member with the referenced column's type");
     use_no_key_thunks(c, target, *ref);
-    m.table.add(sql::foreign_key{{c.column.name}, target.table.name(), {ref->column.name}, fk.on_delete, fk.on_update, ""});
+    const bool part_of_key = target.primary_key.size() > 1 &&
+                             std::any_of(target.primary_key.begin(), target.primary_key.end(),
+                                         [&](std::size_t i) { return &target.columns[i] == ref; });
+    if (!part_of_key) {
+      m.table.add(
+          sql::foreign_key{{c.column.name}, target.table.name(), {ref->column.name}, fk.on_delete, fk.on_update, ""});
+      continue;
+    }
+    auto it = std::find_if(composites.begin(), composites.end(), [&](const composite& k) {
+      return k.target == &target &&
+             std::find(k.fk.ref_columns.begin(), k.fk.ref_columns.end(), ref->column.name) == k.fk.ref_columns.end();
+    });
+    if (it == composites.end())
+      it = composites.insert(composites.end(), {&target, sql::foreign_key{{}, target.table.name(), {}, fk.on_delete,
+                                                                          fk.on_update, ""}});
+    it->fk.columns.push_back(c.column.name);
+    it->fk.ref_columns.push_back(ref->column.name);
+  }
+  for (auto& k : composites) {
+    if (k.fk.columns.size() != k.target->primary_key.size())
+      fail(m, k.fk.columns.front(),
+           "foreign key names part of " + k.target->class_name + "'s composite primary key",
+           "give a foreign key to each of its key columns");
+    m.table.add(std::move(k.fk));
   }
 }
 

@@ -354,8 +354,13 @@ class subquery_loader final : public eager_loader {
     sql::select inner;
     for (auto i : j.local_columns) inner.column(column_of(n.parent_entity, pm.columns[i].column.name));
     for (const auto& f : src.froms) inner.from(f);
-    for (const auto& jn : src.joins)
+    // Below the queried entity the parents come from eager joins, which stay; at
+    // the top those only multiply the rows, and are left out, as SQLAlchemy does.
+    const auto joins = n.parent_entity == src.entity ? ctx.base_joins : src.joins.size();
+    for (std::size_t i = 0; i < joins; ++i) {
+      const auto& jn = src.joins[i];
       jn.kind == sql::join_kind::left ? inner.outer_join(jn.target, jn.on) : inner.join(jn.target, jn.on);
+    }
     for (const auto& w : src.where) inner.where(w);
     if (src.limit || src.offset) {
       for (const auto& o : src.order) inner.order_by(o);
