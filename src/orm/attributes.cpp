@@ -7,8 +7,10 @@
 
 #include <algorithm>
 
+#include "orm/detached_group.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/loader_strategy.hpp"
+#include "retort/orm/repr.hpp"
 #include "retort/util/error.hpp"
 
 namespace retort::orm {
@@ -33,9 +35,9 @@ bool loadable(const instance_state* s) { return in_database(s) || s->status == s
 /// Loads an attribute through its strategy, or explains why it cannot be.
 void load(const relationship_property& rel, instance_state* owner, const loader_strategy* access) {
   if (!owner->session)
-    throw DetachedInstanceError("parent instance of " + rel.parent->class_name + "." + rel.attribute +
-                                " is not bound to a session; the lazy load cannot proceed (load it before the "
-                                "session closes, or add the object to a session)");
+    throw DetachedInstanceError("parent instance " + default_repr(owner) + " is not bound to a session; the lazy "
+                                "load of " + rel.name() + " cannot proceed (load it before the session closes, or "
+                                "add the object to a session)");
   owner->session->check_active();
   (access ? access : rel.strategy)->load_on_access(*owner->session, rel, *owner);
 }
@@ -124,6 +126,7 @@ instance_state* scalar_slot::resolve() {
 }
 
 void scalar_slot::assign(instance_state* target) {
+  detached_scope scope(owner_, target);
   if (!owner_) {
     target_ = state_ref(target);
     return;
@@ -165,6 +168,7 @@ void scalar_slot::set_quiet(instance_state* target) {
 // person leaves the previous holder).
 void scalar_slot::link_quiet(instance_state* s) {
   if (!owner_) return;
+  detached_scope scope(owner_, s);
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   if (old == s && loaded_) return;
   state_ref keep(old);
@@ -175,12 +179,14 @@ void scalar_slot::link_quiet(instance_state* s) {
 
 void scalar_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
+  detached_scope scope(owner_, s);
   if (current_target(*prop_, owner_, target_.get(), loaded_) != s) return;
   set_quiet(nullptr);
   leave_if_pending_orphan(*prop_, owner_, s);
 }
 
 void scalar_slot::set_loaded_states(std::vector<state_ref> states) {
+  detached_scope scope(owner_, nullptr);
   target_ = states.empty() ? state_ref() : std::move(states.front());
   loaded_ = true;
 }
@@ -191,6 +197,7 @@ void scalar_slot::for_each_target(target_fn f, bool history) const {
 }
 
 void scalar_slot::unload() {
+  detached_scope scope(owner_, nullptr);
   target_ = state_ref();
   previous_ = state_ref();
   loaded_ = false;
@@ -222,6 +229,7 @@ void collection_slot::note_removed(instance_state* s) {
 
 void collection_slot::append(instance_state* s) {
   if (!s) throw ArgumentError("cannot append a null object to a collection");
+  detached_scope scope(owner_, s);
   if (!owner_) {
     if (!contains(items_, s)) items_.emplace_back(s);
     return;
@@ -241,6 +249,7 @@ void collection_slot::append(instance_state* s) {
 }
 
 void collection_slot::remove(instance_state* s) {
+  detached_scope scope(owner_, s);
   if (!owner_) {
     erase(items_, s);
     return;
@@ -260,11 +269,13 @@ void collection_slot::remove(instance_state* s) {
 }
 
 void collection_slot::clear() {
+  detached_scope scope(owner_, nullptr);
   auto copy = items();
   for (auto& s : copy) remove(s.get());
 }
 
 void collection_slot::replace(const std::vector<instance_state*>& states) {
+  detached_scope scope(owner_, nullptr);
   if (!owner_) {
     items_.clear();
     for (auto* s : states) append(s);
@@ -286,6 +297,7 @@ void collection_slot::replace(const std::vector<instance_state*>& states) {
 
 void collection_slot::insert(std::size_t index, instance_state* s) {
   if (!s) throw ArgumentError("cannot insert a null object into a collection");
+  detached_scope scope(owner_, s);
   if (owner_) {
     items();  // a position needs the loaded sequence
     append(s);
@@ -343,6 +355,7 @@ void collection_slot::set_key(const sql::value& key, instance_state* s) {
   if (!s) throw ArgumentError("cannot put a null object into " + (prop_ ? prop_->name() : std::string("a collection")));
   std::size_t column = key_column();
   check_class(*prop_, s);
+  detached_scope scope(owner_, s);
   if (auto own = key_of(s); !(own == key))
     throw ArgumentError(prop_->name() + " is keyed by " + prop_->target->class_name + "." +
                         prop_->target->columns[column].attribute + ": the object's " +
@@ -358,6 +371,7 @@ void throw_missing_key(const collection_slot& c, const sql::value& key) {
 }
 
 void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
+  detached_scope scope(owner_, nullptr);
   items_ = std::move(loaded);
   loaded_ = true;
   // Changes made while unloaded (and not yet flushed) win over what the database said.
@@ -369,6 +383,7 @@ void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
 
 void collection_slot::link_quiet(instance_state* s) {
   if (!owner_) return;
+  detached_scope scope(owner_, s);
   if (loaded_ ? contains(items_, s) : contains(added_, s)) return;
   if (loaded_) items_.emplace_back(s);
   note_added(s);
@@ -379,6 +394,7 @@ void collection_slot::link_quiet(instance_state* s) {
 void collection_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
   state_ref keep(s);
+  detached_scope scope(owner_, s);
   if (loaded_ && !erase(items_, s)) return;
   note_removed(s);
   touch(owner_);
@@ -398,6 +414,7 @@ void collection_slot::for_each_target(target_fn f, bool history) const {
 }
 
 void collection_slot::unload() {
+  detached_scope scope(owner_, nullptr);
   items_.clear();
   added_.clear();
   removed_.clear();

@@ -2,6 +2,7 @@
 #include "retort/orm/instance_state.hpp"
 
 #include "orm/session_impl.hpp"
+#include "retort/orm/repr.hpp"
 #include "retort/util/error.hpp"
 
 namespace retort::orm {
@@ -18,7 +19,7 @@ instance_state* state_of_address(void* object, std::size_t offset) {
 void ensure_loaded(instance_state* s) {
   if (!s->expired) return;
   if (!s->session)
-    throw DetachedInstanceError("instance of " + s->owner_mapper->class_name +
+    throw DetachedInstanceError("instance " + default_repr(s) +
                                 " is expired and not bound to a session; the refresh cannot proceed");
   s->session->refresh(s);
 }

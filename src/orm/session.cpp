@@ -4,8 +4,8 @@
 #include "retort/orm/session.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
+#include "orm/detached_group.hpp"
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/relationship.hpp"
@@ -14,11 +14,6 @@
 namespace retort::orm {
 
 namespace {
-
-/// Calls `f` with every state `s`'s relationship slots refer to, history included.
-void for_each_target(instance_state* s, detail::target_fn f) {
-  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->for_each_target(f);
-}
 
 void unload_all(instance_state* s) {
   for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->unload();
@@ -164,6 +159,7 @@ void session_impl::add_related(instance_state* s) {
 void session_impl::add(instance_state* root) {
   in_use guard(*this);
   check_active();
+  detached_scope groups(false);  // detached objects joining leave their groups, re-formed at the end
   std::vector<instance_state*> work{root};
   std::vector<instance_state*> related;
   while (!work.empty()) {
@@ -173,6 +169,10 @@ void session_impl::add(instance_state* root) {
     if (s->session)
       throw InvalidRequestError("object of " + s->owner_mapper->class_name +
                                 " is already attached to another session; expunge it there first");
+    if (s->group) {
+      groups.activate();
+      leave_group(s);
+    }
     if (s->status == status::transient) {
       s->status = status::pending;
       new_.emplace_back(s);
@@ -324,52 +324,17 @@ void session_impl::end_connection_with_rollback() {
   release_connection();
 }
 
-// Objects a rollback made transient may hold each other through relationships
-// (a user and its posts, each side referring to the other): once no handle
-// outside the group refers to them they would keep each other alive forever.
-// They wait in `limbo_`, and each commit, rollback and close collects them by
-// trial deletion, as a cycle collector does: references from inside the group
-// are subtracted from each reference count (and the one limbo_ holds); what is
-// left is referred to from outside and stays intact with everything it
-// reaches; the rest is garbage, and unloading its relationships frees it.
-// Members that joined a session again leave limbo_. Detached objects (deleted
-// at commit, expunged) wait there too: their loaded relationships form the
-// same cycles.
+// Objects that leave the session without being freed (deleted at commit,
+// made transient by a rollback, expunged, everything at close) keep their
+// loaded relationships, so they may hold each other in cycles (a user and its
+// posts). They wait in `limbo_` until the session's next commit, rollback or
+// close, which hands them to detached groups (detached_group.hpp): what no
+// handle reaches any more is freed there, and the rest is freed once the
+// application drops its last handle into it. Members that joined a session
+// again leave limbo_.
 void session_impl::collect_limbo() {
   std::erase_if(limbo_, [](const state_ref& s) { return s->session != nullptr; });
-  if (limbo_.empty()) return;
-  // The group: limbo_, plus the session-less objects that hang off it (posts
-  // appended to a pending user and rolled back before any flush cascaded them
-  // in close the cycle). `outside` counts, per member, the references from
-  // outside the group: its count, less limbo_'s own, less the members' slots.
-  std::unordered_map<instance_state*, std::int64_t> outside;
-  for (auto& s : limbo_) outside.emplace(s.get(), static_cast<std::int64_t>(s->refs));
-  for (std::size_t i = 0; i < limbo_.size(); ++i)
-    for_each_target(limbo_[i].get(), [&](instance_state* t) {
-      if (t->session || outside.count(t)) return;
-      limbo_.emplace_back(t);  // counted after, so its count includes limbo_'s reference
-      outside.emplace(t, static_cast<std::int64_t>(t->refs));
-    });
-  for (auto& s : limbo_) --outside[s.get()];
-  for (auto& [s, n] : outside)
-    for_each_target(s, [&](instance_state* t) {
-      if (auto it = outside.find(t); it != outside.end()) --it->second;
-    });
-  // Live: referred to from outside, or reached from what is.
-  std::unordered_set<instance_state*> live;
-  std::vector<instance_state*> work;
-  for (auto& [s, n] : outside)
-    if (n > 0 && live.insert(s).second) work.push_back(s);
-  while (!work.empty()) {
-    auto* s = work.back();
-    work.pop_back();
-    for_each_target(s, [&](instance_state* t) {
-      if (outside.count(t) && live.insert(t).second) work.push_back(t);
-    });
-  }
-  for (auto& [s, n] : outside)
-    if (!live.count(s)) unload_all(s);
-  std::erase_if(limbo_, [&](const state_ref& s) { return !live.count(s.get()); });  // frees the garbage
+  if (!limbo_.empty()) group_detached(std::exchange(limbo_, {}));
 }
 
 // Undoes, in memory, what the database forgot: objects inserted since the
@@ -439,9 +404,8 @@ void session_impl::close() {
   identity_map_.clear();
   for (auto& s : all) {
     if (s->session != this) continue;
-    // Detached objects keep their columns; their relationships are dropped here,
-    // which also breaks the reference cycles between parents and children.
-    unload_all(s.get());
+    // Detached objects keep their columns and their loaded relationships
+    // (SQLAlchemy's expunge_all); collect_limbo hands them to detached groups.
     bool unsaved = s->status == status::pending || s->status == status::transient;
     s->status = unsaved ? status::transient : status::detached;
     s->session = nullptr;
@@ -453,8 +417,9 @@ void session_impl::close() {
   touched_.clear();
   inserted_in_txn_.clear();
   deleted_in_txn_.clear();
+  if (limbo_.empty()) limbo_ = std::move(all);
+  else limbo_.insert(limbo_.end(), std::make_move_iterator(all.begin()), std::make_move_iterator(all.end()));
   collect_limbo();
-  limbo_.clear();  // what a handle still holds is the application's now
 }
 
 std::uint64_t session_impl::begin_nested() {

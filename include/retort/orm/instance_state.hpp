@@ -1,7 +1,9 @@
 // Per-object ORM bookkeeping (SQLAlchemy's InstanceState): which mapper and
 // session the object belongs to, its lifecycle status, the committed snapshot
 // used for dirty tracking, and an intrusive reference count. The object lives
-// in the same allocation, right after the state (see `object_offset`).
+// in the same allocation, right after the state (see `object_offset`). A
+// detached object also belongs to a detached group, which frees the reference
+// cycles of objects no session holds (src/orm/detached_group.hpp).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +20,8 @@ namespace retort::orm {
 /// SQLAlchemy's object states.
 enum class status : std::uint8_t { transient, pending, persistent, deleted, detached };
 
+struct detached_group;
+
 struct instance_state {
   static constexpr std::uint32_t live_magic = 0x52455452;  // "RETR"
 
@@ -30,6 +34,8 @@ struct instance_state {
   bool touched = false;        ///< handed out for writing since the last flush: compare at flush
   std::uint32_t magic = live_magic;
   std::uint32_t refs = 0;
+  std::uint32_t group_index = 0;   ///< position in group->members
+  detached_group* group = nullptr; ///< set while in no session and in a detached group
   std::uint64_t order = 0;     ///< when it joined the session: flush inserts in this order
   std::vector<sql::value> committed;  ///< column values as last loaded or flushed
   std::vector<sql::value> key;        ///< primary key values once persistent
@@ -40,11 +46,22 @@ struct instance_state {
 /// Frees a state and its object once nothing refers to it (via the mapper's thunk).
 void release(instance_state* s) noexcept;
 
+/// retain / drop of an object in a detached group: keeps the group's count of
+/// references from outside it, and frees the group once that reaches zero.
+void group_retained(instance_state* s) noexcept;
+void group_dropped(instance_state* s) noexcept;
+
 inline void retain(instance_state* s) noexcept {
-  if (s) ++s->refs;
+  if (!s) return;
+  ++s->refs;
+  if (s->group) [[unlikely]]
+    group_retained(s);
 }
 inline void drop(instance_state* s) noexcept {
-  if (s && --s->refs == 0) release(s);
+  if (!s) return;
+  if (s->group) [[unlikely]]
+    return group_dropped(s);
+  if (--s->refs == 0) release(s);
 }
 
 /// An owning reference to a state: what ptr<T>, one<T> and many<T> hold.
@@ -59,6 +76,9 @@ class state_ref {
     return *this;
   }
   ~state_ref() { drop(s_); }
+
+  /// Gives the reference up without dropping it: the caller now owns the count.
+  instance_state* disown() noexcept { return std::exchange(s_, nullptr); }
 
   instance_state* get() const noexcept { return s_; }
   instance_state* operator->() const noexcept { return s_; }

@@ -42,7 +42,8 @@ class slot {
   virtual bool has_history() const noexcept = 0;
   /// Calls `f` with every state held now; with `history`, once per reference the
   /// slot holds (history included: a state can come more than once), which is
-  /// what reference counting (session_impl::collect_limbo) needs.
+  /// what the cycle collection of detached objects (src/orm/detached_group.cpp)
+  /// needs: it must name every reference the slot holds, exactly.
   virtual void for_each_target(target_fn f, bool history = true) const = 0;
   /// The other side of a bidirectional pair linked / unlinked `s` and this slot's
   /// owner: the value follows, with history, but no further back-population.
