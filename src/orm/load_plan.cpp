@@ -197,6 +197,7 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
     if (!dedupe || seen.insert(st).second) out.entities.emplace_back(st);
     for (auto& n : nodes) n.strategy->process_row(ctx, n, st, row);
   }
+  s.note_cohort(out.entities);
   std::vector<instance_state*> parents;
   parents.reserve(out.entities.size());
   for (const auto& e : out.entities) parents.push_back(e.get());

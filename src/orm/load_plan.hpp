@@ -42,6 +42,7 @@ struct load_node {
   const loader_strategy* strategy = nullptr;
   bool innerjoin = false;
   bool from_option = false;  ///< named by a query option: also governs access on the objects this load creates
+  std::size_t keys_per_statement = 500;  ///< selectin: parent keys per IN (SQLAlchemy's chunk)
   std::vector<load_node> children;  ///< for the target's relationships (eager strategies)
 
   // Filled while a statement runs.

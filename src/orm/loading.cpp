@@ -129,6 +129,7 @@ std::vector<state_ref> session_impl::load_related(const relationship_property& r
   std::vector<state_ref> out;
   out.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0));
+  note_cohort(out);
   return out;
 }
 

@@ -219,6 +219,36 @@ void session_impl::detach(instance_state* s, orm::status to) {
   s->status = to;
   s->marked_deleted = false;
   s->touched = false;
+  s->cohort = 0;
+}
+
+void session_impl::note_cohort(const std::vector<state_ref>& states) {
+  if (states.size() < 2) return;
+  load_cohort c{states.front()->owner_mapper, {}};
+  c.keys.reserve(states.size());
+  cohorts_.push_back(std::move(c));
+  const auto id = cohort_base_ + static_cast<std::uint32_t>(cohorts_.size());
+  auto& keys = cohorts_.back().keys;
+  for (const auto& s : states) {
+    keys.push_back(identity_key::of(s->owner_mapper, s->key));
+    s->cohort = id;
+  }
+}
+
+std::vector<instance_state*> session_impl::cohort_of(const instance_state* s) const {
+  std::vector<instance_state*> out;
+  if (s->cohort <= cohort_base_ || s->session != this) return out;
+  const auto& c = cohorts_[s->cohort - cohort_base_ - 1];
+  if (c.m != s->owner_mapper) return out;
+  out.reserve(c.keys.size());
+  for (const auto& k : c.keys)
+    if (auto* t = identity_map_.find(k)) out.push_back(t);
+  return out;
+}
+
+void session_impl::forget_cohorts() {
+  cohort_base_ += static_cast<std::uint32_t>(cohorts_.size());
+  cohorts_.clear();
 }
 
 void session_impl::expunge(instance_state* s) {
@@ -244,6 +274,7 @@ void session_impl::expire(instance_state* s) {
 
 void session_impl::expire_all() {
   in_use guard(*this);
+  forget_cohorts();
   identity_map_.for_each([](instance_state* s) {
     s->expired = true;
     s->touched = false;
@@ -411,7 +442,9 @@ void session_impl::close() {
     s->session = nullptr;
     s->marked_deleted = false;
     s->touched = false;
+    s->cohort = 0;
   }
+  forget_cohorts();
   new_.clear();
   deleted_.clear();
   touched_.clear();

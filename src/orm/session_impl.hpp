@@ -100,6 +100,16 @@ class session_impl {
   /// The SQL text of that SELECT.
   const std::string& select_where_sql(const mapper& m, const std::vector<std::size_t>& columns, bool order_by_key);
 
+  // Automatic N+1 batching: which objects were loaded together.
+  struct load_cohort {
+    const mapper* m;
+    std::vector<identity_key> keys;
+  };
+  /// Records `states` (of one mapper, more than one) as loaded together.
+  void note_cohort(const std::vector<state_ref>& states);
+  /// The objects `s` was last loaded with that are still in this session, `s` included; empty if none.
+  std::vector<instance_state*> cohort_of(const instance_state* s) const;
+
   // Flush (unit_of_work.cpp).
   void flush();
   void autoflush();
@@ -177,6 +187,9 @@ class session_impl {
   std::uint64_t order_ = 0;
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
   std::unordered_map<const relationship_property*, std::string> related_sql_;
+  std::vector<load_cohort> cohorts_;  ///< id - cohort_base_ - 1 indexes it
+  std::uint32_t cohort_base_ = 0;     ///< ids up to it belong to cohorts forgotten (expire_all, close)
+  void forget_cohorts();
 };
 
 /// What a cascade (`&cascade_flags::expunge`, `&cascade_flags::refresh_expire`)

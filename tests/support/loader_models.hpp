@@ -6,7 +6,7 @@
 //   Writer.bio     = relationship("Bio", uselist=False, back_populates="writer") one-to-one
 //   Story.writer   = relationship("Writer", back_populates="stories")          many-to-one
 //   Story.topics   = relationship("Topic", secondary=story_topics, back_populates="stories")
-//   Story.remarks  = relationship("Remark")                                    (nested under stories)
+//   Story.remarks  = relationship("Remark")           (nested under stories; lazy loads never batched)
 //   Shelf.volumes / Volume.shelf                                               composite key
 //   Menu.dishes    = relationship("Dish", lazy="joined", back_populates="menu")
 //   Dish.menu      = relationship("Menu", lazy="joined", back_populates="dishes")
@@ -115,7 +115,7 @@ inline constexpr auto retort::mapping<loaders::Story> = retort::model(
     retort::relationship<&loaders::Story::writer>(retort::back_populates<&loaders::Writer::stories>),
     retort::relationship<&loaders::Story::topics>(retort::secondary<loaders::story_topics>,
                                                   retort::back_populates<&loaders::Topic::stories>),
-    retort::relationship<&loaders::Story::remarks>());
+    retort::relationship<&loaders::Story::remarks>(retort::no_batching));
 template <>
 inline constexpr auto retort::mapping<loaders::Topic> = retort::model(
     retort::column<&loaders::Topic::id>(retort::primary_key),

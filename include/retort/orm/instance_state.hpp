@@ -35,6 +35,7 @@ struct instance_state {
   std::uint32_t magic = live_magic;
   std::uint32_t refs = 0;
   std::uint32_t group_index = 0;   ///< position in group->members
+  std::uint32_t cohort = 0;        ///< the multi-row result it was last loaded by, in its session (0: none)
   detached_group* group = nullptr; ///< set while in no session and in a detached group
   std::uint64_t order = 0;     ///< when it joined the session: flush inserts in this order
   std::vector<sql::value> committed;  ///< column values as last loaded or flushed

@@ -102,6 +102,7 @@ struct relationship_property {
   std::string secondary_local, secondary_remote;
   std::string lazy = "select";      ///< loader strategy name
   bool innerjoin = false;           ///< a joined load uses an inner JOIN
+  bool batch_lazy_loads = true;     ///< no_batching not given
   cascade_flags cascade;
   bool cascade_given = false;   ///< cascades("...") was given (a viewonly relationship takes none that write)
   /// join_where<&Target::column>(value): extra criteria, as (target attribute, value); configuration

@@ -181,6 +181,10 @@ template <auto M>
 void apply_relationship_option(relationship_property& r, innerjoin_t) {
   r.innerjoin = true;
 }
+template <auto M>
+void apply_relationship_option(relationship_property& r, no_batching_t) {
+  r.batch_lazy_loads = false;
+}
 template <auto M, auto B>
 void apply_relationship_option(relationship_property& r, back_populates_t<B>) {
   r.back_populates = std::string(util::member_name<B>());

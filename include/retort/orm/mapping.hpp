@@ -354,6 +354,11 @@ struct single_parent_t {};
 /// target's parents in memory.
 inline constexpr single_parent_t single_parent{};
 
+struct no_batching_t {};
+/// This relationship's lazy loads are never batched across the objects of a
+/// result (session_options::batch_lazy_loads), each is its own SELECT.
+inline constexpr no_batching_t no_batching{};
+
 struct passive_deletes_t {};
 /// Deleting the parent relies on the database's ON DELETE CASCADE: children not
 /// loaded are left to it (no SELECT of them).

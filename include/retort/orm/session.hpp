@@ -46,6 +46,11 @@ class nested_transaction {
 struct session_options {
   bool autoflush = true;         ///< flush before queries and lazy loads
   bool expire_on_commit = true;  ///< expire every object at commit; reload on next access
+  /// Automatic N+1 batching (beyond SQLAlchemy; docs/loading.md): the first lazy
+  /// load of a relationship on an object that came from a multi-row result loads
+  /// it for every object of that result still in the session, with one IN query.
+  /// Off: every lazy load is its own SELECT, as in SQLAlchemy.
+  bool batch_lazy_loads = true;
 };
 
 class session {
