@@ -37,6 +37,11 @@ sql::node_ptr rebase(const sql::node_ptr& n, const std::string& from, const std:
   return copy;
 }
 
+bool from_options(const std::vector<load_node>& nodes) {
+  return std::any_of(nodes.begin(), nodes.end(),
+                     [](const load_node& n) { return n.from_option || from_options(n.children); });
+}
+
 bool multiplies(const std::vector<load_node>& nodes) {
   return std::any_of(nodes.begin(), nodes.end(), [](const load_node& n) {
     return n.strategy->multiplies_rows(*n.rel) || multiplies(n.children);
@@ -79,6 +84,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
     parts = std::move(outer);
   }
   ctx.parts = std::move(parts);
+  ctx.track_fresh = from_options(nodes);
   ctx.base_joins = ctx.parts.joins.size();
   ctx.columns = ctx.parts.lead;
   add_entity_columns(ctx.columns, m, ctx.parts.entity);
@@ -112,7 +118,7 @@ instance_state* load_context::entity_at(const mapper& m, const engine::row_view&
     if (row[offset + i].is_null()) return nullptr;
   bool created = false;
   auto* s = session.load_row(m, row, offset, populate_existing, &created);
-  if (created) fresh.insert(s);
+  if (created && track_fresh) fresh.insert(s);
   return s;
 }
 

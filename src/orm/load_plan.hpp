@@ -68,7 +68,8 @@ class load_context {
   bool populate_existing;
   query_parts parts;                       ///< the statement (after setup: as it runs)
   std::vector<sql::expression> columns;    ///< lead, entity, then what setup_query adds
-  std::unordered_set<instance_state*> fresh;  ///< objects this run created (new to the session)
+  std::unordered_set<instance_state*> fresh;  ///< objects this run created (kept only when track_fresh)
+  bool track_fresh = false;  ///< some loader came from a query option (it applies to the objects created)
   std::size_t base_joins = 0;  ///< parts.joins before the strategies added theirs
 
   /// "post_1", "post_2", ...: a fresh alias for a table in this statement.

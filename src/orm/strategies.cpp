@@ -247,22 +247,40 @@ class joined_loader final : public eager_loader {
   }
 };
 
-/// Groups what a load of targets returned by the parent key each belongs to.
-using grouped = std::unordered_map<std::string, std::vector<state_ref>>;
+/// What a load of targets returned, grouped by the parent key each belongs to.
+/// A single integer key (the usual case) is its own map key; others go by text.
+class grouped {
+ public:
+  /// With `dedupe`, a target already in its group is not added again.
+  void add(const std::vector<sql::value>& key, instance_state* target, bool dedupe) {
+    auto& g = simple(key) ? ints_[key[0].as_int()] : texts_[key_text(key)];
+    if (dedupe && std::any_of(g.begin(), g.end(), [&](const state_ref& r) { return r.get() == target; })) return;
+    g.emplace_back(target);
+  }
+  const std::vector<state_ref>* find(const std::vector<sql::value>& key) const {
+    if (simple(key)) {
+      auto it = ints_.find(key[0].as_int());
+      return it == ints_.end() ? nullptr : &it->second;
+    }
+    auto it = texts_.find(key_text(key));
+    return it == texts_.end() ? nullptr : &it->second;
+  }
 
-void add_to_group(grouped& g, std::unordered_set<std::string>& seen, const std::vector<sql::value>& key,
-                  instance_state* target) {
-  auto k = key_text(key);
-  if (seen.insert(k + std::to_string(reinterpret_cast<std::uintptr_t>(target))).second) g[k].emplace_back(target);
-}
+ private:
+  static bool simple(const std::vector<sql::value>& key) {
+    return key.size() == 1 && key[0].kind() == sql::value_kind::integer;
+  }
+  std::unordered_map<std::int64_t, std::vector<state_ref>> ints_;
+  std::unordered_map<std::string, std::vector<state_ref>> texts_;
+};
 
 /// Gives each parent its group (by its `local_columns`), or nothing.
 void assign_groups(const load_node& n, const std::vector<instance_state*>& parents, grouped& g) {
   const auto& rel = *n.rel;
   for (auto* p : parents) {
     auto key = read(*rel.parent, p->object, rel.join.local_columns);
-    auto it = has_null(key) ? g.end() : g.find(key_text(key));
-    rel.slot(p->object)->set_loaded_states(it == g.end() ? std::vector<state_ref>{} : it->second);
+    const auto* found = has_null(key) ? nullptr : g.find(key);
+    rel.slot(p->object)->set_loaded_states(found ? *found : std::vector<state_ref>{});
   }
 }
 
@@ -299,17 +317,18 @@ class selectin_loader final : public eager_loader {
     const mapper& t = *rel.target;
     const auto& j = rel.join;
     std::vector<std::vector<sql::value>> keys;
+    // Parents are distinct objects; their keys are distinct too unless they are foreign keys.
+    const bool may_repeat = j.parent_holds_key();
     std::unordered_set<std::string> distinct;
     for (auto* p : parents) {
       auto key = read(*rel.parent, p->object, j.local_columns);
-      if (has_null(key) || !distinct.insert(key_text(key)).second) continue;
+      if (has_null(key) || (may_repeat && !distinct.insert(key_text(key)).second)) continue;
       // A many-to-one whose target is already in the session needs no row.
       if (to_primary_key(rel) && j.extra.empty())
         if (auto* found = ctx.session.lookup(t, key); found && !found->marked_deleted) continue;
       keys.push_back(std::move(key));
     }
     grouped groups;
-    std::unordered_set<std::string> seen;
     const std::string& table = t.table.name();
     const auto chunk = n.keys_per_statement;
     for (std::size_t from = 0; from < keys.size(); from += chunk) {
@@ -333,11 +352,11 @@ class selectin_loader final : public eager_loader {
       if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
       auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, many_to_many);
       if (to_primary_key(rel) && j.extra.empty()) continue;  // assigned from the identity map below
+      // Each (parent, target) pair comes once: a child has one parent key, a link row is unique.
       if (many_to_many) {
-        for (auto& [key, target] : result.led) add_to_group(groups, seen, key, target);
+        for (auto& [key, target] : result.led) groups.add(key, target, false);
       } else {
-        for (const auto& target : result.entities)
-          add_to_group(groups, seen, read(t, target->object, j.remote_columns), target.get());
+        for (const auto& target : result.entities) groups.add(read(t, target->object, j.remote_columns), target.get(), false);
       }
     }
     if (to_primary_key(rel) && j.extra.empty()) return assign_from_identity_map(ctx.session, n, parents);
@@ -407,8 +426,7 @@ class subquery_loader final : public eager_loader {
     if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
     auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, true);
     grouped groups;
-    std::unordered_set<std::string> seen;
-    for (auto& [key, target] : result.led) add_to_group(groups, seen, key, target);
+    for (auto& [key, target] : result.led) groups.add(key, target, true);  // the inner query may repeat a key
     assign_groups(n, parents, groups);
   }
 };
