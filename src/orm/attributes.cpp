@@ -54,11 +54,18 @@ detail::slot& reverse_slot(const relationship_property& rel, instance_state* s) 
   return *rel.reverse->slot(s->object);
 }
 
+/// Whether an unloaded many-to-one's target is the identity-map object its
+/// foreign key names (SQLAlchemy's "simple" many-to-one): not when join_where
+/// criteria on the target decide too; only a SELECT knows those.
+bool simple_many_to_one(const relationship_property& rel) {
+  return rel.join.parent_holds_key() && rel.join.extra.empty();
+}
+
 /// The scalar's target in memory, without SQL: the loaded value, or for a
-/// many-to-one the identity-map object its foreign key names.
+/// simple many-to-one the identity-map object its foreign key names.
 instance_state* current_target(const relationship_property& rel, instance_state* owner, instance_state* loaded_value,
                                bool loaded) {
-  if (loaded || !in_database(owner) || !owner->session || !rel.join.parent_holds_key()) return loaded_value;
+  if (loaded || !in_database(owner) || !owner->session || !simple_many_to_one(rel)) return loaded_value;
   auto key = read(*rel.parent, owner->object, rel.join.local_columns);
   for (const auto& v : key)
     if (v.is_null()) return nullptr;
@@ -136,7 +143,11 @@ void scalar_slot::assign(instance_state* target) {
   // When the key is on the other side (a one-to-one seen from its parent), the
   // value replaced must be known to unlink it: load it first, as SQLAlchemy's
   // active history does. So must a delete-orphan many-to-one's: it is deleted.
-  if (!loaded_ && (!prop_->join.parent_holds_key() || prop_->cascade.delete_orphan) && loadable(owner_)) resolve();
+  // A many-to-one with join_where criteria and a reverse loads it (with the
+  // criteria) to unlink it, as SQLAlchemy's backref does.
+  bool needs_old = !prop_->join.parent_holds_key() || prop_->cascade.delete_orphan ||
+                   (prop_->reverse && !simple_many_to_one(*prop_));
+  if (!loaded_ && needs_old && loadable(owner_)) resolve();
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   state_ref keep(old);  // old may lose its last reference below
   if (!changed_ && old != target) previous_ = state_ref(old);

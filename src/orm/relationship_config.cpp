@@ -419,6 +419,7 @@ void expand_backrefs(const std::vector<mapper*>& group) {
       b.secondary_local = r.secondary_remote;
       b.secondary_remote = r.secondary_local;
       b.viewonly = r.viewonly;  // SQLAlchemy's backref of a viewonly relationship is viewonly
+      b.collection_key = r.backref_collection_key;
       m->relationships[i].back_populates = r.backref;
       t.relationships.push_back(std::move(b));
     }

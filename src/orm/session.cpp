@@ -142,14 +142,17 @@ instance_state* session_impl::get(const mapper& m, const std::vector<sql::value>
   return rows.empty() ? nullptr : rows.front().get();
 }
 
-void session_impl::add_related(instance_state* s) {
+void session_impl::add_related(instance_state* s, bool added_only) {
+  auto join = [&](instance_state* t) {
+    if (!t->session) add(t);
+  };
   for (const auto& rel : s->owner_mapper->relationships) {
     if (!rel.cascade.save_update) continue;
-    rel.slot(s->object)->for_each_target(
-        [&](instance_state* t) {
-          if (!t->session) add(t);
-        },
-        false);
+    auto* slot = rel.slot(s->object);
+    if (added_only)
+      slot->for_each_added(join);
+    else
+      slot->for_each_target(join, false);
   }
 }
 

@@ -61,8 +61,10 @@ class session_impl {
 
   // Objects.
   void add(instance_state* s);
-  /// Save-update cascade from `s` to related objects that are in no session.
-  void add_related(instance_state* s);
+  /// Save-update cascade from `s` to related objects that are in no session:
+  /// everything `s` holds, or with `added_only` what its relationships gained
+  /// since the last flush.
+  void add_related(instance_state* s, bool added_only);
   void mark_deleted(instance_state* s);
   void expunge(instance_state* s);
   void expire(instance_state* s);

@@ -119,11 +119,13 @@ void unit_of_work::register_delete(instance_state* s) {
 }
 
 bool unit_of_work::collect() {
-  // Save-update cascade at flush: objects that joined a pending or changed
-  // object's relationships after it was added (through a backref, say) join now.
-  for (auto& s : std::vector<state_ref>(session_.new_objects())) session_.add_related(s.get());
+  // Save-update cascade at flush: objects that joined a pending object's
+  // relationships after it was added (through a backref, say) join now; from a
+  // persistent object, only what its relationships gained since the last flush
+  // (an object expunged while still held, or merely read through, stays out).
+  for (auto& s : std::vector<state_ref>(session_.new_objects())) session_.add_related(s.get(), false);
   for (auto& s : std::vector<state_ref>(session_.touched_objects()))
-    if (s->session == &session_ && s->status == status::persistent) session_.add_related(s.get());
+    if (s->session == &session_ && s->status == status::persistent) session_.add_related(s.get(), true);
   for (auto& s : session_.deleted_objects()) register_delete(s.get());
   // Pending objects in the order they were added; touched persistent ones that changed.
   std::vector<instance_state*> pending;

@@ -189,6 +189,31 @@ TEST_P(collections_test, a_keyed_collection_finds_children_by_their_attribute) {
   EXPECT_EQ(loaded->notes["color"]->item.get(), loaded);
 }
 
+// backref<&Atlas::sheets>(attribute_keyed_dict<&Sheet::region>): the reverse,
+// created by the backref, is a keyed collection with its key attribute.
+TEST_P(collections_test, a_keyed_collection_declared_by_a_backref_has_its_key) {
+  auto s = session();
+  auto atlas = s.add(Atlas{.title = "europe"});
+  auto north = s.add(Sheet{.region = "north", .atlas = atlas});  // from the many-to-one side
+  auto south = retort::make(Sheet{.region = "south"});
+  atlas->sheets["south"] = south;  // from the keyed side
+  EXPECT_EQ(south->atlas.get(), atlas);
+  EXPECT_EQ(atlas->sheets.at("north"), north);
+  EXPECT_EQ(atlas->sheets.keys(), (strings{"north", "south"}));
+  auto& rec = record();
+  s.commit();
+  EXPECT_SQL(rec, {verb_table("INSERT", "atlas"), conditional(caps().multirow_insert_returning,
+                                                              {verb_table("INSERT", "sheet")},
+                                                              {verb_table("INSERT", "sheet").batch(2)})});
+  EXPECT_EQ(rows(s, "sheet", "atlas_id = " + std::to_string(atlas->id)), 2);
+
+  auto s2 = session();
+  auto loaded = s2.get<Atlas>(atlas->id);
+  EXPECT_EQ(loaded->sheets.keys(), (strings{"north", "south"}));
+  EXPECT_EQ(loaded->sheets["south"]->atlas.get(), loaded);
+  EXPECT_THROW((void)loaded->sheets.at("east"), retort::InvalidRequestError);
+}
+
 TEST_P(collections_test, a_key_must_match_the_child_attribute) {
   auto s = session();
   auto item = s.add(Item{.name = "shirt"});

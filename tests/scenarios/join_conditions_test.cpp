@@ -161,4 +161,148 @@ TEST_P(join_conditions_test, a_writable_side_does_not_back_populate_its_viewonly
 
 RETORT_ORM_SUITE(join_conditions_test);
 
+// ---- join_where on a many-to-many ----
+
+class join_where_many_to_many_test : public retort::testing::orm_test {
+ protected:
+  /// A rack with discs x (vinyl), y, z (vinyl), through Rack.discs; its id.
+  int seed_rack() {
+    auto s = session();
+    auto rack = s.add(Rack{.name = "r"});
+    rack->discs.add(Disc{.title = "x", .vinyl = true});
+    rack->discs.add(Disc{.title = "y", .vinyl = false});
+    rack->discs.add(Disc{.title = "z", .vinyl = true});
+    s.commit();
+    return rack->id;
+  }
+  static strings titles(retort::many<Disc>& c) {
+    strings out;
+    for (auto& d : c) out.push_back(d.title);
+    return out;
+  }
+};
+
+TEST_P(join_where_many_to_many_test, the_criteria_apply_to_the_target_in_the_lazy_load) {
+  auto id = seed_rack();
+  auto s = session();
+  auto rack = s.get<Rack>(id);
+  auto& rec = record();
+  EXPECT_EQ(titles(rack->vinyls), (strings{"x", "z"}));
+  EXPECT_SQL(rec, {compiled_sql("SELECT disc.id, disc.title, disc.vinyl FROM disc, rack_discs WHERE "
+                                "rack_discs.rack_id = ? AND disc.id = rack_discs.disc_id AND disc.vinyl = ? "
+                                "ORDER BY disc.id")
+                       .params({id, true})});
+  rec.clear();
+  EXPECT_EQ(titles(rack->discs), (strings{"x", "y", "z"}));
+  ASSERT_EQ(rec.count(), 1u);
+  EXPECT_EQ(rack->vinyls.at(0), rack->discs.at(0));  // one identity per row
+}
+
+// As SQLAlchemy's (a secondary relationship with criteria that is not viewonly):
+// what is added through it gets a link row, whether or not it meets the
+// criteria; what is removed loses its link row. The criteria only filter loads.
+TEST_P(join_where_many_to_many_test, writes_through_it_insert_and_delete_link_rows) {
+  auto id = seed_rack();
+  auto s = session();
+  auto rack = s.get<Rack>(id);
+  ASSERT_EQ(rack->vinyls.size(), 2u);
+  auto& rec = record();
+  rack->vinyls.add(Disc{.title = "w", .vinyl = true});
+  s.flush();
+  EXPECT_EQ(shapes(rec), (strings{"INSERT disc", "INSERT rack_discs"}));
+  rec.clear();
+  rack->vinyls.add(Disc{.title = "v", .vinyl = false});  // does not meet the criteria: linked all the same
+  s.flush();
+  EXPECT_EQ(shapes(rec), (strings{"INSERT disc", "INSERT rack_discs"}));
+  rec.clear();
+  rack->vinyls.remove(rack->vinyls.at(0));  // x
+  s.flush();
+  EXPECT_EQ(shapes(rec), (strings{"DELETE rack_discs"}));
+  EXPECT_EQ(rows(s, "rack_discs", "rack_id = " + std::to_string(id)), 4);
+  s.commit();
+  rec.clear();
+  EXPECT_EQ(titles(rack->vinyls), (strings{"z", "w"}));  // v is linked, but not vinyl
+  EXPECT_EQ(titles(rack->discs), (strings{"y", "z", "w", "v"}));
+  EXPECT_EQ(rows(s, "disc"), 5);  // x stays: only its link went
+}
+
+// ---- join_where on a many-to-one ----
+
+class join_where_many_to_one_test : public retort::testing::orm_test {
+ protected:
+  struct ids {
+    int closed, open;
+  };
+  /// A closed campaign with a pledge of 10, an open one with a pledge of 20.
+  ids seed() {
+    auto s = session();
+    auto closed = s.add(Campaign{.name = "old", .closed = true});
+    closed->pledges.add(Pledge{.amount = 10});
+    auto open = s.add(Campaign{.name = "new", .closed = false});
+    open->pledges.add(Pledge{.amount = 20});
+    s.commit();
+    return {closed->id, open->id};
+  }
+  static std::string campaign_by_key() {
+    return "SELECT campaign.id, campaign.name, campaign.closed FROM campaign "
+           "WHERE campaign.id = ? AND campaign.closed = ?";
+  }
+};
+
+// SQLAlchemy's many-to-one with extra criteria is not "simple": its lazy load
+// always SELECTs, even when the row its key names is in the identity map.
+TEST_P(join_where_many_to_one_test, the_lazy_load_selects_with_the_criteria_despite_the_identity_map) {
+  auto [closed_id, open_id] = seed();
+  auto s = session();
+  auto closed = s.get<Campaign>(closed_id);
+  auto ten = closed->pledges.at(0);
+  auto& rec = record();
+  EXPECT_FALSE(ten->open_campaign);  // closed: the criteria fail
+  EXPECT_SQL(rec, {compiled_sql(campaign_by_key()).params({closed_id, false})});
+  auto open = s.get<Campaign>(open_id);
+  auto twenty = open->pledges.at(0);
+  rec.clear();
+  EXPECT_EQ(twenty->open_campaign.get(), open);  // the same object, through a SELECT
+  EXPECT_SQL(rec, {compiled_sql(campaign_by_key()).params({open_id, false})});
+}
+
+// Assigning it loads the value it replaces (with the criteria) to unlink the
+// reverse, as SQLAlchemy's backref does; the identity map is not asked.
+TEST_P(join_where_many_to_one_test, assigning_it_loads_the_replaced_value_with_the_criteria) {
+  auto [closed_id, open_id] = seed();
+  int third_id = 0;
+  {
+    auto s = session();
+    auto third = s.add(Campaign{.name = "third"});
+    s.commit();
+    third_id = third->id;
+  }
+  auto s = session();
+  auto closed = s.get<Campaign>(closed_id);
+  auto open = s.get<Campaign>(open_id);
+  auto third = s.get<Campaign>(third_id);
+  auto ten = closed->pledges.at(0);
+  auto twenty = open->pledges.at(0);
+  EXPECT_TRUE(third->pledges.empty());
+  auto& rec = record();
+  twenty->open_campaign = third;  // replaces `open`, found by the SELECT
+  EXPECT_SQL(rec, {compiled_sql(campaign_by_key()).params({open_id, false})});
+  EXPECT_TRUE(open->pledges.empty());
+  EXPECT_EQ(third->pledges.size(), 1u);
+  rec.clear();
+  ten->open_campaign = third;  // the closed campaign is not its value: nothing to unlink
+  // The load autoflushes the first change.
+  EXPECT_SQL(rec, {verb_table("UPDATE", "pledge"), compiled_sql(campaign_by_key()).params({closed_id, false})});
+  EXPECT_EQ(closed->pledges.size(), 1u);  // stale until expired, as in SQLAlchemy
+  EXPECT_EQ(third->pledges.size(), 2u);
+  rec.clear();
+  s.commit();
+  EXPECT_EQ(shapes(rec), (strings{"UPDATE pledge"}));
+  EXPECT_EQ(rows(s, "pledge", "campaign_id = " + std::to_string(third_id)), 2);
+  EXPECT_TRUE(closed->pledges.empty());
+}
+
+RETORT_ORM_SUITE(join_where_many_to_many_test);
+RETORT_ORM_SUITE(join_where_many_to_one_test);
+
 }  // namespace

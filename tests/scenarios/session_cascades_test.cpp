@@ -94,6 +94,82 @@ TEST_P(session_cascades_test, expunge_does_not_follow_the_default_cascade) {
   EXPECT_EQ(s.identity_count(), 1u);
 }
 
+// ---- save-update at flush ----
+// SQLAlchemy cascades save-update when a value is set or appended; the flush
+// does not walk a persistent object's current relationships again. An object
+// expunged while its parent still holds it stays out, however the parent is used.
+
+TEST_P(session_cascades_test, an_expunged_child_stays_out_when_its_parent_is_only_read) {
+  int crate = 0;
+  {
+    auto s = session();
+    auto c = s.add(Crate{.label = "c"});
+    c->bottles.add(Bottle{.wine = "red"});
+    c->bottles.add(Bottle{.wine = "white"});
+    s.commit();
+    crate = c->id;
+  }
+  auto s = session();
+  auto c = s.get<Crate>(crate);
+  ASSERT_EQ(c->bottles.size(), 2u);
+  auto red = c->bottles[0];
+  s.expunge(red);
+  red->wine = "rose";                // a change to a detached object is not written
+  EXPECT_EQ(c->label, "c");          // the parent is read through (handed out for writing)
+  EXPECT_EQ(c->bottles.size(), 2u);  // and still holds the child
+  auto& rec = record();
+  s.commit();
+  EXPECT_EQ(writes(rec), strings{});
+  EXPECT_EQ(red.state()->status, status::detached);
+  EXPECT_FALSE(s.contains(red));
+  EXPECT_EQ(rows(s, "bottle", "wine = 'red'"), 1);
+}
+
+TEST_P(session_cascades_test, a_child_appended_to_a_persistent_parent_is_inserted_and_an_expunged_one_is_not) {
+  int crate = 0;
+  {
+    auto s = session();
+    auto c = s.add(Crate{.label = "c"});
+    c->bottles.add(Bottle{.wine = "red"});
+    s.commit();
+    crate = c->id;
+  }
+  auto s = session();
+  auto c = s.get<Crate>(crate);
+  auto red = c->bottles[0];
+  s.expunge(red);
+  red->wine = "rose";
+  auto fresh = retort::make(Bottle{.wine = "white"});
+  c->bottles.add(fresh);  // save-update: joins the session now
+  EXPECT_EQ(fresh.state()->status, status::pending);
+  auto& rec = record();
+  s.commit();
+  EXPECT_EQ(writes(rec), strings{"INSERT bottle"});
+  EXPECT_EQ(fresh.state()->status, status::persistent);
+  EXPECT_EQ(red.state()->status, status::detached);
+  EXPECT_EQ(rows(s, "bottle", "crate_id = " + std::to_string(crate)), 2);
+  EXPECT_EQ(rows(s, "bottle", "wine = 'rose'"), 0);
+}
+
+TEST_P(session_cascades_test, a_many_to_one_set_on_a_persistent_child_cascades_its_new_target) {
+  int crate = 0;
+  {
+    auto s = session();
+    auto c = s.add(Crate{.label = "c"});
+    c->bottles.add(Bottle{.wine = "red"});
+    s.commit();
+    crate = c->id;
+  }
+  auto s = session();
+  auto red = s.get<Crate>(crate)->bottles[0];
+  auto other = retort::make(Crate{.label = "d"});
+  red->crate = other;
+  auto& rec = record();
+  s.commit();
+  EXPECT_EQ(writes(rec), (strings{"INSERT crate", "UPDATE bottle"}));
+  EXPECT_EQ(red->crate_id, other->id);
+}
+
 TEST_P(session_cascades_test, expunge_does_not_load_unloaded_relationships) {
   int id = album_with_two_tracks();
   auto s = session();

@@ -58,6 +58,22 @@ struct Note {
   retort::one<Item> item{};
 };
 
+// A keyed collection created by a backref:
+//   Sheet.atlas = relationship("Atlas",
+//       backref=backref("sheets", collection_class=attribute_keyed_dict("region")))
+struct Sheet;
+struct Atlas {
+  int id = 0;
+  std::string title{};
+  retort::keyed<std::string, Sheet> sheets{};
+};
+struct Sheet {
+  int id = 0;
+  std::string region{};
+  std::optional<int> atlas_id{};
+  retort::one<Atlas> atlas{};
+};
+
 // ext.orderinglist:
 //   Slide.bullets = relationship("Bullet", order_by="Bullet.position", collection_class=ordering_list("position"),
 //                                cascade="all, delete-orphan", back_populates="slide")
@@ -140,6 +156,18 @@ inline constexpr auto retort::mapping<collections::Note> = retort::model(
     retort::column<&collections::Note::text>(retort::String(80)),
     retort::column<&collections::Note::item_id>(retort::foreign_key<&collections::Item::id>),
     retort::relationship<&collections::Note::item>(retort::back_populates<&collections::Item::notes>));
+
+template <>
+inline constexpr auto retort::mapping<collections::Atlas> = retort::model(
+    retort::column<&collections::Atlas::id>(retort::primary_key),
+    retort::column<&collections::Atlas::title>(retort::String(40)));
+template <>
+inline constexpr auto retort::mapping<collections::Sheet> = retort::model(
+    retort::column<&collections::Sheet::id>(retort::primary_key),
+    retort::column<&collections::Sheet::region>(retort::String(40)),
+    retort::column<&collections::Sheet::atlas_id>(retort::foreign_key<&collections::Atlas::id>),
+    retort::relationship<&collections::Sheet::atlas>(
+        retort::backref<&collections::Atlas::sheets>(retort::attribute_keyed_dict<&collections::Sheet::region>)));
 
 template <>
 inline constexpr auto retort::mapping<collections::Slide> = retort::model(

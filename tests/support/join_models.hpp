@@ -94,6 +94,46 @@ struct RecipeTag {
   retort::one<Recipe> recipe{};
 };
 
+// Extra criteria on the target of a many-to-many, writable:
+//   rack_discs = Table("rack_discs", Column("rack_id", ForeignKey("rack.id"), primary_key=True),
+//                      Column("disc_id", ForeignKey("disc.id"), primary_key=True))
+//   Rack.discs = relationship("Disc", secondary=rack_discs)
+//   Rack.vinyls = relationship("Disc", secondary=rack_discs, overlaps="discs",
+//       secondaryjoin="and_(Disc.id == rack_discs.c.disc_id, Disc.vinyl == True)")
+struct Disc;
+struct Rack {
+  int id = 0;
+  std::string name{};
+  retort::many<Disc> discs{};
+  retort::many<Disc> vinyls{};
+};
+struct Disc {
+  int id = 0;
+  std::string title{};
+  bool vinyl = false;
+};
+inline constexpr auto rack_discs =
+    retort::association_table("rack_discs", retort::link<&Rack::id>("rack_id"), retort::link<&Disc::id>("disc_id"));
+
+// Extra criteria on the target of a many-to-one (not "simple": it is always
+// SELECTed, never answered from the identity map), paired with a plain collection:
+//   Campaign.pledges = relationship("Pledge", back_populates="open_campaign")
+//   Pledge.open_campaign = relationship("Campaign", back_populates="pledges",
+//       primaryjoin="and_(Pledge.campaign_id == Campaign.id, Campaign.closed == False)")
+struct Pledge;
+struct Campaign {
+  int id = 0;
+  std::string name{};
+  bool closed = false;
+  retort::many<Pledge> pledges{};
+};
+struct Pledge {
+  int id = 0;
+  int amount = 0;
+  std::optional<int> campaign_id{};
+  retort::one<Campaign> open_campaign{};
+};
+
 inline constexpr retort::association_proxy<&Musician::memberships, &BandMember::band> musician_bands{};
 /// With a creator: SQLAlchemy's association_proxy(..., creator=lambda b: BandMember(band=b, role="guest")).
 inline constexpr retort::association_proxy<&Musician::memberships, &BandMember::band> musician_guest_bands{
@@ -165,3 +205,26 @@ inline constexpr auto retort::mapping<joins::RecipeTag> = retort::model(
     retort::column<&joins::RecipeTag::name>(retort::String(20)),
     retort::column<&joins::RecipeTag::recipe_id>(retort::foreign_key<&joins::Recipe::id>),
     retort::relationship<&joins::RecipeTag::recipe>(retort::back_populates<&joins::Recipe::tag_rows>));
+
+template <>
+inline constexpr auto retort::mapping<joins::Rack> = retort::model(
+    retort::column<&joins::Rack::id>(retort::primary_key), retort::column<&joins::Rack::name>(retort::String(40)),
+    retort::relationship<&joins::Rack::discs>(retort::secondary<joins::rack_discs>),
+    retort::relationship<&joins::Rack::vinyls>(retort::secondary<joins::rack_discs>,
+                                               retort::join_where<&joins::Disc::vinyl>(true)));
+template <>
+inline constexpr auto retort::mapping<joins::Disc> = retort::model(
+    retort::column<&joins::Disc::id>(retort::primary_key), retort::column<&joins::Disc::title>(retort::String(40)),
+    retort::column<&joins::Disc::vinyl>());
+
+template <>
+inline constexpr auto retort::mapping<joins::Campaign> = retort::model(
+    retort::column<&joins::Campaign::id>(retort::primary_key),
+    retort::column<&joins::Campaign::name>(retort::String(40)), retort::column<&joins::Campaign::closed>(),
+    retort::relationship<&joins::Campaign::pledges>(retort::back_populates<&joins::Pledge::open_campaign>));
+template <>
+inline constexpr auto retort::mapping<joins::Pledge> = retort::model(
+    retort::column<&joins::Pledge::id>(retort::primary_key), retort::column<&joins::Pledge::amount>(),
+    retort::column<&joins::Pledge::campaign_id>(retort::foreign_key<&joins::Campaign::id>),
+    retort::relationship<&joins::Pledge::open_campaign>(retort::join_where<&joins::Campaign::closed>(false),
+                                                        retort::back_populates<&joins::Campaign::pledges>));

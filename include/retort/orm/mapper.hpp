@@ -90,6 +90,8 @@ struct relationship_property {
   std::string backref;
   slot_kind backref_kind = slot_kind::scalar;
   detail::slot* (*backref_slot)(void* object) = nullptr;
+  /// backref<&Target::m>(attribute_keyed_dict<&Parent::a>): the created keyed collection's key attribute.
+  std::string backref_collection_key;
   /// foreign_keys<...>: the FK columns this relationship uses, as "Class.attribute",
   /// when more than one foreign key links the two tables.
   std::vector<std::string> foreign_keys;

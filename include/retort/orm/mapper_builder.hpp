@@ -197,8 +197,8 @@ void apply_relationship_option(relationship_property& r, foreign_keys_t<F...>) {
    ...);
 }
 
-template <auto M, auto B>
-void apply_relationship_option(relationship_property& r, backref_t<B>) {
+template <auto B>
+void set_backref(relationship_property& r) {
   using V = retort::detail::member_of<B>;
   using C = retort::detail::class_of<B>;
   static_assert(retort::detail::relationship_member<V>::value,
@@ -206,6 +206,26 @@ void apply_relationship_option(relationship_property& r, backref_t<B>) {
   r.backref = std::string(util::member_name<B>());
   r.backref_kind = retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar;
   r.backref_slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*B); };
+}
+template <auto M, auto B>
+void apply_relationship_option(relationship_property& r, backref_t<B>) {
+  static_assert(!retort::detail::is_keyed_collection<retort::detail::member_of<B>>,
+                "retort::backref<M>: M is a retort::keyed<K, T>, which needs the attribute it is keyed by: "
+                "retort::backref<&C::m>(retort::attribute_keyed_dict<&T::attribute>)");
+  set_backref<B>(r);
+}
+template <auto M, auto B, auto F>
+void apply_relationship_option(relationship_property& r, keyed_backref_t<B, F>) {
+  using V = retort::detail::member_of<B>;
+  static_assert(retort::detail::is_keyed_collection<V>,
+                "retort::backref<M>(attribute_keyed_dict<...>): M must be a retort::keyed<K, T>");
+  static_assert(std::is_same_v<retort::detail::class_of<F>, retort::detail::class_of<M>>,
+                "retort::backref<M>(attribute_keyed_dict<K>): K must be a column of the class that declares the "
+                "relationship (the backref collection's T)");
+  static_assert(std::is_same_v<retort::detail::member_of<F>, typename V::key_type>,
+                "retort::backref<M>(attribute_keyed_dict<K>): the column's type must be keyed<K, T>'s key type K");
+  set_backref<B>(r);
+  r.backref_collection_key = std::string(util::member_name<F>());
 }
 
 template <auto M, auto... F>

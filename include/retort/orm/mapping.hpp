@@ -138,7 +138,19 @@ struct foreign_keys_t {};
 template <auto... M>
 inline constexpr foreign_keys_t<M...> foreign_keys{};
 template <auto M>
-struct backref_t {};
+struct attribute_keyed_dict_t;
+template <auto M, auto Key>
+struct keyed_backref_t {};
+template <auto M>
+struct backref_t {
+  /// A backref onto a keyed<K, T> member, with the attribute it is keyed by
+  /// (SQLAlchemy's backref("notes", collection_class=attribute_keyed_dict("keyword"))):
+  /// `relationship<&Note::item>(backref<&Item::notes>(attribute_keyed_dict<&Note::keyword>))`.
+  template <auto Key>
+  constexpr keyed_backref_t<M, Key> operator()(attribute_keyed_dict_t<Key>) const {
+    return {};
+  }
+};
 /// Configures the other side too (SQLAlchemy's backref=): `relationship<&User::posts>(backref<&Post::author>)`
 /// maps Post::author as the reverse of User::posts; mapping<Post> must not map it again.
 template <auto M>

@@ -45,6 +45,10 @@ class slot {
   /// what the cycle collection of detached objects (src/orm/detached_group.cpp)
   /// needs: it must name every reference the slot holds, exactly.
   virtual void for_each_target(target_fn f, bool history = true) const = 0;
+  /// Calls `f` with every state this slot gained since the last flush (a
+  /// collection's added items, a changed scalar's new target): what the
+  /// save-update cascade at flush follows from a persistent owner.
+  virtual void for_each_added(target_fn f) const = 0;
   /// The other side of a bidirectional pair linked / unlinked `s` and this slot's
   /// owner: the value follows, with history, but no further back-population.
   virtual void link_quiet(instance_state* s) = 0;
@@ -90,6 +94,9 @@ class scalar_slot : public slot {
   }
   bool has_history() const noexcept override { return changed_; }
   void for_each_target(target_fn f, bool history = true) const override;
+  void for_each_added(target_fn f) const override {
+    if (changed_ && target_) f(target_.get());
+  }
   void link_quiet(instance_state* s) override;
   void unlink_quiet(instance_state* s) override;
   void set_loaded_states(std::vector<state_ref> states) override;
@@ -139,6 +146,9 @@ class collection_slot : public slot {
   }
   bool has_history() const noexcept override { return !added_.empty() || !removed_.empty(); }
   void for_each_target(target_fn f, bool history = true) const override;
+  void for_each_added(target_fn f) const override {
+    for (const auto& s : added_) f(s.get());
+  }
   void link_quiet(instance_state* s) override;
   void unlink_quiet(instance_state* s) override;
   void set_loaded_states(std::vector<state_ref> states) override;
