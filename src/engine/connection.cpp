@@ -2,6 +2,8 @@
 // is never reused: the pool discards it on checkin.
 #include "retort/engine/connection.hpp"
 
+#include <utility>
+
 #include "engine/engine_state.hpp"
 #include "retort/util/error.hpp"
 
@@ -12,8 +14,10 @@ connection::connection(std::shared_ptr<detail::engine_state> engine, std::unique
 
 connection::connection(connection&& o) noexcept
     : engine_(std::move(o.engine_)), conn_(std::move(o.conn_)), in_transaction_(o.in_transaction_),
-      invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)) {
+      invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)), log_(o.log_),
+      log_always_(o.log_always_) {
   o.in_transaction_ = false;
+  o.log_ = nullptr;
 }
 
 connection& connection::operator=(connection&& o) noexcept {
@@ -25,6 +29,8 @@ connection& connection::operator=(connection&& o) noexcept {
     invalid_ = o.invalid_;
     self_ = std::make_shared<connection*>(this);  // transactions of what was here are over
     savepoints_ = o.savepoints_;
+    log_ = std::exchange(o.log_, nullptr);
+    log_always_ = o.log_always_;
     o.in_transaction_ = false;
   }
   return *this;
@@ -59,10 +65,47 @@ bool connection::invalidated() const { return conn_ && (invalid_ || conn_->broke
 
 result connection::execute(const sql::compiled& c) { return execute(c.sql, c.params); }
 
+namespace {
+/// The statement counts toward the thread's innermost origin (the ORM's N+1 count reads it).
+void count_statement() noexcept {
+  if (auto* o = current_origin()) ++o->statements;
+}
+}  // namespace
+
+bool connection::recording() const noexcept {
+  return (log_ && log_always_) || engine_->recording.load(std::memory_order_relaxed);
+}
+
+// Only the statements that ran are recorded, with the innermost cause and the
+// nearest known location of this thread's origins.
+void connection::record(const std::string& sql, std::span<const sql::value> params, std::size_t batch,
+                        query_record::clock::time_point start) const {
+  query_record r;
+  r.end = query_record::clock::now();
+  r.start = start;
+  r.duration = r.end - r.start;
+  r.sql = sql;
+  r.params.assign(params.begin(), params.end());
+  r.batch = batch;
+  const statement_origin* named = nullptr;
+  for (auto* o = current_origin(); o; o = o->outer) {
+    if (!named && o->shape != statement_origin::form::none) named = o;
+    if (!r.where.line() && o->where) r.where = *o->where;
+  }
+  if (named) r.cause = named->cause();
+  r.location = describe(r.where);
+  if (engine_->recording.load(std::memory_order_relaxed)) engine_->record(r);
+  if (log_) log_->push_back(std::move(r));
+}
+
 result connection::execute(const std::string& sql, std::span<const sql::value> params) {
   auto& c = live();
   engine_->emit({sql, params, 1, false});
+  count_statement();
+  const bool rec = recording();
+  const auto start = rec ? query_record::clock::now() : query_record::clock::time_point{};
   auto r = c.cached(sql).execute(params);
+  if (rec) record(sql, params, 1, start);
   if (engine_->logs(logging::level::debug)) engine_->log_rows(r);
   return r;
 }
@@ -73,9 +116,13 @@ std::vector<result> connection::execute_many(const std::string& sql,
   std::vector<result> out;
   if (rows.empty()) return out;
   engine_->emit({sql, rows.front(), rows.size(), false});
+  count_statement();
+  const bool rec = recording();
+  const auto start = rec ? query_record::clock::now() : query_record::clock::time_point{};
   auto& stmt = c.cached(sql);
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(stmt.execute(r));
+  if (rec) record(sql, rows.front(), rows.size(), start);
   return out;
 }
 
@@ -83,7 +130,11 @@ void connection::execute_ddl(const std::string& sql) {
   auto& c = live();
   check_statement_text(sql);
   engine_->emit({sql, {}, 1, false});
+  count_statement();
+  const bool rec = recording();
+  const auto start = rec ? query_record::clock::now() : query_record::clock::time_point{};
   c.execute_direct(sql);
+  if (rec) record(sql, {}, 1, start);
 }
 
 void connection::control(const std::string& sql) {

@@ -89,6 +89,7 @@ engine::engine(std::string_view text, engine_options options) : state_(std::make
   state_->echo = more_verbose(options.echo, echo_option(state_->location));
   state_->sink = options.sink ? std::move(options.sink) : logging::stderr_sink();
   state_->hide_parameters = options.hide_parameters;
+  state_->recording = options.record_queries;
   pool_options p = options.pool.value_or(pool_options{});
   state_->backend->tune_pool(state_->location, p);
   auto backend = state_->backend;
@@ -125,6 +126,19 @@ void engine::unlisten(std::uint64_t id) {
 
 logging::echo_mode engine::echo() const noexcept { return state_->echo; }
 const std::shared_ptr<logging::sink>& engine::sink() const noexcept { return state_->sink; }
+
+void engine::record_queries(bool on) noexcept { state_->recording.store(on, std::memory_order_relaxed); }
+bool engine::records_queries() const noexcept { return state_->recording.load(std::memory_order_relaxed); }
+
+std::vector<query_record> engine::recorded_queries() const {
+  std::lock_guard lock(state_->records_mutex);
+  return state_->records;
+}
+
+void engine::clear_recorded_queries() {
+  std::lock_guard lock(state_->records_mutex);
+  state_->records.clear();
+}
 
 void engine::dispose() { state_->pool->dispose(); }
 

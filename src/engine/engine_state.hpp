@@ -23,7 +23,15 @@ struct engine_state {
   std::uint64_t next_listener = 1;
   std::atomic<bool> has_listeners{false};  ///< lets emit() skip the lock when nobody listens
 
+  std::atomic<bool> recording{false};  ///< engine_options::record_queries, engine::record_queries()
+  mutable std::mutex records_mutex;
+  std::vector<query_record> records;
+
   void emit(const statement_event& e);
+  void record(const query_record& r) {
+    std::lock_guard lock(records_mutex);
+    records.push_back(r);
+  }
 
   /// Whether echo logs at `l` and the sink keeps it: callers build a message only then.
   bool logs(logging::level l) const noexcept { return echo.logs(l) && sink->enabled(l); }

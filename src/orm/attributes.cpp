@@ -9,6 +9,7 @@
 
 #include "orm/detached_group.hpp"
 #include "orm/session_impl.hpp"
+#include "orm/statement_cause.hpp"
 #include "retort/orm/loader_strategy.hpp"
 #include "retort/orm/repr.hpp"
 #include "retort/util/error.hpp"
@@ -38,8 +39,11 @@ void load(const relationship_property& rel, instance_state* owner, const loader_
     throw DetachedInstanceError("parent instance " + default_repr(owner) + " is not bound to a session; the lazy "
                                 "load of " + rel.name() + " cannot proceed (load it before the session closes, or "
                                 "add the object to a session)");
-  owner->session->check_active();
-  (access ? access : rel.strategy)->load_on_access(*owner->session, rel, *owner);
+  auto& s = *owner->session;
+  s.check_active();
+  relationship_cause cause(s, rel, "lazy load", true);  // counts its statements for the N+1 warning
+  (access ? access : rel.strategy)->load_on_access(s, rel, *owner);
+  if (cause.statements()) s.note_lazy_load(rel, owner);
 }
 
 /// Save-update cascade: a related object joins its owner's session.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "orm/session_impl.hpp"
+#include "orm/statement_cause.hpp"
 #include "orm/strategies.hpp"
 #include "retort/orm/relationship.hpp"
 
@@ -207,7 +208,10 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
   std::vector<instance_state*> parents;
   parents.reserve(out.entities.size());
   for (const auto& e : out.entities) parents.push_back(e.get());
-  for (auto& n : nodes) n.strategy->after_load(ctx, n, parents);
+  for (auto& n : nodes) {
+    relationship_cause cause(s, *n.rel, n.strategy->name());  // "Writer.stories (selectin)" in the query record
+    n.strategy->after_load(ctx, n, parents);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
+#include "orm/statement_cause.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/util/error.hpp"
 
@@ -41,8 +42,11 @@ sql::select query_base::statement() const {
   return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), nodes);
 }
 
-std::vector<state_ref> query_base::all() {
+std::vector<state_ref> query_base::all(retort::source_location where) { return run(where, "all"); }
+
+std::vector<state_ref> query_base::run(const retort::source_location& where, std::string_view call) {
   auto& impl = session_->impl();
+  call_cause cause(impl, "query", mapper_->class_name, call, where);
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
@@ -51,28 +55,31 @@ std::vector<state_ref> query_base::all() {
       .entities;
 }
 
-state_ref query_base::first() {
+state_ref query_base::first(retort::source_location where) {
   auto copy = *this;
   copy.limit_ = 1;
-  auto rows = copy.all();
+  auto rows = copy.run(where, "first");
   return rows.empty() ? state_ref() : rows.front();
 }
 
-state_ref query_base::one_or_none() {
-  auto rows = all();
+state_ref query_base::one_or_none(retort::source_location where) { return single(where, "one_or_none"); }
+
+state_ref query_base::single(const retort::source_location& where, std::string_view call) {
+  auto rows = run(where, call);
   if (rows.size() > 1)
     throw MultipleResultsFound("multiple " + mapper_->class_name + " rows were found when one or none was required");
   return rows.empty() ? state_ref() : rows.front();
 }
 
-state_ref query_base::one() {
-  auto r = one_or_none();
+state_ref query_base::one(retort::source_location where) {
+  auto r = single(where, "one");
   if (!r) throw NoResultFound("no " + mapper_->class_name + " row was found when one was required");
   return r;
 }
 
-std::int64_t query_base::count() {
+std::int64_t query_base::count(retort::source_location where) {
   auto& impl = session_->impl();
+  call_cause cause(impl, "query", mapper_->class_name, "count", where);
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();

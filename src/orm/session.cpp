@@ -8,6 +8,7 @@
 #include "orm/detached_group.hpp"
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
+#include "orm/statement_cause.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 
@@ -76,6 +77,7 @@ engine::connection& session_impl::connection() {
   check_active();
   if (!conn_) {
     conn_.emplace(engine_.connect());
+    conn_->record_into(&records_, options_.record_queries);
     try {
       conn_->begin_unmanaged();
     } catch (...) {
@@ -332,6 +334,7 @@ void session_impl::commit() {
     expire_all();
     release_unreferenced();
   }
+  reset_lazy_counts();
   collect_limbo();
 }
 
@@ -410,6 +413,7 @@ void session_impl::rollback() {
   in_use guard(*this);
   end_connection_with_rollback();
   forget_since(0, 0);
+  reset_lazy_counts();
 }
 
 // Unlike SQLAlchemy's close(), which only expunges, objects whose INSERT the
@@ -419,6 +423,7 @@ void session_impl::rollback() {
 void session_impl::close() {
   in_use guard(*this);
   end_connection_with_rollback();
+  reset_lazy_counts();
   needs_rollback_ = false;
   failed_commit_ = false;
   rollback_reason_.clear();
@@ -542,8 +547,14 @@ orm::session_impl& session::live() const {
 }
 orm::session_impl& session::impl() { return live(); }
 
-void session::flush() { live().flush(); }
-void session::commit() { live().commit(); }
+void session::flush(retort::source_location where) {
+  orm::call_cause cause(live(), "flush", {}, {}, where);
+  live().flush();
+}
+void session::commit(retort::source_location where) {
+  orm::call_cause cause(live(), "commit", {}, {}, where);
+  live().commit();
+}
 void session::rollback() { live().rollback(); }
 void session::close() { live().close(); }
 void session::expire_all() { live().expire_all(); }
@@ -566,8 +577,9 @@ orm::instance_state* given(orm::instance_state* s, const char* operation) {
 
 void session::add_state(orm::instance_state* s) { live().add(given(s, "add")); }
 void session::delete_state(orm::instance_state* s) { live().mark_deleted(given(s, "delete_")); }
-orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::value> key) {
+orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::value> key, retort::source_location where) {
   live().check_active();
+  orm::call_cause cause(live(), "session.get", m.class_name, {}, where);
   return live().get(m, key);
 }
 void session::expire_state(orm::instance_state* s) { live().expire(given(s, "expire")); }

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "orm/identity_map.hpp"
@@ -138,6 +139,15 @@ class session_impl {
   engine::engine& bound_engine() { return engine_; }
   const session_options& options() const { return options_; }
 
+  // The query record and the N+1 warning (recording.cpp).
+  /// Whether this session's statements are recorded now (its option, or its engine records).
+  bool recording() const noexcept { return options_.record_queries || engine_.records_queries(); }
+  const std::vector<engine::query_record>& records() const { return records_; }
+  void clear_records() { records_.clear(); }
+  /// A lazy load of `rel` on `owner` ran SQL: counts `owner` toward the N+1
+  /// warning, which fires once per relationship when the count passes the threshold.
+  void note_lazy_load(const relationship_property& rel, const instance_state* owner);
+
  private:
   void release_connection();
   void release_unreferenced();
@@ -155,6 +165,8 @@ class session_impl {
   instance_state* lookup(const identity_key& k) const { return identity_map_.find(k); }
   /// An INSERT the database forgot: no identity, no generated key.
   void forget_key(instance_state* s);
+  /// A new transaction: the N+1 counts start again (warnings already given stay given).
+  void reset_lazy_counts() { lazy_parents_.clear(); }
 
   engine::engine engine_;
   session_options options_;
@@ -192,6 +204,11 @@ class session_impl {
   std::vector<load_cohort> cohorts_;  ///< id - cohort_base_ - 1 indexes it
   std::uint32_t cohort_base_ = 0;     ///< ids up to it belong to cohorts forgotten (expire_all, close)
   void forget_cohorts();
+  std::vector<engine::query_record> records_;  ///< the connection appends (record_into)
+  /// Per relationship, the parents lazily loaded with SQL since the last commit
+  /// or rollback (addresses, compared only, never followed).
+  std::unordered_map<const relationship_property*, std::unordered_set<const instance_state*>> lazy_parents_;
+  std::unordered_set<const relationship_property*> warned_;  ///< N+1 warnings given in this session
 };
 
 /// What a cascade (`&cascade_flags::expunge`, `&cascade_flags::refresh_expire`)

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "orm/dependency.hpp"
+#include "orm/statement_cause.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 #include "retort/util/topological.hpp"
@@ -435,6 +436,7 @@ void session_impl::flush() {
   in_use guard(*this);
   check_active();
   if (flushing_) return;
+  call_cause cause(*this, "flush", {}, {}, retort::source_location());  // the statements' cause in the query record
   unit_of_work uow(*this);
   flushing_ = true;
   bool any = false;

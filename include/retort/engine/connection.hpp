@@ -84,6 +84,13 @@ class connection {
   /// Statements this connection has prepared so far; a statement run again
   /// with other parameters comes from its cache and adds nothing.
   std::size_t prepare_count() const;
+  /// Also appends a query_record of each statement to `log` (null: no longer)
+  /// while the engine records, or always with `always`: a session's own record.
+  /// `log` must outlive the connection or be reset first.
+  void record_into(std::vector<query_record>* log, bool always) noexcept {
+    log_ = log;
+    log_always_ = always;
+  }
 
  private:
   friend class transaction;
@@ -92,6 +99,10 @@ class connection {
   void release_savepoint(const std::string& name);
   void abandon_transaction() noexcept;
   void rollback_savepoint(const std::string& name);
+  /// Whether this statement is recorded (the engine records, or this connection's log always does).
+  bool recording() const noexcept;
+  void record(const std::string& sql, std::span<const sql::value> params, std::size_t batch,
+              query_record::clock::time_point start) const;
 
   std::shared_ptr<detail::engine_state> engine_;
   std::unique_ptr<driver_connection> conn_;
@@ -100,6 +111,8 @@ class connection {
   std::size_t savepoints_ = 0;
   /// Where this object lives, for its transactions; a moved-to object gets its own.
   std::shared_ptr<connection*> self_;
+  std::vector<query_record>* log_ = nullptr;
+  bool log_always_ = false;
 };
 
 }  // namespace retort::engine

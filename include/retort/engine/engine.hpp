@@ -10,10 +10,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "retort/engine/driver.hpp"
 #include "retort/engine/log.hpp"
 #include "retort/engine/pool.hpp"
+#include "retort/engine/query_record.hpp"
 #include "retort/engine/url.hpp"
 
 namespace retort::engine {
@@ -40,6 +42,9 @@ struct engine_options {
   std::shared_ptr<logging::sink> sink{};
   /// SQLAlchemy's `hide_parameters`: logs show statements without their values.
   bool hide_parameters = false;
+  /// Flask-SQLAlchemy's SQLALCHEMY_RECORD_QUERIES: keep a query_record of every
+  /// statement (recorded_queries(engine)); engine::record_queries() switches it later.
+  bool record_queries = false;
 };
 
 namespace detail {
@@ -64,6 +69,15 @@ class engine {
   /// Closes idle pooled connections.
   void dispose();
 
+  /// Starts or stops keeping a query_record of every statement on this engine's
+  /// connections (and in the record of every session on it).
+  void record_queries(bool on) noexcept;
+  bool records_queries() const noexcept;
+  /// The records kept so far, oldest first (a copy). They accumulate until
+  /// clear_recorded_queries(): a long-running program recording queries clears them.
+  std::vector<query_record> recorded_queries() const;
+  void clear_recorded_queries();
+
   /// What this engine logs, and where.
   logging::echo_mode echo() const noexcept;
   const std::shared_ptr<logging::sink>& sink() const noexcept;
@@ -75,3 +89,9 @@ class engine {
 };
 
 }  // namespace retort::engine
+
+namespace retort {
+/// Flask-SQLAlchemy's get_recorded_queries(): the statements `e` has recorded
+/// (with engine_options::record_queries or engine::record_queries(true)).
+inline std::vector<engine::query_record> recorded_queries(const engine::engine& e) { return e.recorded_queries(); }
+}  // namespace retort

@@ -10,6 +10,7 @@
 #include "retort/orm/load_options.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/sql/statement.hpp"
+#include "retort/util/source_location.hpp"
 
 namespace retort {
 class session;
@@ -75,11 +76,12 @@ class query_base {
   void option(load_option o) { options_.push_back(std::move(o)); }
   void populate_existing() { populate_existing_ = true; }
 
-  std::vector<state_ref> all();
-  state_ref first();
-  state_ref one();
-  state_ref one_or_none();
-  std::int64_t count();
+  /// `where` is the caller's, for the query record (default: none known).
+  std::vector<state_ref> all(retort::source_location where = {});
+  state_ref first(retort::source_location where = {});
+  state_ref one(retort::source_location where = {});
+  state_ref one_or_none(retort::source_location where = {});
+  std::int64_t count(retort::source_location where = {});
 
   /// The SELECT this query runs, eager joins included (for inspection and tests).
   sql::select statement() const;
@@ -87,6 +89,9 @@ class query_base {
   retort::session& owner() const noexcept { return *session_; }
 
  private:
+  /// all(), recorded as `query<T>.<call>`.
+  std::vector<state_ref> run(const retort::source_location& where, std::string_view call);
+  state_ref single(const retort::source_location& where, std::string_view call);
   retort::session* session_;
   const mapper* mapper_;
   std::vector<sql::expr<bool>> where_;
@@ -147,19 +152,27 @@ class query {
     return *this;
   }
 
-  std::vector<ptr<T>> all() {
+  // The caller's source location goes to the query record (recorded_queries);
+  // it costs nothing when nothing records.
+  std::vector<ptr<T>> all(retort::source_location where = retort::source_location::current()) {
     std::vector<ptr<T>> out;
-    for (auto& r : base_.all()) out.emplace_back(std::move(r));
+    for (auto& r : base_.all(where)) out.emplace_back(std::move(r));
     return out;
   }
   /// The first row's object, or null (LIMIT 1).
-  ptr<T> first() { return ptr<T>(base_.first()); }
+  ptr<T> first(retort::source_location where = retort::source_location::current()) { return ptr<T>(base_.first(where)); }
   /// Exactly one; raises NoResultFound / MultipleResultsFound.
-  ptr<T> one() { return ptr<T>(base_.one()); }
+  ptr<T> one(retort::source_location where = retort::source_location::current()) { return ptr<T>(base_.one(where)); }
   /// One or null; raises MultipleResultsFound.
-  ptr<T> one_or_none() { return ptr<T>(base_.one_or_none()); }
-  std::int64_t count() { return base_.count(); }
+  ptr<T> one_or_none(retort::source_location where = retort::source_location::current()) {
+    return ptr<T>(base_.one_or_none(where));
+  }
+  std::int64_t count(retort::source_location where = retort::source_location::current()) { return base_.count(where); }
+  /// session.get<T>(key) (SQLAlchemy's legacy Query.get).
+  template <class K1>
+  ptr<T> get(const K1& key, retort::source_location where = retort::source_location::current());
   template <class... K>
+    requires(sizeof...(K) != 1)
   ptr<T> get(const K&... key);
 
   sql::select statement() const { return base_.statement(); }

@@ -6,13 +6,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "retort/engine/connection.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/primary_key.hpp"
 #include "retort/orm/query.hpp"
+#include "retort/util/source_location.hpp"
 
 namespace retort {
 
@@ -43,6 +46,18 @@ class nested_transaction {
   bool active_ = true;
 };
 
+/// What the N+1 warning reports: one lazy relationship loaded one parent at a
+/// time, with a statement each, for more distinct parents than
+/// session_options::n_plus_one_threshold since the last commit or rollback.
+struct n_plus_one_report {
+  std::string relationship;  ///< "Writer.stories"
+  std::string parent_class;  ///< "Writer"
+  std::string attribute;     ///< "stories"
+  std::size_t parents = 0;   ///< distinct parents lazily loaded so far (threshold + 1 when reported)
+  std::size_t threshold = 0;
+  std::string message;       ///< the sentence the default hook logs, with the advice
+};
+
 struct session_options {
   bool autoflush = true;         ///< flush before queries and lazy loads
   bool expire_on_commit = true;  ///< expire every object at commit; reload on next access
@@ -51,6 +66,16 @@ struct session_options {
   /// it for every object of that result still in the session, with one IN query.
   /// Off: every lazy load is its own SELECT, as in SQLAlchemy.
   bool batch_lazy_loads = true;
+  /// Keep this session's query record (recorded_queries(session)) even when its
+  /// engine does not record; with the engine recording, the session records anyway.
+  bool record_queries = false;
+  /// The N+1 warning fires when one relationship has been lazily loaded (with
+  /// SQL) for more than this many distinct parents since the last commit or
+  /// rollback; once per relationship per session. 0: never.
+  std::size_t n_plus_one_threshold = 10;
+  /// Receives the N+1 warning; null logs report.message at level warning
+  /// through the engine's logging sink (engine_options::sink; echo need not be on).
+  std::function<void(const n_plus_one_report&)> on_n_plus_one{};
 };
 
 class session {
@@ -86,10 +111,29 @@ class session {
   /// The object with this primary key: from the identity map without SQL, else one
   /// SELECT; null when there is no such row. A key of the wrong type or count
   /// for T's primary key does not compile.
+  ///
+  /// A key of one, two or three columns also records the caller's location
+  /// (the query record's `location`); longer keys record none.
+  template <class T, class K1>
+  ptr<T> get(const K1& k1, retort::source_location where = retort::source_location::current()) {
+    detail::check_key_types<T, K1>();
+    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(k1)}, where));
+  }
+  template <class T, class K1, class K2>
+  ptr<T> get(const K1& k1, const K2& k2, retort::source_location where = retort::source_location::current()) {
+    detail::check_key_types<T, K1, K2>();
+    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(k1), sql::to_value(k2)}, where));
+  }
+  template <class T, class K1, class K2, class K3>
+  ptr<T> get(const K1& k1, const K2& k2, const K3& k3, retort::source_location where = retort::source_location::current()) {
+    detail::check_key_types<T, K1, K2, K3>();
+    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(k1), sql::to_value(k2), sql::to_value(k3)}, where));
+  }
   template <class T, class... K>
+    requires(sizeof...(K) > 3 || sizeof...(K) == 0)
   ptr<T> get(const K&... key) {
     detail::check_key_types<T, K...>();
-    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(key)...}));
+    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(key)...}, {}));
   }
   template <class T>
   retort::query<T> query() {
@@ -138,8 +182,8 @@ class session {
     return contains_state(p.state());
   }
 
-  void flush();
-  void commit();
+  void flush(retort::source_location where = retort::source_location::current());
+  void commit(retort::source_location where = retort::source_location::current());
   void rollback();
   /// Releases the connection and detaches every object.
   void close();
@@ -154,6 +198,13 @@ class session {
   /// Objects in the identity map (SQLAlchemy's `len(session.identity_map)`).
   std::size_t identity_count() const;
 
+  /// The statements this session has run while it or its engine recorded
+  /// (session_options::record_queries, engine_options::record_queries), oldest
+  /// first: Flask-SQLAlchemy's get_recorded_queries() for one session. Kept
+  /// for the session's life, until clear_recorded_queries().
+  std::vector<engine::query_record> recorded_queries() const;
+  void clear_recorded_queries();
+
   /// The connection of the current transaction (begun if needed), for Core statements.
   engine::connection& connection();
   engine::engine& bound_engine();
@@ -163,7 +214,7 @@ class session {
   // Type-erased core, used by the templates above.
   void add_state(orm::instance_state* s);
   void delete_state(orm::instance_state* s);
-  orm::instance_state* get_state(const orm::mapper& m, std::vector<sql::value> key);
+  orm::instance_state* get_state(const orm::mapper& m, std::vector<sql::value> key, retort::source_location where = {});
   void expire_state(orm::instance_state* s);
   void refresh_state(orm::instance_state* s);
   void expunge_state(orm::instance_state* s);
@@ -176,9 +227,19 @@ class session {
 };
 
 template <class T>
+template <class K1>
+ptr<T> query<T>::get(const K1& key, retort::source_location where) {
+  detail::check_key_types<T, K1>();
+  return ptr<T>(base_.owner().get_state(orm::mapper_for<T>(), {sql::to_value(key)}, where));
+}
+template <class T>
 template <class... K>
+  requires(sizeof...(K) != 1)
 ptr<T> query<T>::get(const K&... key) {
   return base_.owner().template get<T>(key...);
 }
+
+/// Flask-SQLAlchemy's get_recorded_queries(): what `s` has recorded (see session::recorded_queries).
+inline std::vector<engine::query_record> recorded_queries(const session& s) { return s.recorded_queries(); }
 
 }  // namespace retort
