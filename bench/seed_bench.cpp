@@ -41,6 +41,21 @@ double ms_since(clock_type::time_point t) {
 
 std::string title_of(long u, long p) { return "post " + std::to_string(p) + " of user " + std::to_string(u); }
 
+/// Every user in a fresh session, then each user's posts (lazy; batched unless `batched` is false).
+void read_users(retort::database& db, bool batched, totals& out) {
+  retort::session_options o;
+  o.batch_lazy_loads = batched;
+  auto session = db.session(o);
+  for (auto& user : session.query<User>().all()) {
+    ++out.users;
+    for (auto& post : user->posts) {
+      ++out.posts;
+      out.id_sum += post.id;
+      out.title_chars += static_cast<long>(post.title.size());
+    }
+  }
+}
+
 // noinline: keeps each side a function of its own in profiles, e.g.
 // valgrind --tool=callgrind --toggle-collect='*run_retort*' bench_seed --users 1000 --repeat 1
 [[gnu::noinline]] timing run_retort(const std::string& path, long n, long m, totals& out) {
@@ -59,17 +74,7 @@ std::string title_of(long u, long p) { return "post " + std::to_string(p) + " of
   }
   t.write_ms = ms_since(start);
   start = clock_type::now();
-  {
-    auto session = db.session();
-    for (auto& user : session.query<User>().all()) {
-      ++out.users;
-      for (auto& post : user->posts) {
-        ++out.posts;
-        out.id_sum += post.id;
-        out.title_chars += static_cast<long>(post.title.size());
-      }
-    }
-  }
+  read_users(db, true, out);
   t.read_ms = ms_since(start);
   return t;
 }
@@ -78,19 +83,7 @@ std::string title_of(long u, long p) { return "post " + std::to_string(p) + " of
 [[gnu::noinline]] double read_retort(const std::string& path, bool batched, totals& out) {
   retort::database db("sqlite:///" + path);
   auto start = clock_type::now();
-  {
-    retort::session_options o;
-    o.batch_lazy_loads = batched;
-    auto session = db.session(o);
-    for (auto& user : session.query<User>().all()) {
-      ++out.users;
-      for (auto& post : user->posts) {
-        ++out.posts;
-        out.id_sum += post.id;
-        out.title_chars += static_cast<long>(post.title.size());
-      }
-    }
-  }
+  read_users(db, batched, out);
   return ms_since(start);
 }
 
