@@ -61,9 +61,7 @@ detail::slot& reverse_slot(const relationship_property& rel, instance_state* s) 
 /// Whether an unloaded many-to-one's target is the identity-map object its
 /// foreign key names (SQLAlchemy's "simple" many-to-one): not when join_where
 /// criteria on the target decide too; only a SELECT knows those.
-bool simple_many_to_one(const relationship_property& rel) {
-  return rel.join.parent_holds_key() && rel.join.extra.empty();
-}
+bool simple_many_to_one(const relationship_property& rel) { return rel.join.simple_many_to_one(*rel.target); }
 
 /// The scalar's target in memory, without SQL: the loaded value, or for a
 /// simple many-to-one the identity-map object its foreign key names.

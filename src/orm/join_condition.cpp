@@ -2,6 +2,7 @@
 // SELECT, the JOIN ON, and the copying of keys into foreign keys at flush.
 #include "retort/orm/join_condition.hpp"
 
+#include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/statement.hpp"
@@ -41,14 +42,15 @@ sql::select join_condition::lazy_select(const mapper& parent, const mapper& targ
   for (const auto& [i, v] : extra)
     q.where(equals(col(target, i), sql::expression(sql::detail::make_bind(v))));
   if (collection) {
-    if (order_by.empty())
-      for (auto i : target.primary_key) q.order_by(col(target, i));
-    for (auto o : order_by) {
-      auto i = static_cast<std::size_t>(o < 0 ? -o - 1 : o);
-      q.order_by(o < 0 ? sql::expression(col(target, i).desc()) : sql::expression(col(target, i)));
-    }
+    std::vector<sql::expression> order;
+    collection_order(target, order_by, target.table.name(), order);
+    for (auto& o : order) q.order_by(std::move(o));
   }
   return q;
+}
+
+bool join_condition::simple_many_to_one(const mapper& target) const {
+  return dir == direction::many_to_one && remote_columns == target.primary_key && extra.empty();
 }
 
 // In the order lazy_select places its placeholders: the parent's key, then the extra criteria.

@@ -248,14 +248,13 @@ query_parts lazy_parts(const relationship_property& rel, const std::vector<sql::
 
 }  // namespace
 
-void collection_order(const relationship_property& rel, const std::string& qualifier,
+void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by, const std::string& qualifier,
                       std::vector<sql::expression>& order) {
-  const mapper& t = *rel.target;
-  if (rel.order_by_columns.empty()) {
+  if (order_by.empty()) {
     for (auto i : t.primary_key) order.push_back(column_of(qualifier, t.columns[i].column.name));
     return;
   }
-  for (auto o : rel.order_by_columns) {
+  for (auto o : order_by) {
     auto i = static_cast<std::size_t>(o < 0 ? -o - 1 : o);
     auto c = column_of(qualifier, t.columns[i].column.name);
     order.push_back(o < 0 ? c.desc() : c);
@@ -269,7 +268,7 @@ std::vector<state_ref> load_relationship(session_impl& s, const relationship_pro
   for (const auto& v : key)
     if (v.is_null()) return {};
   // A foreign key naming the target's primary key: the identity map answers without SQL.
-  if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty()) {
+  if (rel.join.simple_many_to_one(*rel.target)) {
     if (children.empty()) {
       auto* t = s.get(*rel.target, key);
       return t ? std::vector<state_ref>{state_ref(t)} : std::vector<state_ref>{};

@@ -77,6 +77,7 @@ class load_context {
   /// The object for the entity of `m` whose columns start at `offset`; null when its key is NULL.
   instance_state* entity_at(const mapper& m, const engine::row_view& row, std::size_t offset);
   /// Whether a strategy should populate `s`'s attribute of `rel` (not loaded yet, or populate_existing).
+  /// (populate_existing unloaded the relationships of the objects already there: they want it too.)
   bool wants(const relationship_property& rel, instance_state* s) const;
 
  private:
@@ -120,8 +121,13 @@ query_parts entity_parts(const mapper& m);
 sql::expression column_of(const std::string& qualifier, const std::string& name);
 /// `m`'s columns qualified by `qualifier`, appended to `out`.
 void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier);
-/// A collection's ORDER BY (its order_by, or else the target's key) on the target named `qualifier`.
-void collection_order(const relationship_property& rel, const std::string& qualifier,
+/// A collection's ORDER BY (`order_by`: target column indexes, -(i+1) descending;
+/// empty: the target's key) on the target `t` named `qualifier`.
+void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by, const std::string& qualifier,
                       std::vector<sql::expression>& order);
+inline void collection_order(const relationship_property& rel, const std::string& qualifier,
+                             std::vector<sql::expression>& order) {
+  collection_order(*rel.target, rel.order_by_columns, qualifier, order);
+}
 
 }  // namespace retort::orm

@@ -160,7 +160,7 @@ class raise_on_sql_loader final : public on_access_loader {
     if (owner.status == status::pending) return slot->set_loaded_states({});
     auto key = rel.join.lazy_params(*rel.parent, owner.object);
     if (has_null(key)) return slot->set_loaded_states({});
-    if (rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key && rel.join.extra.empty())
+    if (rel.join.simple_many_to_one(*rel.target))
       if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted && !t->expired)
         return slot->set_loaded_states({state_ref(t)});
     raise_for(rel, name());
@@ -294,10 +294,6 @@ void assign_from_identity_map(session_impl& s, const load_node& n, const std::ve
   }
 }
 
-bool to_primary_key(const relationship_property& rel) {
-  return rel.join.parent_holds_key() && rel.join.remote_columns == rel.target->primary_key;
-}
-
 std::vector<sql::expression> target_columns(const mapper& t, const std::vector<std::size_t>& cols,
                                             const std::string& qualifier) {
   std::vector<sql::expression> out;
@@ -324,7 +320,7 @@ class selectin_loader final : public eager_loader {
       auto key = read(*rel.parent, p->object, j.local_columns);
       if (has_null(key) || (may_repeat && !distinct.insert(key_text(key)).second)) continue;
       // A many-to-one whose target is already in the session needs no row.
-      if (to_primary_key(rel) && j.extra.empty())
+      if (j.simple_many_to_one(t))
         if (auto* found = ctx.session.lookup(t, key); found && !found->marked_deleted) continue;
       keys.push_back(std::move(key));
     }
@@ -340,18 +336,16 @@ class selectin_loader final : public eager_loader {
         std::vector<sql::expression> local;
         for (const auto& c : j.secondary_local) local.push_back(column_of(sec, c));
         parts.lead = local;
-        sql::expr<bool> cond = equals(column_of(sec, j.secondary_remote[0]), column_of(table, t.columns[j.remote_columns[0]].column.name));
-        for (std::size_t i = 1; i < j.remote_columns.size(); ++i)
-          cond = cond && equals(column_of(sec, j.secondary_remote[i]), column_of(table, t.columns[j.remote_columns[i]].column.name));
-        parts.joins.push_back({sql::from_item(sec), cond, sql::join_kind::inner});
+        parts.joins.push_back({sql::from_item(sec), j.join_on(*rel.parent, t), sql::join_kind::inner});  // extra criteria too
         parts.where.push_back(in_keys(local, keys, from, to));
       } else {
         parts.where.push_back(in_keys(target_columns(t, j.remote_columns, table), keys, from, to));
+        for (const auto& [i, v] : j.extra)
+          parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
       }
-      for (const auto& [i, v] : j.extra) parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
       if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
       auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, many_to_many);
-      if (to_primary_key(rel) && j.extra.empty()) continue;  // assigned from the identity map below
+      if (j.simple_many_to_one(t)) continue;  // assigned from the identity map below
       // Each (parent, target) pair comes once: a child has one parent key, a link row is unique.
       if (many_to_many) {
         for (auto& [key, target] : result.led) groups.add(key, target, false);
@@ -359,7 +353,7 @@ class selectin_loader final : public eager_loader {
         for (const auto& target : result.entities) groups.add(read(t, target->object, j.remote_columns), target.get(), false);
       }
     }
-    if (to_primary_key(rel) && j.extra.empty()) return assign_from_identity_map(ctx.session, n, parents);
+    if (j.simple_many_to_one(t)) return assign_from_identity_map(ctx.session, n, parents);
     assign_groups(n, parents, groups);
   }
 };
@@ -411,17 +405,16 @@ class subquery_loader final : public eager_loader {
     };
     if (j.dir == direction::many_to_many) {
       const auto& sec = j.secondary->name();
-      std::vector<sql::expression> local, remote;
+      std::vector<sql::expression> local;
       for (const auto& c : j.secondary_local) local.push_back(column_of(sec, c));
-      for (const auto& c : j.secondary_remote) remote.push_back(column_of(sec, c));
       parts.joins.push_back({sql::from_item(sec), all_equal(local, keys), sql::join_kind::inner});
-      parts.joins.push_back(
-          {sql::from_item(table), all_equal(target_columns(t, j.remote_columns, table), remote), sql::join_kind::inner});
+      parts.joins.push_back({sql::from_item(table), j.join_on(pm, t), sql::join_kind::inner});  // extra criteria too
     } else {
       parts.joins.push_back(
           {sql::from_item(table), all_equal(target_columns(t, j.remote_columns, table), keys), sql::join_kind::inner});
+      for (const auto& [i, v] : j.extra)
+        parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
     }
-    for (const auto& [i, v] : j.extra) parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
     parts.order = keys;
     if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
     auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, true);
@@ -455,7 +448,7 @@ bool batch_load(session_impl& s, const relationship_property& rel, instance_stat
   if (owner.status != status::persistent || owner.session != &s) return false;
   auto key = rel.join.lazy_params(*rel.parent, owner.object);
   if (has_null(key)) return false;
-  if (to_primary_key(rel) && rel.join.extra.empty())
+  if (rel.join.simple_many_to_one(*rel.target))
     if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted) return false;
   s.autoflush();
   std::vector<instance_state*> parents;

@@ -42,6 +42,9 @@ struct join_condition {
 
   /// The foreign-key side's columns: where the key is copied to at flush.
   bool parent_holds_key() const noexcept { return dir == direction::many_to_one; }
+  /// A many-to-one naming the target's primary key without extra criteria
+  /// (SQLAlchemy's "simple" many-to-one): the identity map can answer it.
+  bool simple_many_to_one(const mapper& target) const;
   /// SELECT of the target's columns for one parent, the parent's `local_columns`
   /// values bound in order; collections ordered by `order_by` (target column
   /// indexes, negative = descending: -(i+1)) or else by the target's key.
