@@ -20,23 +20,22 @@ void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, cons
   for (const auto& c : m.columns) out.push_back(column_of(qualifier, c.column.name));
 }
 
-namespace {
-
-/// `e` with the columns qualified by `from` qualified by `to` instead (a
-/// statement wrapped in a subquery is ordered by the subquery's columns).
-sql::node_ptr rebase(const sql::node_ptr& n, const std::string& from, const std::string& to) {
+sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, const std::string& to) {
   if (!n) return n;
   if (n->kind == sql::node_kind::column) {
     if (n->table != from) return n;
     auto copy = std::make_shared<sql::node>(*n);
     copy->table = to;
+    copy->source.clear();
     return copy;
   }
   if (n->args.empty()) return n;
   auto copy = std::make_shared<sql::node>(*n);
-  for (auto& a : copy->args) a = rebase(a, from, to);
+  for (auto& a : copy->args) a = rebase_columns(a, from, to);
   return copy;
 }
+
+namespace {
 
 bool from_options(const std::vector<load_node>& nodes) {
   return std::any_of(nodes.begin(), nodes.end(),
@@ -73,15 +72,19 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
     for (const auto& j : parts.joins)
       j.kind == sql::join_kind::left ? inner.outer_join(j.target, j.on) : inner.join(j.target, j.on);
     for (const auto& w : parts.where) inner.where(w);
+    for (const auto& g : parts.group) inner.group_by(g);
+    for (const auto& h : parts.having) inner.having(h);
+    inner.distinct(parts.distinct);
     for (const auto& o : parts.order) inner.order_by(o);
     if (parts.limit) inner.limit(*parts.limit);
     if (parts.offset) inner.offset(*parts.offset);
     query_parts outer;
+    outer.unique = parts.unique;
     const std::string anon = "anon_1";
-    for (const auto& l : parts.lead) outer.lead.emplace_back(rebase(l.get(), parts.entity, anon));
+    for (const auto& l : parts.lead) outer.lead.emplace_back(rebase_columns(l.get(), parts.entity, anon));
     outer.entity = anon;
     outer.froms.emplace_back(inner, anon);
-    for (const auto& o : parts.order) outer.order.emplace_back(rebase(o.get(), parts.entity, anon));
+    for (const auto& o : parts.order) outer.order.emplace_back(rebase_columns(o.get(), parts.entity, anon));
     parts = std::move(outer);
   }
   ctx.parts = std::move(parts);
@@ -102,6 +105,9 @@ sql::select make_select(const load_context& ctx) {
   for (const auto& f : p.froms) q.from(f);
   for (const auto& j : p.joins) j.kind == sql::join_kind::left ? q.outer_join(j.target, j.on) : q.join(j.target, j.on);
   for (const auto& w : p.where) q.where(w);
+  for (const auto& g : p.group) q.group_by(g);
+  for (const auto& h : p.having) q.having(h);
+  q.distinct(p.distinct);
   for (const auto& o : p.order) q.order_by(o);
   if (p.limit) q.limit(*p.limit);
   if (p.offset) q.offset(*p.offset);
@@ -190,7 +196,7 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
   load_result out;
   out.entities.reserve(rows.size());
   std::unordered_set<instance_state*> seen;
-  const bool dedupe = multiplies(nodes) || keep_lead;
+  const bool dedupe = multiplies(nodes) || keep_lead || ctx.parts.unique;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     auto row = rows.row(r);
     auto* st = ctx.entity_at(m, row, lead);

@@ -33,7 +33,11 @@ struct query_parts {
   std::vector<sql::join> joins;
   std::vector<sql::expr<bool>> where;
   std::vector<sql::expression> order;
+  std::vector<sql::expression> group;
+  std::vector<sql::expr<bool>> having;
   std::optional<std::int64_t> limit, offset;
+  bool distinct = false;
+  bool unique = false;  ///< rows may repeat an entity (explicit joins, UNION ALL): return each object once
 };
 
 /// One relationship to load on one path of a query.
@@ -116,6 +120,14 @@ std::vector<state_ref> load_relationship(session_impl& s, const relationship_pro
 
 /// Parts selecting `m`'s columns from its table.
 query_parts entity_parts(const mapper& m);
+
+struct relationship_path;
+/// The relationship a query names; ArgumentError when the parent has none by that name.
+const relationship_property& relationship_of(const relationship_path& r);
+
+/// `n` with the columns qualified by `from` qualified by `to` instead (a
+/// statement wrapped in a subquery is ordered by the subquery's columns).
+sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, const std::string& to);
 
 /// `qualifier.name`.
 sql::expression column_of(const std::string& qualifier, const std::string& name);

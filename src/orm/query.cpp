@@ -1,6 +1,10 @@
-// Query execution: builds the SELECT from the query's clauses, autoflushes,
-// and loads rows through the identity map.
+// Query execution: builds the SELECT from the query's clauses (joins along
+// relationships, FROM inferred from what the statement names), autoflushes,
+// and loads rows through the identity map — objects for an entity query,
+// typed tuples for a row query.
 #include "retort/orm/query.hpp"
+
+#include <unordered_set>
 
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
@@ -10,25 +14,207 @@
 
 namespace retort::orm {
 
+namespace {
+
+const std::string anon_name = "anon_1";
+
+const std::string& name_of(const sql::from_item& f) { return f.alias.empty() ? f.table : f.alias; }
+
+sql::from_item from_for(const mapper& m, const std::string& as) {
+  if (as.empty() || as == m.table.name()) return sql::from_item(m.table.name());
+  return sql::from_item(m.table.name(), as);
+}
+
+/// Adds to `out` the tables `n`'s columns name that are not `known` yet
+/// (SQLAlchemy's FROM inference); subqueries keep their own FROM.
+void infer_froms(const sql::node_ptr& n, std::vector<sql::from_item>& out, std::unordered_set<std::string>& known) {
+  if (!n) return;
+  if (n->kind == sql::node_kind::column && !n->table.empty() && known.insert(n->table).second)
+    out.push_back(n->source.empty() ? sql::from_item(n->table) : sql::from_item(n->source, n->table));
+  for (const auto& a : n->args) infer_froms(a, out, known);
+}
+
+/// Whether `n` names a column qualified by `name`.
+bool names(const sql::node_ptr& n, const std::string& name) {
+  if (!n) return false;
+  if (n->kind == sql::node_kind::column && n->table == name) return true;
+  for (const auto& a : n->args)
+    if (names(a, name)) return true;
+  return false;
+}
+
+}  // namespace
+
+query_base::query_base(retort::session& s, const mapper& m) : session_(&s), mapper_(&m) {}
+
+void query_base::add_column(sql::expression e) { items_.push_back({nullptr, {}, std::move(e)}); }
+
+void query_base::add_entity(const mapper& m, std::string as) {
+  if (as.empty()) as = m.table.name();
+  items_.push_back({&m, std::move(as), {}});
+}
+
+const std::string& query_base::entity_name() const { return compound_ ? anon_name : mapper_->table.name(); }
+
+sql::expr<bool> query_base::adapted(const sql::expr<bool>& e) const {
+  if (!compound_) return e;
+  return sql::expr<bool>(rebase_columns(e.get(), mapper_->table.name(), anon_name));
+}
+
+void query_base::where(const sql::expr<bool>& cond) { where_.push_back(adapted(cond)); }
+
+void query_base::order_by(sql::expression e) {
+  if (compound_) e = sql::expression(rebase_columns(e.get(), mapper_->table.name(), anon_name));
+  order_.push_back(std::move(e));
+}
+
+void query_base::group_by(sql::expression e) {
+  if (compound_) e = sql::expression(rebase_columns(e.get(), mapper_->table.name(), anon_name));
+  group_.push_back(std::move(e));
+}
+
+void query_base::having(const sql::expr<bool>& cond) { having_.push_back(adapted(cond)); }
+
 void query_base::filter_by(const std::string& attribute, sql::value v) {
+  if (!mapper_) throw ArgumentError("filter_by: a row query has no entity to name '" + attribute + "' on");
   const auto* c = mapper_->find_column(attribute);
   if (!c) throw ArgumentError("filter_by: " + mapper_->class_name + " has no mapped column '" + attribute + "'");
-  auto col = sql::column_ref<int>(mapper_->table.name(), c->column.name);
+  auto col = sql::column_ref<int>(entity_name(), c->column.name);
   where_.push_back(sql::expr<bool>(sql::detail::make_binary(col.get(), "=", sql::detail::make_bind(std::move(v)))));
 }
 
-namespace {
+bool query_base::in_from(const std::string& name) const {
+  if (mapper_ && entity_name() == name) return true;
+  for (const auto& e : entities_)
+    if (e.as == name) return true;
+  for (const auto& f : froms_)
+    if (name_of(f) == name) return true;
+  for (const auto& i : items_)
+    if (i.m ? i.as == name : names(i.e.get(), name)) return true;
+  return false;
+}
 
-query_parts parts_of(const mapper& m, const std::vector<sql::expr<bool>>& where,
-                     const std::vector<sql::expression>& order, std::optional<std::int64_t> limit,
-                     std::optional<std::int64_t> offset) {
-  auto p = entity_parts(m);
-  p.where = where;
-  p.order = order;
-  p.limit = limit;
-  p.offset = offset;
+void query_base::join(const relationship_path& r, const std::string& target_as, bool outer) {
+  const auto& rel = relationship_of(r);
+  const auto& parent_name = r.parent_as.empty() ? r.parent->table.name() : r.parent_as;
+  if (!in_from(parent_name)) {
+    // A row query's first join may lead with the relationship's parent (select_from).
+    if (mapper_ || !joins_.empty() || !froms_.empty())
+      throw InvalidRequestError("join(" + r.parent->class_name + "." + std::string(r.attribute) + "): " + parent_name +
+                                " is not in the query; join it first, or select_from it");
+    select_from(*r.parent, r.parent_as);
+  }
+  const mapper& t = *rel.target;
+  const auto& target_name = target_as.empty() ? t.table.name() : target_as;
+  const auto kind = outer ? sql::join_kind::left : sql::join_kind::inner;
+  if (rel.join.dir == direction::many_to_many) {
+    const auto secondary = rel.join.secondary->name() + "_" + std::to_string(++secondaries_);
+    joins_.push_back({sql::from_item(rel.join.secondary->name(), secondary),
+                      rel.join.secondary_on(*r.parent, parent_name, secondary), kind});
+    joins_.push_back({from_for(t, target_as), rel.join.join_on(*r.parent, t, parent_name, target_name, secondary), kind});
+  } else {
+    joins_.push_back({from_for(t, target_as), rel.join.join_on(*r.parent, t, parent_name, target_name), kind});
+  }
+  entities_.push_back({&t, target_name});
+}
+
+void query_base::join(const mapper& target, const std::string& target_as, const sql::expr<bool>& on, bool outer) {
+  joins_.push_back({from_for(target, target_as), adapted(on), outer ? sql::join_kind::left : sql::join_kind::inner});
+  entities_.push_back({&target, target_as.empty() ? target.table.name() : target_as});
+}
+
+void query_base::select_from(const mapper& m, const std::string& as) {
+  auto f = from_for(m, as);
+  if (mapper_ && entity_name() == name_of(f)) return;  // the entity query's own table leads already
+  for (const auto& g : froms_)
+    if (name_of(g) == name_of(f)) return;
+  froms_.push_back(std::move(f));
+}
+
+void query_base::union_(const query_base& other, bool all) {
+  if (!mapper_ || other.mapper_ != mapper_)
+    throw ArgumentError("union_: both queries must load the same class");
+  for (const query_base* q : {static_cast<const query_base*>(this), &other})
+    if (!q->order_.empty() || q->limit_ || q->offset_)
+      throw ArgumentError("union_: a member query has order_by, limit or offset; add them after union_");
+  auto compound = row_statement(true);
+  compound.union_(other.row_statement(true), all);
+  compound_ = std::make_shared<const sql::select>(std::move(compound));
+  compound_all_ = compound_all_ || all;
+  items_.clear();
+  entities_.clear();
+  froms_.clear();
+  joins_.clear();
+  where_.clear();
+  group_.clear();
+  having_.clear();
+  distinct_ = false;
+}
+
+query_parts query_base::parts(bool from_where) const {
+  query_parts p;
+  if (mapper_) {
+    p.entity = entity_name();
+    if (compound_)
+      p.froms.emplace_back(*compound_, anon_name);
+    else
+      p.froms.emplace_back(mapper_->table.name());
+  }
+  for (const auto& f : froms_) p.froms.push_back(f);
+  p.joins = joins_;
+  p.where = where_;
+  p.order = order_;
+  p.group = group_;
+  p.having = having_;
+  p.limit = limit_;
+  p.offset = offset_;
+  p.distinct = distinct_;
+  std::unordered_set<std::string> known;
+  for (const auto& f : p.froms) known.insert(name_of(f));
+  for (const auto& j : p.joins) known.insert(name_of(j.target));
+  for (const auto& i : items_) {
+    if (i.m) {
+      if (known.insert(i.as).second) p.froms.push_back(from_for(*i.m, i.as));
+    } else {
+      infer_froms(i.e.get(), p.froms, known);
+    }
+  }
+  if (from_where)
+    for (const auto& w : where_) infer_froms(w.get(), p.froms, known);
+  p.unique = mapper_ && (!p.joins.empty() || p.froms.size() > 1 || compound_all_);
   return p;
 }
+
+sql::select query_base::row_statement(bool from_where) const {
+  auto p = parts(from_where);
+  sql::select q;
+  if (mapper_) {
+    std::vector<sql::expression> cols;
+    add_entity_columns(cols, *mapper_, p.entity);
+    for (auto& c : cols) q.column(std::move(c));
+  }
+  for (const auto& i : items_) {
+    if (!i.m) {
+      q.column(i.e);
+      continue;
+    }
+    std::vector<sql::expression> cols;
+    add_entity_columns(cols, *i.m, i.as);
+    for (auto& c : cols) q.column(std::move(c));
+  }
+  for (const auto& f : p.froms) q.from(f);
+  for (const auto& j : p.joins) j.kind == sql::join_kind::left ? q.outer_join(j.target, j.on) : q.join(j.target, j.on);
+  for (const auto& w : p.where) q.where(w);
+  for (const auto& g : p.group) q.group_by(g);
+  for (const auto& h : p.having) q.having(h);
+  q.distinct(p.distinct);
+  for (const auto& o : p.order) q.order_by(o);
+  if (p.limit) q.limit(*p.limit);
+  if (p.offset) q.offset(*p.offset);
+  return q;
+}
+
+namespace {
 
 std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& options) {
   std::vector<const relationship_property*> path;
@@ -38,9 +224,12 @@ std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& opt
 }  // namespace
 
 sql::select query_base::statement() const {
+  if (!mapper_) return row_statement(true);
   auto nodes = plan(*mapper_, options_);
-  return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), nodes);
+  return build_statement(session_->impl(), *mapper_, parts(true), nodes);
 }
+
+sql::select query_base::subquery() const { return row_statement(false); }
 
 std::vector<state_ref> query_base::all(retort::source_location where) { return run(where, "all"); }
 
@@ -50,9 +239,7 @@ std::vector<state_ref> query_base::run(const retort::source_location& where, std
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
-  return run_load(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), plan(*mapper_, options_),
-                  populate_existing_)
-      .entities;
+  return run_load(impl, *mapper_, parts(true), plan(*mapper_, options_), populate_existing_).entities;
 }
 
 state_ref query_base::first(retort::source_location where) {
@@ -77,20 +264,63 @@ state_ref query_base::one(retort::source_location where) {
   return r;
 }
 
+std::vector<row_items> query_base::rows(const retort::source_location& where, std::string_view call, bool single_row) {
+  if (items_.empty()) throw ArgumentError("a row query selects nothing");
+  auto& impl = session_->impl();
+  call_cause cause(impl, "query", {}, call, where);
+  session_impl::in_use guard(impl);
+  impl.check_active();
+  impl.autoflush();
+  auto q = row_statement(true);
+  if (single_row) q.limit(1);
+  auto result = impl.connection().execute(q);
+  std::vector<row_items> out;
+  out.reserve(result.size());
+  std::vector<std::vector<state_ref>> cohorts(items_.size());
+  for (std::size_t r = 0; r < result.size(); ++r) {
+    auto row = result.row(r);
+    row_items items;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const auto& it = items_[i];
+      if (!it.m) {
+        items.values.push_back(row[at++]);
+        continue;
+      }
+      instance_state* s = nullptr;
+      bool has_key = true;
+      for (auto k : it.m->primary_key)
+        if (row[at + k].is_null()) has_key = false;
+      if (has_key) s = impl.load_row(*it.m, row, at, populate_existing_);
+      at += it.m->columns.size();
+      items.entities.emplace_back(s);
+      if (s) cohorts[i].emplace_back(s);
+    }
+    out.push_back(std::move(items));
+  }
+  for (const auto& c : cohorts)
+    if (!c.empty()) impl.note_cohort(c);
+  return out;
+}
+
 std::int64_t query_base::count(retort::source_location where) {
   auto& impl = session_->impl();
-  call_cause cause(impl, "query", mapper_->class_name, "count", where);
+  call_cause cause(impl, "query", mapper_ ? std::string_view(mapper_->class_name) : std::string_view(), "count", where);
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
   sql::select s({sql::count()});
-  if (limit_ || offset_) {
-    std::vector<load_node> none;
-    s.from(sql::from_item(build_statement(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), none),
-                          "anon_1"));
-  } else {
+  auto p = parts(true);
+  const bool simple = mapper_ && !compound_ && p.froms.size() == 1 && p.joins.empty() && p.group.empty() &&
+                      p.having.empty() && !p.distinct && !limit_ && !offset_;
+  if (simple) {
     s.from(mapper_->table.name());
     for (const auto& w : where_) s.where(w);
+  } else if (mapper_) {
+    std::vector<load_node> none;
+    s.from(sql::from_item(build_statement(impl, *mapper_, std::move(p), none), anon_name));
+  } else {
+    s.from(sql::from_item(row_statement(true), anon_name));
   }
   return impl.connection().execute(s).scalar().as_int();
 }

@@ -622,3 +622,10 @@ void nested_transaction::rollback() {
 }
 
 }  // namespace retort
+
+namespace retort {
+
+no_autoflush::no_autoflush(session& s) : blocks_(s.impl().autoflush_blocks()) { ++*blocks_; }
+no_autoflush::~no_autoflush() { --*blocks_; }
+
+}  // namespace retort

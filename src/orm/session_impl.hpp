@@ -138,6 +138,7 @@ class session_impl {
 
   engine::engine& bound_engine() { return engine_; }
   const session_options& options() const { return options_; }
+  const std::shared_ptr<int>& autoflush_blocks() const noexcept { return autoflush_blocks_; }
 
   // The query record and the N+1 warning (recording.cpp).
   /// Whether this session's statements are recorded now (its option, or its engine records).
@@ -198,6 +199,8 @@ class session_impl {
   mutable std::atomic<std::thread::id> user_{};  ///< the thread inside an operation (in_use)
   std::shared_ptr<void> alive_ = std::make_shared<int>(0);
   bool flushing_ = false;
+  /// no_autoflush guards alive (shared with them, so a guard may outlive the session).
+  std::shared_ptr<int> autoflush_blocks_ = std::make_shared<int>(0);
   std::uint64_t order_ = 0;
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
   std::unordered_map<const relationship_property*, std::string> related_sql_;

@@ -476,7 +476,7 @@ void session_impl::flushed() {
 }
 
 void session_impl::autoflush() {
-  if (options_.autoflush && !flushing_ && has_changes()) flush();
+  if (options_.autoflush && *autoflush_blocks_ == 0 && !flushing_ && has_changes()) flush();
 }
 
 bool session_impl::has_changes() const { return !new_.empty() || !deleted_.empty() || !touched_.empty(); }

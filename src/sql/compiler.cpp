@@ -230,6 +230,20 @@ class compiler {
   }
 
   void statement(const select& s) {
+    core(s);
+    for (const auto& c : s.compounds()) {
+      const auto& m = *c.query;
+      if (!m.orders().empty() || m.limit_value() || m.offset_value() || !m.compounds().empty())
+        throw ArgumentError(
+            "a UNION member has its own ORDER BY, LIMIT, OFFSET or UNION; wrap it in a subquery first");
+      out_ += c.all ? " UNION ALL " : " UNION ";
+      core(m);
+    }
+    tail(s);
+  }
+
+  /// SELECT ... FROM ... WHERE ... GROUP BY ... HAVING ...
+  void core(const select& s) {
     out_ += s.is_distinct() ? "SELECT DISTINCT " : "SELECT ";
     if (s.columns().empty()) throw ArgumentError("SELECT has no columns");
     list(s.columns());
@@ -258,6 +272,10 @@ class compiler {
       out_ += " HAVING ";
       conjunction(s.havings());
     }
+  }
+
+  /// ORDER BY ... LIMIT ... OFFSET ...
+  void tail(const select& s) {
     if (!s.orders().empty()) {
       out_ += " ORDER BY ";
       list(s.orders());

@@ -23,6 +23,14 @@ node_ptr make_column(std::string table, std::string name) {
   return n;
 }
 
+node_ptr make_aliased_column(std::string alias, std::string table, std::string name) {
+  auto n = fresh(node_kind::column);
+  n->table = std::move(alias);
+  n->source = std::move(table);
+  n->text = std::move(name);
+  return n;
+}
+
 node_ptr make_bind(value v) {
   auto n = fresh(node_kind::bind);
   n->bound = std::move(v);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "retort/orm/aliased.hpp"
+#include "retort/orm/columns.hpp"
 #include "retort/orm/load_options.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/sql/statement.hpp"
@@ -20,61 +22,53 @@ namespace retort {
 
 namespace orm {
 
-/// Table name of a mapped class, without configuring the registry.
-template <class T>
-std::string table_name_of() {
-  std::string name = util::snake_case(util::type_name<T>());
-  std::apply(
-      [&](const auto&... part) {
-        (
-            [&] {
-              if constexpr (std::is_same_v<std::decay_t<decltype(part)>, table_name>) name = part.value;
-            }(),
-            ...);
-      },
-      mapping<T>.parts);
-  return name;
-}
+/// An entity of a query's FROM: a mapped class under its table's name or an alias.
+struct query_entity {
+  const mapper* m = nullptr;
+  std::string as;  ///< the name its columns are qualified with
+};
 
-template <auto M, class P>
-void find_column_name(const P&, std::string&) {}
-template <auto M, auto N, class... O>
-void find_column_name(const column_def<N, O...>& def, std::string& name) {
-  if constexpr (std::is_same_v<decltype(M), decltype(N)>) {
-    if (M != N) return;
-    std::apply(
-        [&](const auto&... opt) {
-          (
-              [&] {
-                if constexpr (std::is_same_v<std::decay_t<decltype(opt)>, retort::column_name>) name = opt.value;
-              }(),
-              ...);
-        },
-        def.options);
-  }
-}
+/// One row of a row query, type-erased: the values of its column items and
+/// the objects of its entity items, each in item order.
+struct row_items {
+  std::vector<sql::value> values;
+  std::vector<state_ref> entities;
+};
 
-/// Column name of a mapped member, without configuring the registry.
-template <auto M>
-std::string column_name_of() {
-  std::string name(util::member_name<M>());
-  std::apply([&](const auto&... part) { (find_column_name<M>(part, name), ...); },
-             mapping<retort::detail::class_of<M>>.parts);
-  return name;
-}
-
-/// The state of a query; shared by every query<T>.
+/// The state of a query; shared by every query<T> and row_query<...>. An
+/// entity query (query<T>) loads objects of one class; a row query selects
+/// items (columns, expressions, whole objects) and returns typed tuples.
 class query_base {
  public:
-  query_base(retort::session& s, const mapper& m) : session_(&s), mapper_(&m) {}
+  /// The entity query of `m`.
+  query_base(retort::session& s, const mapper& m);
+  /// A row query; its items come from add_column / add_entity.
+  explicit query_base(retort::session& s) : session_(&s) {}
 
-  void where(const sql::expr<bool>& cond) { where_.push_back(cond); }
+  void add_column(sql::expression e);
+  void add_entity(const mapper& m, std::string as);
+
+  void where(const sql::expr<bool>& cond);
   void filter_by(const std::string& attribute, sql::value v);
-  void order_by(sql::expression e) { order_.push_back(std::move(e)); }
+  void order_by(sql::expression e);
   void limit(std::int64_t n) { limit_ = n; }
   void offset(std::int64_t n) { offset_ = n; }
+  void group_by(sql::expression e);
+  void having(const sql::expr<bool>& cond);
+  void distinct() { distinct_ = true; }
   void option(load_option o) { options_.push_back(std::move(o)); }
   void populate_existing() { populate_existing_ = true; }
+  /// JOIN along a relationship: the ON clause from its join condition (two
+  /// joins through a secondary table). The parent must already be in the
+  /// query under `r.parent_as` (or its table's name); the target is named
+  /// `target_as` (empty: its table's name).
+  void join(const relationship_path& r, const std::string& target_as, bool outer);
+  /// JOIN to an entity with an explicit ON clause.
+  void join(const mapper& target, const std::string& target_as, const sql::expr<bool>& on, bool outer);
+  /// The left side of the joins that follow (a row query's first FROM).
+  void select_from(const mapper& m, const std::string& as);
+  /// This query UNION (ALL) `other`, as a query over the compound (FROM (... UNION ...) AS anon_1).
+  void union_(const query_base& other, bool all);
 
   /// `where` is the caller's, for the query record (default: none known).
   std::vector<state_ref> all(retort::source_location where = {});
@@ -82,60 +76,177 @@ class query_base {
   state_ref one(retort::source_location where = {});
   state_ref one_or_none(retort::source_location where = {});
   std::int64_t count(retort::source_location where = {});
+  /// A row query's rows (`call` names the caller in the query record).
+  std::vector<row_items> rows(const retort::source_location& where, std::string_view call, bool single_row = false);
 
   /// The SELECT this query runs, eager joins included (for inspection and tests).
   sql::select statement() const;
+  /// The SELECT as a subquery: FROM inferred from the selected items only, so
+  /// the enclosing statement's tables its WHERE names stay outside (correlation).
+  sql::select subquery() const;
   const mapper& target() const noexcept { return *mapper_; }
   retort::session& owner() const noexcept { return *session_; }
 
  private:
+  struct item {
+    const mapper* m = nullptr;  ///< an entity item, else a column item
+    std::string as;
+    sql::expression e;
+  };
   /// all(), recorded as `query<T>.<call>`.
   std::vector<state_ref> run(const retort::source_location& where, std::string_view call);
   state_ref single(const retort::source_location& where, std::string_view call);
+  /// The statement as data; FROM inferred from the items (and from WHERE when `from_where`).
+  struct query_parts parts(bool from_where) const;
+  sql::select row_statement(bool from_where) const;
+  const std::string& entity_name() const;
+  bool in_from(const std::string& name) const;
+  sql::expr<bool> adapted(const sql::expr<bool>& e) const;
   retort::session* session_;
-  const mapper* mapper_;
+  const mapper* mapper_ = nullptr;
+  std::vector<item> items_;
+  std::vector<query_entity> entities_;  ///< joined and selected-from entities
+  std::vector<sql::from_item> froms_;   ///< explicit FROM (select_from, a row query's join parent)
+  std::vector<sql::join> joins_;
   std::vector<sql::expr<bool>> where_;
   std::vector<sql::expression> order_;
+  std::vector<sql::expression> group_;
+  std::vector<sql::expr<bool>> having_;
   std::optional<std::int64_t> limit_, offset_;
   std::vector<load_option> options_;
+  std::shared_ptr<const sql::select> compound_;  ///< after union_: the UNION, selected from as anon_1
+  bool compound_all_ = false;
+  bool distinct_ = false;
   bool populate_existing_ = false;
+  int secondaries_ = 0;  ///< secondary tables joined, for their aliases
+};
+
+/// The clauses every query has, for query<T> and row_query<...> (CRTP: each
+/// returns the derived query).
+template <class D>
+class query_clauses {
+ public:
+  /// Adds a WHERE term (SQLAlchemy's filter); several are ANDed.
+  D& where(const sql::expr<bool>& cond) { base().where(cond); return self(); }
+  D& filter(const sql::expr<bool>& cond) { return where(cond); }
+  D& order_by(sql::expression e) { base().order_by(std::move(e)); return self(); }
+  D& limit(std::int64_t n) { base().limit(n); return self(); }
+  D& offset(std::int64_t n) { base().offset(n); return self(); }
+  D& group_by(sql::expression e) { base().group_by(std::move(e)); return self(); }
+  D& having(const sql::expr<bool>& cond) { base().having(cond); return self(); }
+  /// SELECT DISTINCT.
+  D& distinct() { base().distinct(); return self(); }
+
+  /// JOIN along a relationship (SQLAlchemy's `join(User.posts)`): the ON
+  /// clause comes from the relationship, through its secondary table for a
+  /// many-to-many. Its parent class must be in the query already (the queried
+  /// class or one joined before): joins chain across hops.
+  template <auto M>
+  D& join() {
+    base().join(rel<M>.path(), {}, false);
+    return self();
+  }
+  template <auto M>
+  D& outerjoin() {
+    base().join(rel<M>.path(), {}, true);
+    return self();
+  }
+  /// JOIN along a relationship onto an alias of its target (`join(Post.author.of_type(a))`).
+  template <auto M, class U>
+  D& join(const aliased<U>& target) {
+    check_target<M, U>();
+    base().join(rel<M>.path(), target.name(), false);
+    return self();
+  }
+  template <auto M, class U>
+  D& outerjoin(const aliased<U>& target) {
+    check_target<M, U>();
+    base().join(rel<M>.path(), target.name(), true);
+    return self();
+  }
+  /// JOIN along an alias's relationship: `join(a.rel<&User::posts>())`.
+  template <auto M>
+  D& join(const relationship_attr<M>& r) {
+    base().join(r.path(), {}, false);
+    return self();
+  }
+  template <auto M>
+  D& outerjoin(const relationship_attr<M>& r) {
+    base().join(r.path(), {}, true);
+    return self();
+  }
+  template <auto M, class U>
+  D& join(const relationship_attr<M>& r, const aliased<U>& target) {
+    check_target<M, U>();
+    base().join(r.path(), target.name(), false);
+    return self();
+  }
+  /// JOIN to a class with an explicit ON clause (`join(Post, Post.user_id == User.id)`).
+  template <class U>
+  D& join(const sql::expr<bool>& on) {
+    base().join(orm::mapper_for<U>(), {}, on, false);
+    return self();
+  }
+  template <class U>
+  D& outerjoin(const sql::expr<bool>& on) {
+    base().join(orm::mapper_for<U>(), {}, on, true);
+    return self();
+  }
+  template <class U>
+  D& join(const aliased<U>& target, const sql::expr<bool>& on) {
+    base().join(orm::mapper_for<U>(), target.name(), on, false);
+    return self();
+  }
+  template <class U>
+  D& outerjoin(const aliased<U>& target, const sql::expr<bool>& on) {
+    base().join(orm::mapper_for<U>(), target.name(), on, true);
+    return self();
+  }
+  /// The left side of the joins that follow (SQLAlchemy's select_from).
+  template <class U>
+  D& select_from() {
+    base().select_from(orm::mapper_for<U>(), {});
+    return self();
+  }
+  template <class U>
+  D& select_from(const aliased<U>& a) {
+    base().select_from(orm::mapper_for<U>(), a.name());
+    return self();
+  }
+
+  /// `EXISTS (SELECT ... )` of this query, correlated to the enclosing one.
+  sql::expr<bool> exists() const { return sql::exists(base().subquery()); }
+  sql::select statement() const { return base().statement(); }
+
+ protected:
+  query_clauses() = default;
+
+ private:
+  template <auto M, class U>
+  static constexpr void check_target() {
+    static_assert(std::is_same_v<U, typename relationship_attr<M>::target_type>,
+                  "join: the alias is of another class than the relationship's target");
+  }
+  orm::query_base& base() { return static_cast<D&>(*this).base_; }
+  const orm::query_base& base() const { return static_cast<const D&>(*this).base_; }
+  D& self() { return static_cast<D&>(*this); }
 };
 
 }  // namespace orm
 
-/// A typed column of a mapped class, for query expressions: `col<&User::username> == "alice"`.
-template <auto M>
-inline const sql::expr<detail::member_of<M>> col = sql::column_ref<detail::member_of<M>>(
-    orm::table_name_of<detail::class_of<M>>(), orm::column_name_of<M>());
-
+/// The legacy ORM query of one class (SQLAlchemy's `session.query(User)`).
+/// Objects come back once each, in order of first appearance, however many
+/// rows a join gives them (the legacy Query's uniquing).
 template <class T>
-class query {
+class query : public orm::query_clauses<query<T>> {
  public:
   explicit query(orm::query_base base) : base_(std::move(base)) {}
 
-  /// Adds a WHERE term (SQLAlchemy's filter); several are ANDed.
-  query& where(const sql::expr<bool>& cond) {
-    base_.where(cond);
-    return *this;
-  }
-  query& filter(const sql::expr<bool>& cond) { return where(cond); }
   /// `filter_by<&User::username>("alice")`: equality on a mapped member.
   template <auto M, class V>
   query& filter_by(const V& v) {
     static_assert(std::is_same_v<detail::class_of<M>, T>, "filter_by: the member belongs to another class");
     base_.where(col<M> == v);
-    return *this;
-  }
-  query& order_by(sql::expression e) {
-    base_.order_by(std::move(e));
-    return *this;
-  }
-  query& limit(std::int64_t n) {
-    base_.limit(n);
-    return *this;
-  }
-  query& offset(std::int64_t n) {
-    base_.offset(n);
     return *this;
   }
   /// Loader options: `options(joinedload<&User::posts>(), raiseload_all())`. A
@@ -175,9 +286,20 @@ class query {
     requires(sizeof...(K) != 1)
   ptr<T> get(const K&... key);
 
-  sql::select statement() const { return base_.statement(); }
+  /// This query UNION `other` (SQLAlchemy's Query.union): the objects of
+  /// either, once each; further where / order_by apply to the union (FROM
+  /// (... UNION ...) AS anon_1).
+  query& union_(const query& other) {
+    base_.union_(other.base_, false);
+    return *this;
+  }
+  query& union_all(const query& other) {
+    base_.union_(other.base_, true);
+    return *this;
+  }
 
  private:
+  friend class orm::query_clauses<query<T>>;
   template <class R, class L>
   void add_option(const loader_option<R, L>& o) {
     static_assert(std::is_same_v<R, T>,

@@ -15,6 +15,7 @@
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/primary_key.hpp"
 #include "retort/orm/query.hpp"
+#include "retort/orm/row_query.hpp"
 #include "retort/util/source_location.hpp"
 
 namespace retort {
@@ -139,6 +140,16 @@ class session {
   retort::query<T> query() {
     return retort::query<T>(orm::query_base(*this, orm::mapper_for<T>()));
   }
+  /// A query of typed rows: columns, expressions and whole objects
+  /// (`entity<User>`, an aliased<User>), as SQLAlchemy's
+  /// `session.query(User.username, func.count(Post.id))`; see row_query.
+  template <class... I>
+    requires(sizeof...(I) > 0)
+  row_query<typename detail::row_item<I>::type...> query(const I&... items) {
+    orm::query_base b(*this);
+    (detail::row_item<I>::add(b, items), ...);
+    return row_query<typename detail::row_item<I>::type...>(std::move(b));
+  }
   /// Marks an object's columns and relationships stale; the next access reloads them.
   /// Follows relationships with the refresh-expire cascade to the objects loaded
   /// in them (a pending one reached so leaves the session, as SQLAlchemy's).
@@ -224,6 +235,21 @@ class session {
  private:
   orm::session_impl& live() const;
   std::unique_ptr<orm::session_impl> impl_;
+};
+
+/// Autoflush off for a scope (SQLAlchemy's `with session.no_autoflush:`):
+/// queries and lazy loads inside it do not flush pending changes first.
+/// Guards nest; the session-wide switch is session_options::autoflush. A guard
+/// that outlives its session is harmless.
+class no_autoflush {
+ public:
+  explicit no_autoflush(session& s);
+  ~no_autoflush();
+  no_autoflush(const no_autoflush&) = delete;
+  no_autoflush& operator=(const no_autoflush&) = delete;
+
+ private:
+  std::shared_ptr<int> blocks_;
 };
 
 template <class T>

@@ -44,6 +44,7 @@ struct node {
   node_kind kind;
   std::string text;   ///< column name, operator, function name, label, "ASC"/"DESC"
   std::string table;  ///< qualifier of a column (table name or alias); may be empty
+  std::string source; ///< column: the table an alias qualifier stands for (empty: the qualifier is the table)
   value bound;        ///< the parameter of a bind node
   std::vector<node_ptr> args;
   std::shared_ptr<const select> query;  ///< subquery / exists
@@ -71,6 +72,8 @@ class expression {
 
 namespace detail {
 node_ptr make_column(std::string table, std::string name);
+/// A column of `alias`, an alias of `table` (the ORM infers `table AS alias` for FROM from it).
+node_ptr make_aliased_column(std::string alias, std::string table, std::string name);
 node_ptr make_bind(value v);
 node_ptr make_binary(const node_ptr& lhs, std::string op, const node_ptr& rhs);
 node_ptr make_prefix(std::string op, const node_ptr& operand);

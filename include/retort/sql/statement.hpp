@@ -58,6 +58,12 @@ class select {
   select& limit(std::int64_t n) { limit_ = n; return *this; }
   select& offset(std::int64_t n) { offset_ = n; return *this; }
   select& distinct(bool on = true) { distinct_ = on; return *this; }
+  /// `this UNION other` (UNION ALL with `all`); this statement's ORDER BY,
+  /// LIMIT and OFFSET then apply to the whole compound. A member may not have
+  /// its own ORDER BY / LIMIT / OFFSET (SQLite rejects them): wrap it in a
+  /// subquery first.
+  select& union_(const select& other, bool all = false);
+  select& union_all(const select& other) { return union_(other, true); }
 
   const std::vector<expression>& columns() const noexcept { return columns_; }
   const std::vector<from_item>& froms() const noexcept { return froms_; }
@@ -69,6 +75,11 @@ class select {
   const std::optional<std::int64_t>& limit_value() const noexcept { return limit_; }
   const std::optional<std::int64_t>& offset_value() const noexcept { return offset_; }
   bool is_distinct() const noexcept { return distinct_; }
+  struct compound_part {
+    std::shared_ptr<const select> query;
+    bool all = false;
+  };
+  const std::vector<compound_part>& compounds() const noexcept { return compounds_; }
 
  private:
   std::vector<expression> columns_;
@@ -81,6 +92,7 @@ class select {
   std::optional<std::int64_t> limit_;
   std::optional<std::int64_t> offset_;
   bool distinct_ = false;
+  std::vector<compound_part> compounds_;
 };
 
 /// INSERT, single- or multi-row: `insert("t").columns({"a","b"}).row({1, "x"}).row({2, "y"})`.
