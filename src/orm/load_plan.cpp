@@ -164,6 +164,7 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
       n.strategy = &strategy_for(chosen->strategy, m, rel.attribute);
       n.innerjoin = chosen->innerjoin || rel.innerjoin;
       n.from_option = true;
+      n.from = chosen->from;
     } else {
       n.strategy = rel.strategy;
       n.innerjoin = rel.innerjoin;

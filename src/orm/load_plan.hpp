@@ -46,6 +46,7 @@ struct load_node {
   const loader_strategy* strategy = nullptr;
   bool innerjoin = false;
   bool from_option = false;  ///< named by a query option: also governs access on the objects this load creates
+  std::string from;  ///< contains_eager: the name of the query's join to the target (empty: its table)
   std::size_t keys_per_statement = 500;  ///< selectin: parent keys per IN (SQLAlchemy's chunk)
   std::vector<load_node> children;  ///< for the target's relationships (eager strategies)
 

@@ -190,7 +190,7 @@ class eager_loader : public loader_strategy {
 };
 
 /// lazy="joined".
-class joined_loader final : public eager_loader {
+class joined_loader : public eager_loader {
  public:
   std::string_view name() const override { return "joined"; }
   bool multiplies_rows(const relationship_property& rel) const override { return rel.kind == slot_kind::collection; }
@@ -244,6 +244,35 @@ class joined_loader final : public eager_loader {
     std::vector<state_ref> cohort(targets.begin(), targets.end());
     ctx.session.note_cohort(cohort);
     for (auto& c : n.children) c.strategy->after_load(ctx, c, targets);
+  }
+};
+
+/// contains_eager: the relationship filled from a join the query makes itself
+/// (filtered or aliased): the target's columns are added to the statement, no
+/// join is; the rows populate the parents as joined loading's do. The query
+/// owns the join, so a LIMIT is not moved into a subquery for it.
+class contains_eager_loader final : public joined_loader {
+ public:
+  std::string_view name() const override { return "contains_eager"; }
+  bool multiplies_rows(const relationship_property&) const override { return false; }
+
+  void setup_query(load_context& ctx, load_node& n) const override {
+    const mapper& t = *n.rel->target;
+    n.alias = n.from.empty() ? t.table.name() : n.from;
+    const auto named = [&](const sql::from_item& f) { return (f.alias.empty() ? f.table : f.alias) == n.alias; };
+    const auto& p = ctx.parts;
+    if (std::none_of(p.froms.begin(), p.froms.end(), named) &&
+        std::none_of(p.joins.begin(), p.joins.end(), [&](const sql::join& j) { return named(j.target); }))
+      throw InvalidRequestError("contains_eager(" + n.rel->parent->class_name + "." + n.rel->attribute +
+                                "): the query does not join " + n.alias + "; join it first (join<&" +
+                                n.rel->parent->class_name + "::" + n.rel->attribute + ">())");
+    n.offset = ctx.columns.size();
+    add_entity_columns(ctx.columns, t, n.alias);
+    for (auto& c : n.children) {
+      c.parent_entity = n.alias;
+      c.outer = true;
+      c.strategy->setup_query(ctx, c);
+    }
   }
 };
 
@@ -481,8 +510,9 @@ struct strategy_table {
     static const no_loader noload;
     static const raise_loader raise;
     static const raise_on_sql_loader raise_on_sql;
+    static const contains_eager_loader contains_eager;
     for (const loader_strategy* s : std::initializer_list<const loader_strategy*>{
-             &lazy, &joined, &selectin, &subquery, &immediate, &noload, &raise, &raise_on_sql})
+             &lazy, &joined, &selectin, &subquery, &immediate, &noload, &raise, &raise_on_sql, &contains_eager})
       by_name[std::string(s->name())] = s;
   }
 };

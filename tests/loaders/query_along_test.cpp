@@ -305,6 +305,48 @@ TEST_P(query_along_test, union_selects_from_the_compound) {
   EXPECT_THROW(s.query<Writer>().order_by(col<&Writer::id>).union_(s.query<Writer>()), retort::ArgumentError);
 }
 
+TEST_P(query_along_test, contains_eager_fills_a_relationship_from_the_querys_own_join) {
+  seed();
+  auto s = session();
+  auto& rec = record();
+  // A filtered join: the collection holds what the join kept (SQLAlchemy's contains_eager).
+  auto writers = s.query<Writer>()
+                     .join<&Writer::stories>()
+                     .where(col<&Story::title> == "a1")
+                     .options(retort::contains_eager<&Writer::stories>())
+                     .all();
+  EXPECT_SQL(rec, {compiled_sql("SELECT writer.id, writer.name, story.id, story.title, story.writer_id FROM writer "
+                                "JOIN story ON writer.id = story.writer_id WHERE story.title = ?")
+                       .params({"a1"})});
+  ASSERT_EQ(writers.size(), 1u);
+  ASSERT_EQ(writers[0]->stories.size(), 1u);
+  EXPECT_EQ(writers[0]->stories.begin()->title, "a1");
+  EXPECT_EQ(rec.entries().size(), 1u);  // nothing loaded on access
+
+  // Aliased and outer, and chained to the next hop.
+  auto t = session();
+  auto& rec2 = record();
+  retort::aliased<Story> st("st");
+  auto all = t.query<Writer>()
+                 .outerjoin<&Writer::stories>(st)
+                 .outerjoin(st.rel<&Story::topics>())
+                 .order_by(col<&Writer::id>)
+                 .options(retort::contains_eager<&Writer::stories>(st).contains_eager<&Story::topics>())
+                 .all();
+  EXPECT_SQL(rec2, {compiled_sql("SELECT writer.id, writer.name, st.id, st.title, st.writer_id, topic.id, topic.label "
+                                 "FROM writer LEFT OUTER JOIN story AS st ON writer.id = st.writer_id "
+                                 "LEFT OUTER JOIN story_topics AS story_topics_1 ON st.id = story_topics_1.story_id "
+                                 "LEFT OUTER JOIN topic ON story_topics_1.topic_id = topic.id ORDER BY writer.id")});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]->stories.size(), 2u);
+  EXPECT_EQ(all[0]->stories.begin()->topics.size(), 2u);
+  EXPECT_EQ(all[2]->stories.size(), 0u);
+  EXPECT_EQ(rec2.entries().size(), 1u);
+
+  // Without the join there is nothing to fill it from.
+  EXPECT_THROW(t.query<Writer>().options(retort::contains_eager<&Writer::stories>()).all(), retort::InvalidRequestError);
+}
+
 TEST_P(query_along_test, no_autoflush_keeps_pending_changes_out_of_queries) {
   seed();
   auto s = session();

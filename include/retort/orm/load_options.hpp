@@ -15,6 +15,9 @@
 
 namespace retort {
 
+template <class T>
+class aliased;
+
 namespace orm {
 /// One step of a loader option's path: a relationship attribute (or "*", every
 /// relationship not named otherwise) and the strategy for it ("" leaves the
@@ -23,6 +26,7 @@ struct load_step {
   std::string attribute;
   std::string strategy;
   bool innerjoin = false;
+  std::string from;  ///< contains_eager: the alias of the query's join to the target (empty: its table)
 };
 struct load_option {
   std::vector<load_step> steps;
@@ -56,6 +60,18 @@ class loader_option {
   auto noload() const { return step<M>(loading::noload::name); }
   template <auto M>
   auto raiseload() const { return step<M>(loading::raise::name); }
+  /// The relationship filled from the query's own join to its target
+  /// (SQLAlchemy's contains_eager): `query<User>().join<&User::posts>()
+  /// .where(...).options(contains_eager<&User::posts>())`; with an alias,
+  /// `contains_eager<&User::posts>(a)` for `join<&User::posts>(a)`.
+  template <auto M>
+  auto contains_eager() const { return step<M>("contains_eager"); }
+  template <auto M, class U>
+  auto contains_eager(const aliased<U>& target) const {
+    static_assert(std::is_same_v<U, typename retort::detail::relationship_member<retort::detail::member_of<M>>::target>,
+                  "contains_eager: the alias is of another class than the relationship's target");
+    return step<M>("contains_eager", false, target.name());
+  }
   template <auto M>
   auto raiseload(sql_only_t) const { return step<M>(loading::raise_on_sql::name); }
   /// Keeps the relationship's own strategy; further steps apply below it.
@@ -69,7 +85,7 @@ class loader_option {
 
  private:
   template <auto M>
-  auto step(const char* strategy, bool innerjoin = false) const {
+  auto step(const char* strategy, bool innerjoin = false, std::string from = {}) const {
     using member = retort::detail::member_of<M>;
     static_assert(retort::detail::relationship_member<member>::value,
                   "loader option: each step must name a relationship member (one<>, many<>, set_of<>, keyed<>)");
@@ -78,12 +94,12 @@ class loader_option {
                   "reached (the previous step's target, or the queried class)");
     using target = typename retort::detail::relationship_member<member>::target;
     auto o = o_;
-    o.steps.push_back({std::string(util::member_name<M>()), strategy, innerjoin});
+    o.steps.push_back({std::string(util::member_name<M>()), strategy, innerjoin, std::move(from)});
     return loader_option<Root, target>(std::move(o));
   }
   loader_option wildcard(const char* strategy) const {
     auto o = o_;
-    o.steps.push_back({"*", strategy, false});
+    o.steps.push_back({"*", strategy, false, {}});
     return loader_option(std::move(o));
   }
   orm::load_option o_;
@@ -114,14 +130,18 @@ template <auto M>
 auto raiseload(sql_only_t) { return detail::option_root<M>().template raiseload<M>(sql_only); }
 template <auto M>
 auto defaultload() { return detail::option_root<M>().template defaultload<M>(); }
+template <auto M>
+auto contains_eager() { return detail::option_root<M>().template contains_eager<M>(); }
+template <auto M, class U>
+auto contains_eager(const aliased<U>& target) { return detail::option_root<M>().template contains_eager<M>(target); }
 
 /// raiseload('*') on the queried class: every relationship no other option names raises on access.
 struct wildcard_option {
   orm::load_option o;
 };
-inline wildcard_option raiseload_all() { return {orm::load_option{{{"*", loading::raise::name, false}}}}; }
+inline wildcard_option raiseload_all() { return {orm::load_option{{{"*", loading::raise::name, false, {}}}}}; }
 inline wildcard_option raiseload_all(sql_only_t) {
-  return {orm::load_option{{{"*", loading::raise_on_sql::name, false}}}};
+  return {orm::load_option{{{"*", loading::raise_on_sql::name, false, {}}}}};
 }
 
 }  // namespace retort
