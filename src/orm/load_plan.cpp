@@ -20,6 +20,12 @@ void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, cons
   for (const auto& c : m.columns) out.push_back(column_of(qualifier, c.column.name));
 }
 
+bool multiplies(const std::vector<load_node>& nodes) {
+  return std::any_of(nodes.begin(), nodes.end(), [](const load_node& n) {
+    return n.strategy->multiplies_rows(*n.rel) || multiplies(n.children);
+  });
+}
+
 sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, const std::string& to) {
   if (!n) return n;
   if (n->kind == sql::node_kind::column) {
@@ -42,11 +48,6 @@ bool from_options(const std::vector<load_node>& nodes) {
                      [](const load_node& n) { return n.from_option || from_options(n.children); });
 }
 
-bool multiplies(const std::vector<load_node>& nodes) {
-  return std::any_of(nodes.begin(), nodes.end(), [](const load_node& n) {
-    return n.strategy->multiplies_rows(*n.rel) || multiplies(n.children);
-  });
-}
 
 bool on_path(const std::vector<const relationship_property*>& path, const mapper& root, const mapper* m) {
   if (&root == m) return true;

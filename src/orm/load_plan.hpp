@@ -98,6 +98,9 @@ class load_context {
 std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_option>& options,
                                     std::vector<const relationship_property*>& path, const mapper& root);
 
+/// Whether some loader of `nodes` (or below them) repeats the parents' rows (a joined collection).
+bool multiplies(const std::vector<load_node>& nodes);
+
 /// Whether `m` has a relationship loaded eagerly by default (so loads of `m` need the query path).
 bool has_eager_defaults(const mapper& m);
 

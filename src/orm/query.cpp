@@ -181,7 +181,7 @@ query_parts query_base::parts(bool from_where) const {
   }
   if (from_where)
     for (const auto& w : where_) infer_froms(w.get(), p.froms, known);
-  p.unique = mapper_ && (!p.joins.empty() || p.froms.size() > 1 || compound_all_);
+  p.unique = legacy_unique_ && mapper_ && (!p.joins.empty() || p.froms.size() > 1 || compound_all_);
   return p;
 }
 
@@ -226,7 +226,24 @@ std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& opt
 sql::select query_base::statement() const {
   if (!mapper_) return row_statement(true);
   auto nodes = plan(*mapper_, options_);
-  return build_statement(session_->impl(), *mapper_, parts(true), nodes);
+  return build_statement(session().impl(), *mapper_, parts(true), nodes);
+}
+
+retort::session& query_base::session() const {
+  if (!session_)
+    throw InvalidRequestError("this statement is not bound to a session: run it with session.execute(...)");
+  return *session_;
+}
+
+std::vector<state_ref> query_base::entity_rows(const retort::source_location& where, bool& needs_unique) {
+  auto nodes = plan(*mapper_, options_);
+  needs_unique = multiplies(nodes);
+  auto& impl = session().impl();
+  call_cause cause(impl, "select", mapper_->class_name, "execute", where);
+  session_impl::in_use guard(impl);
+  impl.check_active();
+  impl.autoflush();
+  return run_load(impl, *mapper_, parts(true), std::move(nodes), populate_existing_).entities;
 }
 
 sql::select query_base::subquery() const { return row_statement(false); }
@@ -234,7 +251,7 @@ sql::select query_base::subquery() const { return row_statement(false); }
 std::vector<state_ref> query_base::all(retort::source_location where) { return run(where, "all"); }
 
 std::vector<state_ref> query_base::run(const retort::source_location& where, std::string_view call) {
-  auto& impl = session_->impl();
+  auto& impl = session().impl();
   call_cause cause(impl, "query", mapper_->class_name, call, where);
   session_impl::in_use guard(impl);
   impl.check_active();
@@ -266,7 +283,7 @@ state_ref query_base::one(retort::source_location where) {
 
 std::vector<row_items> query_base::rows(const retort::source_location& where, std::string_view call, bool single_row) {
   if (items_.empty()) throw ArgumentError("a row query selects nothing");
-  auto& impl = session_->impl();
+  auto& impl = session().impl();
   call_cause cause(impl, "query", {}, call, where);
   session_impl::in_use guard(impl);
   impl.check_active();
@@ -304,7 +321,7 @@ std::vector<row_items> query_base::rows(const retort::source_location& where, st
 }
 
 std::int64_t query_base::count(retort::source_location where) {
-  auto& impl = session_->impl();
+  auto& impl = session().impl();
   call_cause cause(impl, "query", mapper_ ? std::string_view(mapper_->class_name) : std::string_view(), "count", where);
   session_impl::in_use guard(impl);
   impl.check_active();

@@ -30,6 +30,7 @@ constexpr std::string_view type_name() {
 template <class T>
 class ptr {
  public:
+  using element_type = T;
   ptr() = default;
   ptr(std::nullptr_t) {}  // NOLINT: implicit from nullptr, like a pointer
   explicit ptr(orm::instance_state* s) : ref_(s) {}

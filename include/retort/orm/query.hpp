@@ -44,6 +44,19 @@ class query_base {
   query_base(retort::session& s, const mapper& m);
   /// A row query; its items come from add_column / add_entity.
   explicit query_base(retort::session& s) : session_(&s) {}
+  /// A 2.0-style statement (retort::select), bound to a session when executed;
+  /// `m` for a select of one entity, null for a select of items. Its rows are
+  /// not made unique (as SQLAlchemy 2.0's Result, unlike the legacy Query).
+  explicit query_base(const mapper* m) : session_(nullptr), mapper_(m), legacy_unique_(false) {}
+  /// This statement run by `s`.
+  query_base bound(retort::session& s) const {
+    auto copy = *this;
+    copy.session_ = &s;
+    return copy;
+  }
+  /// A 2.0 select of one entity: its objects, one per row; `needs_unique` says
+  /// whether a joined eager collection loader repeats them (Result.unique()).
+  std::vector<state_ref> entity_rows(const retort::source_location& where, bool& needs_unique);
 
   void add_column(sql::expression e);
   void add_entity(const mapper& m, std::string as);
@@ -86,6 +99,8 @@ class query_base {
   sql::select subquery() const;
   const mapper& target() const noexcept { return *mapper_; }
   retort::session& owner() const noexcept { return *session_; }
+  /// Whether this is a statement of one entity (else of items).
+  bool of_entity() const noexcept { return mapper_ != nullptr; }
 
  private:
   struct item {
@@ -95,6 +110,7 @@ class query_base {
   };
   /// all(), recorded as `query<T>.<call>`.
   std::vector<state_ref> run(const retort::source_location& where, std::string_view call);
+  retort::session& session() const;
   state_ref single(const retort::source_location& where, std::string_view call);
   /// The statement as data; FROM inferred from the items (and from WHERE when `from_where`).
   struct query_parts parts(bool from_where) const;
@@ -118,8 +134,22 @@ class query_base {
   bool compound_all_ = false;
   bool distinct_ = false;
   bool populate_existing_ = false;
+  bool legacy_unique_ = true;  ///< the legacy Query returns each object of a join once
   int secondaries_ = 0;  ///< secondary tables joined, for their aliases
 };
+
+/// Adds a loader option to a query of T; its path must start at T.
+template <class T, class R, class L>
+void add_option(query_base& q, const loader_option<R, L>& o) {
+  static_assert(std::is_same_v<R, T>,
+                "query<T>::options: the option's path starts at another class; its first step must be a "
+                "relationship of T");
+  q.option(o.get());
+}
+template <class T>
+void add_option(query_base& q, const wildcard_option& o) {
+  q.option(o.o);
+}
 
 /// The clauses every query has, for query<T> and row_query<...> (CRTP: each
 /// returns the derived query).
@@ -253,7 +283,7 @@ class query : public orm::query_clauses<query<T>> {
   /// path must start at T's relationships (a compile error otherwise).
   template <class... O>
   query& options(const O&... o) {
-    (add_option(o), ...);
+    (orm::add_option<T>(base_, o), ...);
     return *this;
   }
   /// Rows overwrite the objects already in the session (columns, and the
@@ -300,14 +330,6 @@ class query : public orm::query_clauses<query<T>> {
 
  private:
   friend class orm::query_clauses<query<T>>;
-  template <class R, class L>
-  void add_option(const loader_option<R, L>& o) {
-    static_assert(std::is_same_v<R, T>,
-                  "query<T>::options: the option's path starts at another class; its first step must be a "
-                  "relationship of T");
-    base_.option(o.get());
-  }
-  void add_option(const wildcard_option& o) { base_.option(o.o); }
   orm::query_base base_;
 };
 

@@ -16,6 +16,7 @@
 #include "retort/orm/primary_key.hpp"
 #include "retort/orm/query.hpp"
 #include "retort/orm/row_query.hpp"
+#include "retort/orm/select.hpp"
 #include "retort/util/source_location.hpp"
 
 namespace retort {
@@ -149,6 +150,23 @@ class session {
     orm::query_base b(*this);
     (detail::row_item<I>::add(b, items), ...);
     return row_query<typename detail::row_item<I>::type...>(std::move(b));
+  }
+  /// Runs a 2.0-style statement (SQLAlchemy's `session.execute(select(User))`):
+  /// autoflush, then the rows as a retort::result (scalars(), all(), ...).
+  template <class... Ts>
+  result<Ts...> execute(const select_statement<Ts...>& stmt,
+                        retort::source_location where = retort::source_location::current()) {
+    return orm::execute(*this, stmt, where);
+  }
+  /// `session.scalars(stmt)`: execute(stmt).scalars().
+  template <class... Ts>
+  auto scalars(const select_statement<Ts...>& stmt, retort::source_location where = retort::source_location::current()) {
+    return execute(stmt, where).scalars();
+  }
+  /// `session.scalar(stmt)`: the first column of the first row, or none.
+  template <class... Ts>
+  auto scalar(const select_statement<Ts...>& stmt, retort::source_location where = retort::source_location::current()) {
+    return execute(stmt, where).scalar();
   }
   /// Marks an object's columns and relationships stale; the next access reloads them.
   /// Follows relationships with the refresh-expire cascade to the objects loaded
