@@ -130,7 +130,7 @@ void scalar_slot::bind(instance_state* owner, const relationship_property* prop)
 }
 
 instance_state* scalar_slot::resolve() {
-  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_.get());
   return target_.get();
 }
 
@@ -228,7 +228,7 @@ void collection_slot::bind(instance_state* owner, const relationship_property* p
 }
 
 const std::vector<state_ref>& collection_slot::items() {
-  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_);
+  if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_.get());
   return items_;
 }
 

@@ -159,6 +159,10 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
       for (const auto& o : options)
         if (o.steps.size() == depth + 1 && prefix_matches(o, path) && o.steps[depth].attribute == "*")
           chosen = &o.steps[depth];
+    // Some option names steps below this relationship: they apply to what it loads, also later on access.
+    const bool deeper = std::any_of(options.begin(), options.end(), [&](const load_option& o) {
+      return o.steps.size() > depth + 1 && prefix_matches(o, path) && o.steps[depth].attribute == rel.attribute;
+    });
     load_node n;
     n.rel = &rel;
     if (chosen) {
@@ -169,10 +173,14 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
     } else {
       n.strategy = rel.strategy;
       n.innerjoin = rel.innerjoin;
-      if (!n.strategy->eager()) continue;  // the slot's own strategy loads it on access
-      if (on_path(path, root, rel.target)) continue;
+      if (deeper) {
+        n.from_option = true;  // defaultload(...).<further steps>: carried by the relationship's own strategy
+      } else {
+        if (!n.strategy->eager()) continue;  // the slot's own strategy loads it on access
+        if (on_path(path, root, rel.target)) continue;
+      }
     }
-    if (n.strategy->eager()) {
+    if (n.strategy->eager() || deeper) {
       path.push_back(&rel);
       n.children = plan_loaders(*rel.target, options, path, root);
       path.pop_back();

@@ -122,14 +122,42 @@ std::vector<load_node> access_children(const relationship_property& rel) {
 /// they govern access to the attribute on the objects that query creates.
 class on_access_loader : public loader_strategy {
  public:
-  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& parents) const override {
-    if (!n.from_option) return;
-    for (auto* p : parents)
-      if (ctx.fresh.count(p) && ctx.wants(*n.rel, p)) n.rel->slot(p->object)->set_access_strategy(this);
-  }
+  void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& parents) const override;
 };
 
-bool batch_load(session_impl& s, const relationship_property& rel, instance_state& owner);
+bool batch_load(session_impl& s, const relationship_property& rel, instance_state& owner,
+                const std::vector<load_node>* children = nullptr);
+
+/// A lazy load chosen by a query option that names steps below it
+/// (`lazyload<&A::b>().joinedload<&B::c>()`, `defaultload<&A::b>().selectinload<&B::c>()`):
+/// the objects that query created load `b` on access with those steps, as
+/// SQLAlchemy carries the option into the later lazy load. One per query
+/// node, owned jointly by the slots of the objects it created.
+class carried_loader final : public loader_strategy {
+ public:
+  carried_loader(const loader_strategy& base, std::vector<load_node> children)
+      : base_(base), children_(std::move(children)) {}
+  std::string_view name() const override { return base_.name(); }
+  void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
+    if (batch_load(s, rel, owner, &children_)) return;
+    rel.slot(owner.object)->set_loaded_states(load_relationship(s, rel, owner, children_));
+  }
+
+ private:
+  const loader_strategy& base_;
+  std::vector<load_node> children_;
+};
+
+void on_access_loader::after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& parents) const {
+  if (!n.from_option) return;
+  std::shared_ptr<const loader_strategy> access;
+  if (!n.children.empty() && name() == loading::select::name)
+    access = std::make_shared<const carried_loader>(*this, n.children);
+  else
+    access = std::shared_ptr<const loader_strategy>(std::shared_ptr<const void>(), this);  // static: not owned
+  for (auto* p : parents)
+    if (ctx.fresh.count(p) && ctx.wants(*n.rel, p)) n.rel->slot(p->object)->set_access_strategy(access);
+}
 
 /// lazy="select"; batched across the owner's result unless switched off (batch_load).
 class lazy_loader final : public on_access_loader {
@@ -472,7 +500,8 @@ const selectin_loader& selectin_strategy() {
 /// multi-row result loads it for every object of that result still in the
 /// session and not loaded yet, as one selectin load. What needs no SQL (a
 /// NULL key, a many-to-one in the identity map) is left to the lazy load.
-bool batch_load(session_impl& s, const relationship_property& rel, instance_state& owner) {
+bool batch_load(session_impl& s, const relationship_property& rel, instance_state& owner,
+                const std::vector<load_node>* children) {
   if (!s.options().batch_lazy_loads || !rel.batch_lazy_loads || owner.cohort == 0) return false;
   if (owner.status != status::persistent || owner.session != &s) return false;
   auto key = rel.join.lazy_params(*rel.parent, owner.object);
@@ -480,11 +509,13 @@ bool batch_load(session_impl& s, const relationship_property& rel, instance_stat
   if (rel.join.simple_many_to_one(*rel.target))
     if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted) return false;
   s.autoflush();
+  // The objects of the owner's result that load this relationship the same way.
+  const auto* access = rel.slot(owner.object)->access_strategy();
   std::vector<instance_state*> parents;
   for (auto* p : s.cohort_of(&owner)) {
     if (p->expired || p->marked_deleted || p->status != status::persistent) continue;
     const auto* slot = rel.slot(p->object);
-    if (slot->is_loaded() || (slot->access_strategy() && p != &owner)) continue;
+    if (slot->is_loaded() || (slot->access_strategy() != access && p != &owner)) continue;
     parents.push_back(p);
   }
   if (parents.size() < 2) return false;
@@ -493,7 +524,7 @@ bool batch_load(session_impl& s, const relationship_property& rel, instance_stat
   n.rel = &rel;
   n.strategy = &selectin_strategy();
   n.keys_per_statement = batch_keys;
-  n.children = access_children(rel);
+  n.children = children ? *children : access_children(rel);
   selectin_strategy().after_load(ctx, n, parents);
   return rel.slot(owner.object)->is_loaded();
 }

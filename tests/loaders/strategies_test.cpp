@@ -448,3 +448,50 @@ TEST_P(strategies_test, eager_defaults_apply_to_queries_gets_and_lazy_loads_with
 }
 
 }  // namespace
+
+namespace {
+
+// An option's steps below a lazy relationship apply when it loads later, on
+// access, as SQLAlchemy carries lazyload(A.b).joinedload(B.c) into the lazy load.
+TEST_P(strategies_test, options_below_a_lazy_relationship_are_carried_into_its_later_load) {
+  seed();
+  retort::session_options unbatched;
+  unbatched.batch_lazy_loads = false;
+  auto s = db().session(unbatched);
+  auto writers = s.query<Writer>()
+                     .order_by(col<&Writer::id>)
+                     .options(retort::defaultload<&Writer::stories>().joinedload<&Story::topics>())
+                     .all();
+  auto& rec = record();
+  ASSERT_EQ(writers[0]->stories.size(), 2u);
+  EXPECT_SQL(rec, {compiled_sql("SELECT story.id, story.title, story.writer_id, topic_1.id, topic_1.label FROM story "
+                                "LEFT OUTER JOIN story_topics AS story_topics_1 ON story.id = story_topics_1.story_id "
+                                "LEFT OUTER JOIN topic AS topic_1 ON story_topics_1.topic_id = topic_1.id "
+                                "WHERE story.writer_id = ? ORDER BY story.id")
+                       .params({1})});
+  EXPECT_EQ(writers[0]->stories.begin()->topics.size(), 2u);  // loaded with the stories
+  EXPECT_EQ(rec.entries().size(), 1u);
+
+  // Batched (the default): the carried steps go with the batch's IN query.
+  auto t = session();
+  auto all = t.query<Writer>()
+                 .order_by(col<&Writer::id>)
+                 .options(retort::lazyload<&Writer::stories>().selectinload<&Story::topics>())
+                 .all();
+  auto& rec2 = record();
+  std::size_t topics = 0;
+  for (auto& w : all)
+    for (auto& st : w->stories) topics += st.topics.size();
+  EXPECT_EQ(topics, 3u);
+  EXPECT_EQ(rec2.entries().size(), 2u);  // the stories of all writers; their topics
+  // Objects the query did not create keep their own loading.
+  auto u = session();
+  auto ann = u.get<Writer>(1);
+  auto again = u.query<Writer>().options(retort::defaultload<&Writer::stories>().joinedload<&Story::topics>()).all();
+  auto& rec3 = record();
+  ASSERT_EQ(ann->stories.size(), 2u);
+  EXPECT_EQ(ann->stories.begin()->topics.size(), 2u);
+  EXPECT_GT(rec3.entries().size(), 1u);
+}
+
+}  // namespace

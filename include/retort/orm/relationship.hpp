@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "retort/orm/ptr.hpp"
@@ -56,15 +57,17 @@ class slot {
   /// A loader's result (pending changes made while unloaded win over it).
   virtual void set_loaded_states(std::vector<state_ref> states) = 0;
   /// The strategy that loads this attribute on access, when a query option chose
-  /// one for the object (raiseload, lazyload, ...); null: the relationship's own.
-  const loader_strategy* access_strategy() const noexcept { return access_; }
-  void set_access_strategy(const loader_strategy* s) noexcept { access_ = s; }
+  /// one for the object (raiseload, lazyload, ... — or a lazy load carrying the
+  /// option's further steps, owned jointly by the objects of that query); null:
+  /// the relationship's own.
+  const loader_strategy* access_strategy() const noexcept { return access_.get(); }
+  void set_access_strategy(std::shared_ptr<const loader_strategy> s) noexcept { access_ = std::move(s); }
 
  protected:
   slot(slot&& o) noexcept : loaded_(o.loaded_) {}
   instance_state* owner_ = nullptr;
   const relationship_property* prop_ = nullptr;
-  const loader_strategy* access_ = nullptr;
+  std::shared_ptr<const loader_strategy> access_;
   bool loaded_ = false;
 };
 
