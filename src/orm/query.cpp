@@ -21,8 +21,9 @@ namespace {
 
 query_parts parts_of(const mapper& m, const std::vector<sql::expr<bool>>& where,
                      const std::vector<sql::expression>& order, std::optional<std::int64_t> limit,
-                     std::optional<std::int64_t> offset) {
+                     std::optional<std::int64_t> offset, const std::vector<load_option>& options = {}) {
   auto p = entity_parts(m);
+  p.columns = plan_columns(m, options, {});
   p.where = where;
   p.order = order;
   p.limit = limit;
@@ -32,14 +33,17 @@ query_parts parts_of(const mapper& m, const std::vector<sql::expr<bool>>& where,
 
 std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& options) {
   std::vector<const relationship_property*> path;
-  return plan_loaders(m, options, path, m);
+  auto nodes = plan_loaders(m, options, path, m);
+  check_column_options(m, options, nodes);
+  return nodes;
 }
 
 }  // namespace
 
 sql::select query_base::statement() const {
   auto nodes = plan(*mapper_, options_);
-  return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), nodes);
+  return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_, options_),
+                         nodes);
 }
 
 std::vector<state_ref> query_base::all(retort::source_location where) { return run(where, "all"); }
@@ -50,8 +54,8 @@ std::vector<state_ref> query_base::run(const retort::source_location& where, std
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
-  return run_load(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), plan(*mapper_, options_),
-                  populate_existing_)
+  return run_load(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_, options_),
+                  plan(*mapper_, options_), populate_existing_)
       .entities;
 }
 

@@ -105,8 +105,9 @@ class query_base {
 
 /// A typed column of a mapped class, for query expressions: `col<&User::username> == "alice"`.
 template <auto M>
-inline const sql::expr<detail::member_of<M>> col = sql::column_ref<detail::member_of<M>>(
-    orm::table_name_of<detail::class_of<M>>(), orm::column_name_of<M>());
+inline const sql::expr<detail::column_type<detail::member_of<M>>> col =
+    sql::column_ref<detail::column_type<detail::member_of<M>>>(orm::table_name_of<detail::class_of<M>>(),
+                                                               orm::column_name_of<M>());
 
 template <class T>
 class query {
@@ -186,6 +187,13 @@ class query {
     base_.option(o.get());
   }
   void add_option(const wildcard_option& o) { base_.option(o.o); }
+  template <class R>
+  void add_option(const column_option<R>& o) {
+    static_assert(std::is_same_v<R, T>,
+                  "query<T>::options: the column option names a member of another class; for a related class, "
+                  "start its path at a relationship of T (defaultload<&T::rel>().defer<&U::m>())");
+    base_.option(o.get());
+  }
   orm::query_base base_;
 };
 
