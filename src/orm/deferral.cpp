@@ -2,9 +2,8 @@
 // load on access): a retort::deferred<T> member read while unloaded loads
 // itself, and its deferred group with it, by primary key through its owner's
 // session. What a query selects is decided in load_plan.cpp (column plans).
-#include "retort/orm/deferred.hpp"
-
 #include "orm/session_impl.hpp"
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/repr.hpp"
 #include "retort/util/error.hpp"
 

@@ -247,7 +247,8 @@ std::shared_ptr<const column_plan> plan_columns(const mapper& m, const std::vect
   return out;
 }
 
-void check_column_options(const mapper& m, const std::vector<load_option>& options, const std::vector<load_node>& nodes) {
+void check_column_options(const mapper& m, const std::vector<load_option>& options,
+                          const std::vector<load_node>& nodes) {
   for (const auto& o : options) {
     if (o.columns.what == column_directive::action::none) continue;
     const auto* level = &nodes;
@@ -255,12 +256,14 @@ void check_column_options(const mapper& m, const std::vector<load_option>& optio
     for (const auto& step : o.steps) {
       auto it = std::find_if(level->begin(), level->end(),
                              [&](const load_node& n) { return n.rel->attribute == step.attribute; });
-      if (it == level->end() || !it->strategy->eager())
+      if (it == level->end() || !it->strategy->eager()) {
+        const std::string lazy = it == level->end() ? at->find_relationship(step.attribute)->lazy
+                                                    : std::string(it->strategy->name());
         throw ArgumentError("column option along " + at->class_name + "." + step.attribute +
-                            ": that relationship is not loaded with this query (it loads " +
-                            (it == level->end() ? std::string("lazily, on access") : std::string(it->strategy->name())) +
-                            "), and a load on access does not take a query's column options; load it with "
+                            ": the relationship does not load with this query (lazy='" + lazy +
+                            "'), and a load on access does not take a query's column options; load it with "
                             "selectinload, joinedload, subqueryload or immediateload");
+      }
       level = &it->children;
       at = it->rel->target;
     }

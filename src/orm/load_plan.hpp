@@ -108,7 +108,8 @@ std::shared_ptr<const column_plan> plan_columns(const mapper& m, const std::vect
 /// Raises ArgumentError for a column option whose path goes through a
 /// relationship that `nodes` (the plan of the query of `m`) does not load
 /// with the query: a lazy load on access does not take query options' column plans.
-void check_column_options(const mapper& m, const std::vector<load_option>& options, const std::vector<load_node>& nodes);
+void check_column_options(const mapper& m, const std::vector<load_option>& options,
+                          const std::vector<load_node>& nodes);
 
 /// Whether `m` has a relationship loaded eagerly by default (so loads of `m` need the query path).
 bool has_eager_defaults(const mapper& m);

@@ -182,6 +182,10 @@ void session_impl::load_columns(instance_state* s, const std::vector<std::size_t
   in_use guard(*this);
   check_active();
   const mapper& m = *s->owner_mapper;
+  // "Article.body (deferred load)" in the query record.
+  engine::statement_origin origin{engine::statement_origin::form::relationship, "deferred load", m.class_name,
+                                  m.columns[columns.front()].attribute, nullptr};
+  engine::origin_scope scope(origin, recording());
   auto key = std::make_pair(&m, columns);
   auto it = deferred_sql_.find(key);
   if (it == deferred_sql_.end()) {

@@ -71,7 +71,8 @@ TEST_P(deferral_test, a_grouped_member_loads_its_group) {
   auto a = s.get<Article>(1);
   auto& rec = record();
   EXPECT_EQ(**a->photo1, "p1 a1");
-  EXPECT_SQL(rec, {compiled_sql("SELECT article.photo1, article.photo2 FROM article WHERE article.id = ?").params({1})});
+  EXPECT_SQL(rec,
+             {compiled_sql("SELECT article.photo1, article.photo2 FROM article WHERE article.id = ?").params({1})});
   EXPECT_EQ(**a->photo2, "p2 a1");
   EXPECT_EQ(rec.count(), 1u);
   EXPECT_FALSE(a->body.is_loaded());  // another group (none) is not loaded with it
@@ -114,13 +115,17 @@ TEST_P(deferral_test, defer_and_defer_with_raiseload) {
   auto s = session();
   auto& rec = record();
   auto a = s.query<Article>().options(retort::defer<&Article::views>()).where(col<&Article::id> == 1).one();
-  EXPECT_SQL(rec, {compiled_sql("SELECT article.id, article.title, article.author_id FROM article WHERE article.id = ?")});
+  EXPECT_SQL(rec,
+             {compiled_sql("SELECT article.id, article.title, article.author_id FROM article WHERE article.id = ?")});
   rec.clear();
   EXPECT_EQ(*a->views, 10);
   EXPECT_SQL(rec, {compiled_sql("SELECT article.views FROM article WHERE article.id = ?").params({1})});
 
   auto s2 = session();
-  auto b = s2.query<Article>().options(retort::defer<&Article::views>(retort::with_raiseload)).where(col<&Article::id> == 2).one();
+  auto b = s2.query<Article>()
+               .options(retort::defer<&Article::views>(retort::with_raiseload))
+               .where(col<&Article::id> == 2)
+               .one();
   auto& access = record();
   EXPECT_EQ(message_of([&] { (void)*b->views; }),
             "'Article.views' is not available due to raiseload=True (load it with the query: "
@@ -153,7 +158,8 @@ TEST_P(deferral_test, load_only_defers_the_deferred_members_not_named) {
   auto& rec = record();
   // Plain members not named stay loaded (they cannot load on access); views, a deferred<T>, is deferred.
   auto a = s.query<Article>().options(retort::load_only<&Article::title>()).where(col<&Article::id> == 1).one();
-  EXPECT_SQL(rec, {compiled_sql("SELECT article.id, article.title, article.author_id FROM article WHERE article.id = ?")});
+  EXPECT_SQL(rec,
+             {compiled_sql("SELECT article.id, article.title, article.author_id FROM article WHERE article.id = ?")});
   EXPECT_FALSE(a->views.is_loaded());
   auto s2 = session();
   rec.clear();
@@ -220,11 +226,10 @@ TEST_P(deferral_test, column_options_along_relationship_paths) {
                         .all();
     // The articles, then the authors (two distinct, loaded with their bio).
     ASSERT_EQ(rec.count(), 3u);
-    EXPECT_SQL(rec, {compiled_sql(std::string("SELECT ") + default_columns + " FROM article ORDER BY article.id"),
-                     compiled_sql("SELECT author.id, author.name, author.bio FROM author WHERE author.id = ?")
-                         .params({1}),
-                     compiled_sql("SELECT author.id, author.name, author.bio FROM author WHERE author.id = ?")
-                         .params({2})});
+    EXPECT_SQL(rec,
+               {compiled_sql(std::string("SELECT ") + default_columns + " FROM article ORDER BY article.id"),
+                compiled_sql("SELECT author.id, author.name, author.bio FROM author WHERE author.id = ?").params({1}),
+                compiled_sql("SELECT author.id, author.name, author.bio FROM author WHERE author.id = ?").params({2})});
     rec.clear();
     EXPECT_EQ(*articles[2]->author->bio, "bob's");
     EXPECT_EQ(rec.count(), 0u);
@@ -234,12 +239,12 @@ TEST_P(deferral_test, column_options_along_relationship_paths) {
 TEST_P(deferral_test, a_column_option_along_a_lazy_relationship_is_an_error) {
   seed();
   auto s = session();
-  EXPECT_EQ(message_of([&] {
-              s.query<Author>().options(retort::defaultload<&Author::articles>().defer<&Article::views>()).all();
-            }),
-            "column option along Author.articles: that relationship is not loaded with this query (it loads "
-            "lazily, on access), and a load on access does not take a query's column options; load it with "
-            "selectinload, joinedload, subqueryload or immediateload");
+  EXPECT_EQ(
+      message_of(
+          [&] { s.query<Author>().options(retort::defaultload<&Author::articles>().defer<&Article::views>()).all(); }),
+      "column option along Author.articles: the relationship does not load with this query (lazy='select'), and a "
+      "load on access does not take a query's column options; load it with selectinload, joinedload, "
+      "subqueryload or immediateload");
   EXPECT_THROW(s.query<Author>().options(retort::lazyload<&Author::articles>().defer<&Article::views>()).all(),
                retort::ArgumentError);
 }
@@ -352,8 +357,8 @@ TEST_P(deferral_test, expire_and_refresh_load_what_the_mapping_loads) {
   s.expire(a);
   auto& rec = record();
   EXPECT_EQ(a->title, "a1");  // the refresh: the mapping's columns, not the query's undefer
-  EXPECT_SQL(rec, {compiled_sql(std::string("SELECT ") + default_columns + " FROM article WHERE article.id = ?")
-                       .params({1})});
+  EXPECT_SQL(
+      rec, {compiled_sql(std::string("SELECT ") + default_columns + " FROM article WHERE article.id = ?").params({1})});
   EXPECT_FALSE(a->body.is_loaded());
   rec.clear();
   EXPECT_EQ(*a->body, "body a1");
@@ -409,6 +414,19 @@ TEST_P(deferral_test, merge_copies_only_loaded_members) {
   auto a = s2.get<Article>(1);
   EXPECT_EQ(*a->summary, "merged summary");
   EXPECT_EQ(*a->body, "body a1");  // never loaded in the source: not copied, not written
+}
+
+TEST_P(deferral_test, the_query_record_names_the_deferred_load) {
+  seed();
+  retort::session_options options;
+  options.record_queries = true;
+  auto s = db().session(options);
+  auto a = s.get<Article>(3);
+  s.clear_recorded_queries();
+  EXPECT_EQ(*a->body, "body b1");
+  auto records = retort::recorded_queries(s);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].cause, "Article.body (deferred load)");
 }
 
 }  // namespace

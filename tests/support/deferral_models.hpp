@@ -10,9 +10,8 @@
 #pragma once
 
 #include <optional>
-#include <string>
-
 #include <retort/retort.hpp>
+#include <string>
 
 namespace deferral {
 
@@ -41,16 +40,14 @@ struct Article {
 template <>
 inline constexpr auto retort::mapping<deferral::Author> = retort::model(
     retort::column<&deferral::Author::id>(retort::primary_key),
-    retort::column<&deferral::Author::name>(retort::String(40)),
-    retort::column<&deferral::Author::bio>(),
+    retort::column<&deferral::Author::name>(retort::String(40)), retort::column<&deferral::Author::bio>(),
     retort::relationship<&deferral::Author::articles>(retort::back_populates<&deferral::Article::author>));
 template <>
 inline constexpr auto retort::mapping<deferral::Article> = retort::model(
     retort::column<&deferral::Article::id>(retort::primary_key),
     retort::column<&deferral::Article::title>(retort::String(80)),
     retort::column<&deferral::Article::author_id>(retort::foreign_key<&deferral::Author::id>),
-    retort::column<&deferral::Article::body>(),
-    retort::column<&deferral::Article::summary>(),
+    retort::column<&deferral::Article::body>(), retort::column<&deferral::Article::summary>(),
     retort::column<&deferral::Article::photo1>(retort::deferred_group("photos")),
     retort::column<&deferral::Article::photo2>(retort::deferred_group("photos")),
     retort::column<&deferral::Article::secret>(retort::deferred_raiseload),

@@ -82,8 +82,8 @@ class deferred : public orm::detail::deferred_base {
 
   deferred() = default;
   template <class U = T>
-    requires(std::constructible_from<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, deferred>)
-  deferred(U&& v) : value_(std::forward<U>(v)) {}  // NOLINT: `.body = "text"` in an initializer
+  requires(std::constructible_from<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, deferred>) deferred(U&& v)
+      : value_(std::forward<U>(v)) {}  // NOLINT: `.body = "text"` in an initializer
   /// A copy holds the value (read first, loading it if needed) and belongs to no object.
   deferred(const deferred& o) : deferred_base(o), value_(o.get()) {}
   deferred(deferred&& o) : deferred_base(o), value_(take(o)) {}
@@ -98,8 +98,8 @@ class deferred : public orm::detail::deferred_base {
     return *this;
   }
   template <class U = T>
-    requires(std::assignable_from<T&, U &&> && !std::is_same_v<std::remove_cvref_t<U>, deferred>)
-  deferred& operator=(U&& v) {
+  requires(std::assignable_from<T&, U&&> && !std::is_same_v<std::remove_cvref_t<U>, deferred>) deferred& operator=(
+      U&& v) {
     value_ = std::forward<U>(v);
     assigned();
     return *this;
@@ -115,8 +115,7 @@ class deferred : public orm::detail::deferred_base {
   operator const T&() const { return get(); }  // NOLINT: reads like the value
 
   template <class U>
-    requires(!std::is_same_v<U, deferred> && std::equality_comparable_with<T, U>)
-  bool operator==(const U& v) const {
+  requires(!std::is_same_v<U, deferred> && std::equality_comparable_with<T, U>) bool operator==(const U& v) const {
     return get() == v;
   }
   bool operator==(const deferred& o) const { return get() == o.get(); }

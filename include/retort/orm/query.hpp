@@ -191,7 +191,8 @@ class query {
   void add_option(const column_option<R>& o) {
     static_assert(std::is_same_v<R, T>,
                   "query<T>::options: the column option names a member of another class; for a related class, "
-                  "start its path at a relationship of T (defaultload<&T::rel>().defer<&U::m>())");
+                  "start its path at a relationship of T loaded with the query "
+                  "(selectinload<&T::rel>().defer<&U::m>())");
     base_.option(o.get());
   }
   orm::query_base base_;
