@@ -181,6 +181,7 @@ void session_impl::refresh(instance_state* s) {
 void session_impl::load_columns(instance_state* s, const std::vector<std::size_t>& columns) {
   in_use guard(*this);
   check_active();
+  autoflush();  // as SQLAlchemy's deferred load (the column itself, not loaded, is never written)
   const mapper& m = *s->owner_mapper;
   // "Article.body (deferred load)" in the query record.
   engine::statement_origin origin{engine::statement_origin::form::relationship, "deferred load", m.class_name,

@@ -92,8 +92,8 @@ class session_impl {
   /// `columns` says which columns the row holds (null: the mapper's default plan).
   instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset, bool overwrite = false,
                            bool* created = nullptr, const column_plan* columns = nullptr);
-  /// The deferred load: SELECT of `columns` (deferred<T> members of a persistent
-  /// `s`) by its primary key, stored into the object (compiled once per shape).
+  /// The deferred load: after autoflush, SELECT of `columns` (deferred<T> members
+  /// of a persistent `s`) by its primary key, stored into the object (compiled once per shape).
   void load_columns(instance_state* s, const std::vector<std::size_t>& columns);
   /// Runs a SELECT of `m`'s columns and loads every row.
   std::vector<state_ref> load_all(const mapper& m, const sql::select& s);

@@ -416,6 +416,17 @@ TEST_P(deferral_test, merge_copies_only_loaded_members) {
   EXPECT_EQ(*a->body, "body a1");  // never loaded in the source: not copied, not written
 }
 
+TEST_P(deferral_test, the_deferred_load_autoflushes_first) {
+  seed();
+  auto s = session();
+  auto a = s.get<Article>(1);
+  auto& rec = record();
+  a->summary = "changed";  // assigned while unloaded
+  EXPECT_EQ(*a->body, "body a1");
+  EXPECT_SQL(rec, {compiled_sql("UPDATE article SET summary = ? WHERE article.id = ?").params({"changed", 1}),
+                   compiled_sql("SELECT article.body FROM article WHERE article.id = ?").params({1})});
+}
+
 TEST_P(deferral_test, the_query_record_names_the_deferred_load) {
   seed();
   retort::session_options options;
