@@ -10,6 +10,7 @@
 #include "orm/detached_group.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/loader_strategy.hpp"
 #include "retort/orm/repr.hpp"
 #include "retort/util/error.hpp"
@@ -111,7 +112,11 @@ void leave_if_pending_orphan(const relationship_property& rel, const instance_st
 }  // namespace
 
 void bind_slots(instance_state* s) {
-  for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->bind(s, &rel);
+  const mapper& m = *s->owner_mapper;
+  for (const auto& rel : m.relationships) rel.slot(s->object)->bind(s, &rel);
+  if (!m.has_deferred) return;
+  for (std::size_t i = 0; i < m.columns.size(); ++i)
+    if (m.columns[i].deferred) m.columns[i].deferred(s->object)->bind(s, static_cast<std::uint32_t>(i));
 }
 
 std::string relationship_property::name() const { return (parent ? parent->class_name : target_class) + "." + attribute; }

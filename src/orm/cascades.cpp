@@ -8,6 +8,7 @@
 
 #include "orm/session_impl.hpp"
 #include "orm/unit_of_work.hpp"
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 
@@ -122,8 +123,10 @@ state_ref session_impl::merge_state(instance_state* source, merge_memo& memo) {
   memo.merged.emplace(source, target);
   if (!source->expired) {  // an expired source has nothing loaded to copy
     for (const auto& c : m.columns) {
+      if (c.deferred && !c.deferred(source->object)->is_loaded()) continue;  // not loaded: nothing to copy
       auto v = c.get(source->object);
-      if (!c.same(target->object, v)) c.set(target->object, v);
+      if (!c.same(target->object, v) || (c.deferred && !c.deferred(target->object)->is_loaded()))
+        c.set(target->object, v);
     }
     touch(target.get());
   }

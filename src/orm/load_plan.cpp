@@ -9,6 +9,7 @@
 #include "orm/statement_cause.hpp"
 #include "orm/strategies.hpp"
 #include "retort/orm/relationship.hpp"
+#include "retort/util/error.hpp"
 
 namespace retort::orm {
 
@@ -16,8 +17,9 @@ sql::expression column_of(const std::string& qualifier, const std::string& name)
   return sql::column_ref<int>(qualifier, name);
 }
 
-void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier) {
-  for (const auto& c : m.columns) out.push_back(column_of(qualifier, c.column.name));
+void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier,
+                        const column_plan* plan) {
+  for (auto i : (plan ? *plan : m.plan).selected) out.push_back(column_of(qualifier, m.columns[i].column.name));
 }
 
 bool multiplies(const std::vector<load_node>& nodes) {
@@ -68,7 +70,8 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
   if ((parts.limit || parts.offset) && multiplies(nodes)) {
     sql::select inner;
     for (const auto& l : parts.lead) inner.column(l);
-    for (const auto& c : m.columns) inner.column(column_of(parts.entity, c.column.name));
+    for (auto i : (parts.columns ? *parts.columns : m.plan).selected)
+      inner.column(column_of(parts.entity, m.columns[i].column.name));
     for (const auto& f : parts.froms) inner.from(f);
     for (const auto& j : parts.joins)
       j.kind == sql::join_kind::left ? inner.outer_join(j.target, j.on) : inner.join(j.target, j.on);
@@ -81,6 +84,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
     if (parts.offset) inner.offset(*parts.offset);
     query_parts outer;
     outer.unique = parts.unique;
+    outer.columns = parts.columns;
     const std::string anon = "anon_1";
     for (const auto& l : parts.lead) outer.lead.emplace_back(rebase_columns(l.get(), parts.entity, anon));
     outer.entity = anon;
@@ -92,7 +96,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
   ctx.track_fresh = from_options(nodes);
   ctx.base_joins = ctx.parts.joins.size();
   ctx.columns = ctx.parts.lead;
-  add_entity_columns(ctx.columns, m, ctx.parts.entity);
+  add_entity_columns(ctx.columns, m, ctx.parts.entity, ctx.parts.columns.get());
   for (auto& n : nodes) {
     n.parent_entity = ctx.parts.entity;
     n.outer = false;
@@ -121,11 +125,13 @@ std::string load_context::alias_for(const std::string& table) {
   return table + "_" + std::to_string(++aliases_[table]);
 }
 
-instance_state* load_context::entity_at(const mapper& m, const engine::row_view& row, std::size_t offset) {
+instance_state* load_context::entity_at(const mapper& m, const engine::row_view& row, std::size_t offset,
+                                        const column_plan* plan) {
+  const auto& at = (plan ? *plan : m.plan).position;
   for (auto i : m.primary_key)
-    if (row[offset + i].is_null()) return nullptr;
+    if (row[offset + at[i]].is_null()) return nullptr;
   bool created = false;
-  auto* s = session.load_row(m, row, offset, populate_existing, &created);
+  auto* s = session.load_row(m, row, offset, populate_existing, &created, plan);
   if (created && track_fresh) fresh.insert(s);
   return s;
 }
@@ -180,14 +186,104 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
         if (on_path(path, root, rel.target)) continue;
       }
     }
-    if (n.strategy->eager() || deeper) {
-      path.push_back(&rel);
-      n.children = plan_loaders(*rel.target, options, path, root);
-      path.pop_back();
-    }
+    path.push_back(&rel);
+    n.columns = plan_columns(*rel.target, options, path);
+    if (n.strategy->eager() || deeper) n.children = plan_loaders(*rel.target, options, path, root);
+    path.pop_back();
     out.push_back(std::move(n));
   }
   return out;
+}
+
+namespace {
+
+bool path_is(const load_option& o, const std::vector<const relationship_property*>& path) {
+  if (o.steps.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if (o.steps[i].attribute != path[i]->attribute) return false;
+  return true;
+}
+
+std::size_t column_index(const mapper& m, const std::string& attribute) {
+  const auto* c = m.find_column(attribute);
+  if (!c) throw ArgumentError("column option: " + m.class_name + " has no mapped column '" + attribute + "'");
+  return static_cast<std::size_t>(c - m.columns.data());
+}
+
+void apply_directive(const mapper& m, const column_directive& d, column_plan& plan) {
+  using mode = column_plan::mode;
+  const mode deferred = d.raiseload ? mode::raise : mode::defer;
+  switch (d.what) {
+    case column_directive::action::none:
+      return;
+    case column_directive::action::defer:
+    case column_directive::action::undefer:
+      for (const auto& a : d.attributes) {
+        auto i = column_index(m, a);
+        if (!m.columns[i].deferred)  // the typed options do not compile for a plain member
+          throw ArgumentError("column option: " + m.class_name + "." + a +
+                              " is a plain member, which cannot load on access; declare it as retort::deferred<T>");
+        plan.modes[i] = d.what == column_directive::action::defer ? deferred : mode::load;
+      }
+      return;
+    case column_directive::action::load_only: {
+      std::vector<bool> named(m.columns.size(), false);
+      for (const auto& a : d.attributes) named[column_index(m, a)] = true;
+      for (std::size_t i = 0; i < m.columns.size(); ++i)
+        if (m.columns[i].deferred) plan.modes[i] = named[i] ? mode::load : deferred;
+      return;
+    }
+    case column_directive::action::undefer_group: {
+      bool found = false;
+      for (std::size_t i = 0; i < m.columns.size(); ++i)
+        if (m.columns[i].deferred && m.columns[i].deferred_group == d.attributes.front()) {
+          plan.modes[i] = mode::load;
+          found = true;
+        }
+      if (!found)
+        throw ArgumentError("undefer_group(\"" + d.attributes.front() + "\"): " + m.class_name +
+                            " has no deferred<T> member in deferred_group(\"" + d.attributes.front() + "\")");
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const column_plan> plan_columns(const mapper& m, const std::vector<load_option>& options,
+                                                const std::vector<const relationship_property*>& path) {
+  std::shared_ptr<column_plan> out;
+  for (const auto& o : options) {
+    if (o.columns.what == column_directive::action::none || !path_is(o, path)) continue;
+    if (!out) out = std::make_shared<column_plan>(m.plan);
+    apply_directive(m, o.columns, *out);
+  }
+  if (!out) return nullptr;
+  out->index();
+  return out;
+}
+
+void check_column_options(const mapper& m, const std::vector<load_option>& options,
+                          const std::vector<load_node>& nodes) {
+  for (const auto& o : options) {
+    if (o.columns.what == column_directive::action::none) continue;
+    const auto* level = &nodes;
+    const mapper* at = &m;
+    for (const auto& step : o.steps) {
+      auto it = std::find_if(level->begin(), level->end(),
+                             [&](const load_node& n) { return n.rel->attribute == step.attribute; });
+      if (it == level->end() || !it->strategy->eager()) {
+        const std::string lazy = it == level->end() ? at->find_relationship(step.attribute)->lazy
+                                                    : std::string(it->strategy->name());
+        throw ArgumentError("column option along " + at->class_name + "." + step.attribute +
+                            ": the relationship does not load with this query (lazy='" + lazy +
+                            "'), and a load on access does not take a query's column options; load it with "
+                            "selectinload, joinedload, subqueryload or immediateload");
+      }
+      level = &it->children;
+      at = it->rel->target;
+    }
+  }
 }
 
 sql::select build_statement(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node>& nodes) {
@@ -207,9 +303,10 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
   out.entities.reserve(rows.size());
   std::unordered_set<instance_state*> seen;
   const bool dedupe = multiplies(nodes) || keep_lead || ctx.parts.unique;
+  const column_plan* plan = ctx.parts.columns.get();
   for (std::size_t r = 0; r < rows.size(); ++r) {
     auto row = rows.row(r);
-    auto* st = ctx.entity_at(m, row, lead);
+    auto* st = ctx.entity_at(m, row, lead, plan);
     if (!st) continue;
     if (keep_lead) {
       std::vector<sql::value> key;
@@ -278,22 +375,24 @@ void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by
 }
 
 std::vector<state_ref> load_relationship(session_impl& s, const relationship_property& rel, instance_state& owner,
-                                         std::vector<load_node> children) {
+                                         std::vector<load_node> children, std::shared_ptr<const column_plan> columns) {
   if (owner.status == status::pending) return {};
   auto key = rel.join.lazy_params(*rel.parent, owner.object);
   for (const auto& v : key)
     if (v.is_null()) return {};
   // A foreign key naming the target's primary key: the identity map answers without SQL.
   if (rel.join.simple_many_to_one(*rel.target)) {
-    if (children.empty()) {
+    if (children.empty() && !columns) {
       auto* t = s.get(*rel.target, key);
       return t ? std::vector<state_ref>{state_ref(t)} : std::vector<state_ref>{};
     }
     if (auto* t = s.lookup(*rel.target, key); t && !t->marked_deleted) return {state_ref(t)};
   }
   s.autoflush();
-  if (children.empty()) return s.load_related(rel, key);
-  return run_load(s, *rel.target, lazy_parts(rel, key), std::move(children), false).entities;
+  if (children.empty() && !columns) return s.load_related(rel, key);
+  auto parts = lazy_parts(rel, key);
+  parts.columns = std::move(columns);
+  return run_load(s, *rel.target, std::move(parts), std::move(children), false).entities;
 }
 
 }  // namespace retort::orm

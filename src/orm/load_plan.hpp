@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -38,6 +39,8 @@ struct query_parts {
   std::optional<std::int64_t> limit, offset;
   bool distinct = false;
   bool unique = false;  ///< rows may repeat an entity (explicit joins, UNION ALL): return each object once
+  /// Which of the entity's columns it selects (a query's column options); null: the mapper's plan.
+  std::shared_ptr<const column_plan> columns;
 };
 
 /// One relationship to load on one path of a query.
@@ -49,6 +52,8 @@ struct load_node {
   std::string from;  ///< contains_eager: the name of the query's join to the target (empty: its table)
   std::size_t keys_per_statement = 500;  ///< selectin: parent keys per IN (SQLAlchemy's chunk)
   std::vector<load_node> children;  ///< for the target's relationships (eager strategies)
+  /// Which of the target's columns its loads select (column options on this path); null: its mapper's plan.
+  std::shared_ptr<const column_plan> columns;
 
   // Filled while a statement runs.
   std::string parent_entity;  ///< the name the parent's columns have in the statement
@@ -79,8 +84,10 @@ class load_context {
 
   /// "post_1", "post_2", ...: a fresh alias for a table in this statement.
   std::string alias_for(const std::string& table);
-  /// The object for the entity of `m` whose columns start at `offset`; null when its key is NULL.
-  instance_state* entity_at(const mapper& m, const engine::row_view& row, std::size_t offset);
+  /// The object for the entity of `m` whose columns (as `plan` selects them;
+  /// null: the mapper's plan) start at `offset`; null when its key is NULL.
+  instance_state* entity_at(const mapper& m, const engine::row_view& row, std::size_t offset,
+                            const column_plan* plan = nullptr);
   /// Whether a strategy should populate `s`'s attribute of `rel` (not loaded yet, or populate_existing).
   /// (populate_existing unloaded the relationships of the objects already there: they want it too.)
   bool wants(const relationship_property& rel, instance_state* s) const;
@@ -100,6 +107,16 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
 
 /// Whether some loader of `nodes` (or below them) repeats the parents' rows (a joined collection).
 bool multiplies(const std::vector<load_node>& nodes);
+/// The column plan of `m` at `path` from the query's column options (defer,
+/// undefer, load_only, undefer_group on exactly that path), or null when none applies.
+std::shared_ptr<const column_plan> plan_columns(const mapper& m, const std::vector<load_option>& options,
+                                                const std::vector<const relationship_property*>& path);
+
+/// Raises ArgumentError for a column option whose path goes through a
+/// relationship that `nodes` (the plan of the query of `m`) does not load
+/// with the query: a lazy load on access does not take query options' column plans.
+void check_column_options(const mapper& m, const std::vector<load_option>& options,
+                          const std::vector<load_node>& nodes);
 
 /// Whether `m` has a relationship loaded eagerly by default (so loads of `m` need the query path).
 bool has_eager_defaults(const mapper& m);
@@ -120,7 +137,8 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
 /// Loads `rel` of one object now, with `children` for what it loads (the lazy
 /// load: its SELECT, compiled once per session when nothing below it is eager).
 std::vector<state_ref> load_relationship(session_impl& s, const relationship_property& rel, instance_state& owner,
-                                         std::vector<load_node> children);
+                                         std::vector<load_node> children,
+                                         std::shared_ptr<const column_plan> columns = nullptr);
 
 /// Parts selecting `m`'s columns from its table.
 query_parts entity_parts(const mapper& m);
@@ -135,8 +153,9 @@ sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, co
 
 /// `qualifier.name`.
 sql::expression column_of(const std::string& qualifier, const std::string& name);
-/// `m`'s columns qualified by `qualifier`, appended to `out`.
-void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier);
+/// `m`'s columns that `plan` selects (null: the mapper's plan) qualified by `qualifier`, appended to `out`.
+void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier,
+                        const column_plan* plan = nullptr);
 /// A collection's ORDER BY (`order_by`: target column indexes, -(i+1) descending;
 /// empty: the target's key) on the target `t` named `qualifier`.
 void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by, const std::string& qualifier,

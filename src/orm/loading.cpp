@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "orm/session_impl.hpp"
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 
@@ -11,7 +12,7 @@ namespace retort::orm {
 
 sql::select select_columns(const mapper& m) {
   sql::select s;
-  for (const auto& c : m.columns) s.column(sql::column_ref<int>(m.table.name(), c.column.name));
+  for (auto i : m.plan.selected) s.column(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
   s.from(m.table.name());
   return s;
 }
@@ -35,19 +36,44 @@ std::vector<sql::value> read(const mapper& m, const void* object, const std::vec
 
 namespace {
 
-/// Sets every column from the row and takes the snapshot dirty tracking compares with.
-void populate(const mapper& m, instance_state* s, const engine::row_view& row, std::size_t offset) {
+/// Sets the columns `plan` selects from the row (at `offset`, in the plan's
+/// order) and takes the snapshot dirty tracking compares with; the deferred
+/// columns it leaves out are unloaded (or set to raise).
+void populate(const mapper& m, instance_state* s, const engine::row_view& row, std::size_t offset,
+              const column_plan& plan) {
   s->committed.resize(m.columns.size());
   for (std::size_t i = 0; i < m.columns.size(); ++i) {
     const auto& c = m.columns[i];
+    const auto at = plan.position[i];
+    if (at == column_plan::absent) {  // only deferred<T> members are ever left out
+      c.deferred(s->object)->unload(plan.modes[i] == column_plan::mode::raise);
+      s->committed[i] = sql::value();
+      continue;
+    }
     try {
-      c.set(s->object, row[offset + i]);
+      c.set(s->object, row[offset + at]);
     } catch (const ArgumentError& e) {
       throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
     }
     s->committed[i] = c.get(s->object);
+    if (c.deferred) c.deferred(s->object)->settle();
   }
   s->expired = false;
+}
+
+/// An object already loaded takes from the row only its deferred columns not
+/// loaded yet (SQLAlchemy populates an existing object's unloaded attributes).
+void fill_unloaded(const mapper& m, instance_state* s, const engine::row_view& row, std::size_t offset,
+                   const column_plan& plan) {
+  for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    const auto& c = m.columns[i];
+    if (!c.deferred || plan.position[i] == column_plan::absent) continue;
+    auto* d = c.deferred(s->object);
+    if (d->is_loaded()) continue;
+    c.set(s->object, row[offset + plan.position[i]]);
+    s->committed[i] = c.get(s->object);
+    d->settle();
+  }
 }
 
 void unload_relationships(instance_state* s) {
@@ -57,24 +83,28 @@ void unload_relationships(instance_state* s) {
 }  // namespace
 
 instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset,
-                                       bool overwrite, bool* created) {
+                                       bool overwrite, bool* created, const column_plan* columns) {
   if (created) *created = false;
+  const column_plan& plan = columns ? *columns : m.plan;
   identity_key k{&m, 0, {}};
-  if (m.primary_key.size() == 1 && row[offset + m.primary_key[0]].kind() == sql::value_kind::integer) {
-    k.id = row[offset + m.primary_key[0]].as_int();
+  if (m.primary_key.size() == 1 && row[offset + plan.position[m.primary_key[0]]].kind() == sql::value_kind::integer) {
+    k.id = row[offset + plan.position[m.primary_key[0]]].as_int();
   } else {
-    for (auto i : m.primary_key) k.values.push_back(row[offset + i]);
+    for (auto i : m.primary_key) k.values.push_back(row[offset + plan.position[i]]);
     k = identity_key::of(&m, k.values);
   }
   if (auto* existing = lookup(k)) {
     if (overwrite) unload_relationships(existing);
-    if (existing->expired || overwrite) populate(m, existing, row, offset);
+    if (existing->expired || overwrite)
+      populate(m, existing, row, offset, plan);
+    else if (m.has_deferred)
+      fill_unloaded(m, existing, row, offset, plan);
     return existing;
   }
   if (created) *created = true;
   state_ref fresh(m.create());
   bind_slots(fresh.get());
-  populate(m, fresh.get(), row, offset);
+  populate(m, fresh.get(), row, offset, plan);
   unload_relationships(fresh.get());
   fresh->status = status::persistent;
   fresh->session = this;
@@ -145,7 +175,41 @@ void session_impl::refresh(instance_state* s) {
   auto rows = connection().execute(select_where_sql(m, m.primary_key, false), s->key);
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
-  populate(m, s, rows.row(0), 0);
+  populate(m, s, rows.row(0), 0, m.plan);
+}
+
+void session_impl::load_columns(instance_state* s, const std::vector<std::size_t>& columns) {
+  in_use guard(*this);
+  check_active();
+  autoflush();  // as SQLAlchemy's deferred load (the column itself, not loaded, is never written)
+  const mapper& m = *s->owner_mapper;
+  // "Article.body (deferred load)" in the query record.
+  engine::statement_origin origin{engine::statement_origin::form::relationship, "deferred load", m.class_name,
+                                  m.columns[columns.front()].attribute, nullptr};
+  engine::origin_scope scope(origin, recording());
+  auto key = std::make_pair(&m, columns);
+  auto it = deferred_sql_.find(key);
+  if (it == deferred_sql_.end()) {
+    sql::select q;
+    for (auto i : columns) q.column(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
+    q.from(m.table.name());
+    for (auto& w : match(m, m.primary_key, std::vector<sql::value>(m.primary_key.size()))) q.where(w);
+    it = deferred_sql_.emplace(std::move(key), sql::compile(q, engine_.dialect()).sql).first;
+  }
+  auto rows = connection().execute(it->second, s->key);
+  if (rows.empty())
+    throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
+  auto row = rows.row(0);
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    const auto& c = m.columns[columns[j]];
+    try {
+      c.set(s->object, row[j]);
+    } catch (const ArgumentError& e) {
+      throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
+    }
+    s->committed[columns[j]] = c.get(s->object);
+    c.deferred(s->object)->settle();
+  }
 }
 
 }  // namespace retort::orm

@@ -21,6 +21,16 @@ std::optional<std::size_t> mapper::autoincrement_column() const {
   return primary_key[0];
 }
 
+void column_plan::index() {
+  selected.clear();
+  position.assign(modes.size(), absent);
+  for (std::size_t i = 0; i < modes.size(); ++i) {
+    if (modes[i] != mode::load) continue;
+    position[i] = selected.size();
+    selected.push_back(i);
+  }
+}
+
 std::vector<sql::value> mapper::key_of(const void* object) const {
   std::vector<sql::value> out;
   out.reserve(primary_key.size());

@@ -155,6 +155,7 @@ query_parts query_base::parts(bool from_where) const {
   query_parts p;
   if (mapper_) {
     p.entity = entity_name();
+    p.columns = plan_columns(*mapper_, options_, {});
     if (compound_)
       p.froms.emplace_back(*compound_, anon_name);
     else
@@ -190,7 +191,7 @@ sql::select query_base::row_statement(bool from_where) const {
   sql::select q;
   if (mapper_) {
     std::vector<sql::expression> cols;
-    add_entity_columns(cols, *mapper_, p.entity);
+    add_entity_columns(cols, *mapper_, p.entity, p.columns.get());
     for (auto& c : cols) q.column(std::move(c));
   }
   for (const auto& i : items_) {
@@ -218,7 +219,9 @@ namespace {
 
 std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& options) {
   std::vector<const relationship_property*> path;
-  return plan_loaders(m, options, path, m);
+  auto nodes = plan_loaders(m, options, path, m);
+  check_column_options(m, options, nodes);
+  return nodes;
 }
 
 }  // namespace
@@ -307,9 +310,9 @@ std::vector<row_items> query_base::rows(const retort::source_location& where, st
       instance_state* s = nullptr;
       bool has_key = true;
       for (auto k : it.m->primary_key)
-        if (row[at + k].is_null()) has_key = false;
+        if (row[at + it.m->plan.position[k]].is_null()) has_key = false;
       if (has_key) s = impl.load_row(*it.m, row, at, populate_existing_);
-      at += it.m->columns.size();
+      at += it.m->plan.selected.size();
       items.entities.emplace_back(s);
       if (s) cohorts[i].emplace_back(s);
     }

@@ -89,8 +89,12 @@ class session_impl {
   /// An object already there keeps its values unless it is expired or `overwrite`
   /// (populate_existing: its relationships are unloaded too); `created` is set to
   /// whether the object is new to the session.
+  /// `columns` says which columns the row holds (null: the mapper's default plan).
   instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset, bool overwrite = false,
-                           bool* created = nullptr);
+                           bool* created = nullptr, const column_plan* columns = nullptr);
+  /// The deferred load: after autoflush, SELECT of `columns` (deferred<T> members
+  /// of a persistent `s`) by its primary key, stored into the object (compiled once per shape).
+  void load_columns(instance_state* s, const std::vector<std::size_t>& columns);
   /// Runs a SELECT of `m`'s columns and loads every row.
   std::vector<state_ref> load_all(const mapper& m, const sql::select& s);
   /// SELECT of `m`'s columns WHERE `columns` = `values` [ORDER BY key], loaded. The SQL
@@ -204,6 +208,7 @@ class session_impl {
   std::uint64_t order_ = 0;
   std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
   std::unordered_map<const relationship_property*, std::string> related_sql_;
+  std::map<std::pair<const mapper*, std::vector<std::size_t>>, std::string> deferred_sql_;
   std::vector<load_cohort> cohorts_;  ///< id - cohort_base_ - 1 indexes it
   std::uint32_t cohort_base_ = 0;     ///< ids up to it belong to cohorts forgotten (expire_all, close)
   void forget_cohorts();

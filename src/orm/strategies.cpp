@@ -240,7 +240,7 @@ class joined_loader : public eager_loader {
           {sql::from_item(t.table.name(), n.alias), rel.join.join_on(*rel.parent, t, n.parent_entity, n.alias), kind});
     }
     n.offset = ctx.columns.size();
-    add_entity_columns(ctx.columns, t, n.alias);
+    add_entity_columns(ctx.columns, t, n.alias, n.columns.get());
     if (rel.kind == slot_kind::collection && !rel.order_by_columns.empty()) collection_order(rel, n.alias, ctx.parts.order);
     for (auto& c : n.children) {
       c.parent_entity = n.alias;
@@ -253,7 +253,7 @@ class joined_loader : public eager_loader {
     if (!parent) return;
     auto [it, added] = n.index.try_emplace(parent, n.entries.size());
     if (added) n.entries.push_back({parent, {}, {}});
-    auto* target = ctx.entity_at(*n.rel->target, row, n.offset);
+    auto* target = ctx.entity_at(*n.rel->target, row, n.offset, n.columns.get());
     auto& e = n.entries[it->second];
     if (target && e.seen.insert(target).second) e.targets.emplace_back(target);
     for (auto& c : n.children) c.strategy->process_row(ctx, c, target, row);
@@ -401,6 +401,7 @@ class selectin_loader final : public eager_loader {
           parts.where.push_back(equals(column_of(table, t.columns[i].column.name), bind(v)));
       }
       if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
+      parts.columns = n.columns;
       auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, many_to_many);
       if (j.simple_many_to_one(t)) continue;  // assigned from the identity map below
       // Each (parent, target) pair comes once: a child has one parent key, a link row is unique.
@@ -474,6 +475,7 @@ class subquery_loader final : public eager_loader {
     }
     parts.order = keys;
     if (rel.kind == slot_kind::collection) collection_order(rel, table, parts.order);
+    parts.columns = n.columns;
     auto result = run_load(ctx.session, t, std::move(parts), n.children, ctx.populate_existing, true);
     grouped groups;
     for (auto& [key, target] : result.led) groups.add(key, target, true);  // the inner query may repeat a key
@@ -487,7 +489,7 @@ class immediate_loader final : public eager_loader {
   std::string_view name() const override { return "immediate"; }
   void after_load(load_context& ctx, load_node& n, const std::vector<instance_state*>& all) const override {
     for (auto* p : wanting(ctx, n, all))
-      n.rel->slot(p->object)->set_loaded_states(load_relationship(ctx.session, *n.rel, *p, n.children));
+      n.rel->slot(p->object)->set_loaded_states(load_relationship(ctx.session, *n.rel, *p, n.children, n.columns));
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include "orm/dependency.hpp"
 #include "orm/statement_cause.hpp"
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/util/error.hpp"
 #include "retort/util/topological.hpp"
@@ -402,7 +403,13 @@ void unit_of_work::finish() {
   for (auto* s : saves_) {
     const mapper& m = *s->owner_mapper;
     s->committed.resize(m.columns.size());
-    for (std::size_t i = 0; i < m.columns.size(); ++i) s->committed[i] = m.columns[i].get(s->object);
+    for (std::size_t i = 0; i < m.columns.size(); ++i) {
+      const auto& c = m.columns[i];
+      auto* d = c.deferred ? c.deferred(s->object) : nullptr;
+      if (d && !d->is_loaded()) continue;  // never loaded, never written: nothing to compare with
+      s->committed[i] = c.get(s->object);
+      if (d) d->settle();
+    }
     auto key = m.key_of(s->object);
     if (s->status == status::pending) {
       s->status = status::persistent;

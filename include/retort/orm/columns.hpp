@@ -62,7 +62,8 @@ std::string column_name_of() {
 
 /// A typed column of a mapped class, for query expressions: `col<&User::username> == "alice"`.
 template <auto M>
-inline const sql::expr<detail::member_of<M>> col = sql::column_ref<detail::member_of<M>>(
-    orm::table_name_of<detail::class_of<M>>(), orm::column_name_of<M>());
+inline const sql::expr<detail::column_type<detail::member_of<M>>> col =
+    sql::column_ref<detail::column_type<detail::member_of<M>>>(orm::table_name_of<detail::class_of<M>>(),
+                                                               orm::column_name_of<M>());
 
 }  // namespace retort

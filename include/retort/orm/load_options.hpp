@@ -4,8 +4,14 @@
 // a path that does not follow the queried class's relationships does not
 // compile. The typed chain builds a runtime path (orm::load_option) that the
 // query path (src/orm/load_plan.cpp) resolves against the mappers.
+//
+// Column options (SQLAlchemy's defer / undefer / load_only / undefer_group)
+// end a path, or stand alone for the queried class:
+// `options(defer<&Post::body>())`, `options(joinedload<&User::posts>().load_only<&Post::title>())`.
+// Only a retort::deferred<T> member can be left out of a load (deferred.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -28,14 +34,57 @@ struct load_step {
   bool innerjoin = false;
   std::string from;  ///< contains_eager: the alias of the query's join to the target (empty: its table)
 };
+/// A column option for the class a path leads to.
+struct column_directive {
+  enum class action : std::uint8_t { none, defer, undefer, load_only, undefer_group };
+  action what = action::none;
+  std::vector<std::string> attributes;  ///< column members; undefer_group: the group's name
+  bool raiseload = false;               ///< what it defers raises on access instead of loading
+};
 struct load_option {
   std::vector<load_step> steps;
+  column_directive columns;  ///< applies to the class `steps` lead to (none: a relationship option)
 };
 }  // namespace orm
 
 struct sql_only_t {};
 /// raiseload(sql_only): raise only when the load would emit SQL (lazy="raise_on_sql").
 inline constexpr sql_only_t sql_only{};
+
+struct with_raiseload_t {};
+/// defer<M>(with_raiseload), load_only<M...>(with_raiseload): a deferred column
+/// read while unloaded raises InvalidRequestError (SQLAlchemy's raiseload=True).
+inline constexpr with_raiseload_t with_raiseload{};
+
+/// A column option (defer, undefer, load_only, undefer_group) for a query of Root; it ends its path.
+template <class Root>
+class column_option {
+ public:
+  explicit column_option(orm::load_option o) : o_(std::move(o)) {}
+  const orm::load_option& get() const noexcept { return o_; }
+
+ private:
+  orm::load_option o_;
+};
+
+namespace detail {
+/// The compile-time checks of a column option's member: a column of the class
+/// the path has reached; for defer / undefer, a deferred<T> member.
+template <class Leaf, auto M, bool Deferring>
+constexpr bool column_option_member() {
+  static_assert(std::is_member_object_pointer_v<decltype(M)>, "column option: name a column member, e.g. &Post::body");
+  static_assert(!relationship_member<member_of<M>>::value,
+                "column option: this member is a relationship (one<>, many<>, ...); choose how it loads with a "
+                "relationship loader option (lazyload, noload, raiseload, selectinload, ...)");
+  static_assert(std::is_same_v<class_of<M>, Leaf>,
+                "column option: the member belongs to another class than the one the path has reached (the "
+                "previous step's target, or the queried class)");
+  static_assert(!Deferring || is_deferred_member<member_of<M>>,
+                "defer<M> / undefer<M>: M is a plain member, which cannot load on access; declare it as "
+                "retort::deferred<T> to defer it");
+  return true;
+}
+}  // namespace detail
 
 /// A loader option whose path starts at Root's relationships and ends at Leaf.
 template <class Root, class Leaf>
@@ -81,9 +130,47 @@ class loader_option {
   loader_option raiseload_all() const { return wildcard(loading::raise::name); }
   loader_option raiseload_all(sql_only_t) const { return wildcard(loading::raise_on_sql::name); }
 
+  /// Leaves the deferred<T> member M out of the load (SQLAlchemy's defer(Post.body)).
+  template <auto M>
+  column_option<Root> defer() const { return columns<true, M>(orm::column_directive::action::defer, false); }
+  /// defer(Post.body, raiseload=True): reading it raises instead of loading.
+  template <auto M>
+  column_option<Root> defer(with_raiseload_t) const {
+    return columns<true, M>(orm::column_directive::action::defer, true);
+  }
+  /// Loads the deferred<T> member M with the query (SQLAlchemy's undefer(Post.body)).
+  template <auto M>
+  column_option<Root> undefer() const { return columns<true, M>(orm::column_directive::action::undefer, false); }
+  /// Loads only these of Leaf's deferred<T> members, deferring the others
+  /// (SQLAlchemy's load_only(Post.title)); the primary key and plain members
+  /// always load (a plain member cannot load on access).
+  template <auto... M>
+  column_option<Root> load_only() const {
+    return columns<false, M...>(orm::column_directive::action::load_only, false);
+  }
+  /// load_only(..., raiseload=True): the members it defers raise on access.
+  template <auto... M>
+  column_option<Root> load_only(with_raiseload_t) const {
+    return columns<false, M...>(orm::column_directive::action::load_only, true);
+  }
+  /// Loads the members of Leaf's deferred_group(name) with the query (SQLAlchemy's undefer_group("photos")).
+  column_option<Root> undefer_group(const char* name) const {
+    auto o = o_;
+    o.columns = {orm::column_directive::action::undefer_group, {name}, false};
+    return column_option<Root>(std::move(o));
+  }
+
   const orm::load_option& get() const noexcept { return o_; }
 
  private:
+  template <bool Deferring, auto... M>
+  column_option<Root> columns(orm::column_directive::action what, bool raiseload) const {
+    static_assert(sizeof...(M) > 0, "load_only<M...>: name at least one column member");
+    static_assert((retort::detail::column_option_member<Leaf, M, Deferring>() && ...));
+    auto o = o_;
+    o.columns = {what, {std::string(util::member_name<M>())...}, raiseload};
+    return column_option<Root>(std::move(o));
+  }
   template <auto M>
   auto step(const char* strategy, bool innerjoin = false, std::string from = {}) const {
     using member = retort::detail::member_of<M>;
@@ -135,13 +222,40 @@ auto contains_eager() { return detail::option_root<M>().template contains_eager<
 template <auto M, class U>
 auto contains_eager(const aliased<U>& target) { return detail::option_root<M>().template contains_eager<M>(target); }
 
+/// Column options on the queried class: `query<Post>().options(defer<&Post::body>())`.
+template <auto M>
+column_option<detail::class_of<M>> defer() {
+  return detail::option_root<M>().template defer<M>();
+}
+template <auto M>
+column_option<detail::class_of<M>> defer(with_raiseload_t) {
+  return detail::option_root<M>().template defer<M>(with_raiseload);
+}
+template <auto M>
+column_option<detail::class_of<M>> undefer() {
+  return detail::option_root<M>().template undefer<M>();
+}
+template <auto M, auto... More>
+column_option<detail::class_of<M>> load_only() {
+  return detail::option_root<M>().template load_only<M, More...>();
+}
+template <auto M, auto... More>
+column_option<detail::class_of<M>> load_only(with_raiseload_t) {
+  return detail::option_root<M>().template load_only<M, More...>(with_raiseload);
+}
+/// undefer_group("photos") on the queried class T.
+template <class T>
+column_option<T> undefer_group(const char* name) {
+  return loader_option<T, T>().undefer_group(name);
+}
+
 /// raiseload('*') on the queried class: every relationship no other option names raises on access.
 struct wildcard_option {
   orm::load_option o;
 };
-inline wildcard_option raiseload_all() { return {orm::load_option{{{"*", loading::raise::name, false, {}}}}}; }
+inline wildcard_option raiseload_all() { return {orm::load_option{{{"*", loading::raise::name, false, {}}}, {}}}; }
 inline wildcard_option raiseload_all(sql_only_t) {
-  return {orm::load_option{{{"*", loading::raise_on_sql::name, false, {}}}}};
+  return {orm::load_option{{{"*", loading::raise_on_sql::name, false, {}}}, {}}};
 }
 
 }  // namespace retort

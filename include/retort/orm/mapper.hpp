@@ -3,6 +3,7 @@
 // works on mappers and type-erased objects, never on T.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ namespace retort::orm {
 
 namespace detail {
 class slot;
+class deferred_base;
 }
 
 /// A foreign key as declared on a column, before configuration resolves it.
@@ -50,6 +52,24 @@ struct column_property {
     void (*set)(void* object, const sql::value& v) = nullptr;
     bool (*same)(const void* object, const sql::value& v) = nullptr;
   } no_key{};
+  /// A retort::deferred<T> member: its wrapper in `object` (null for a plain
+  /// member, which always loads with its object).
+  detail::deferred_base* (*deferred)(void* object) = nullptr;
+  bool deferred_by_default = false;  ///< deferred<T> without not_deferred
+  bool deferred_raiseload = false;   ///< deferred_raiseload: a read while unloaded raises
+  std::string deferred_group;        ///< deferred_group("..."), or empty
+};
+
+/// Which of an entity's columns one load selects, and where each sits among
+/// them (SQLAlchemy's column loaders: a deferred column is left out).
+struct column_plan {
+  enum class mode : std::uint8_t { load, defer, raise };
+  static constexpr std::size_t absent = static_cast<std::size_t>(-1);
+  std::vector<mode> modes;            ///< per column of the mapper
+  std::vector<std::size_t> selected;  ///< the columns selected, in column order
+  std::vector<std::size_t> position;  ///< per column: its place among `selected`, or `absent`
+  /// Builds `selected` and `position` from `modes`.
+  void index();
 };
 
 /// uselist: one<T> (scalar) or many<T> (collection).
@@ -152,6 +172,10 @@ class mapper {
   std::vector<column_property> columns;
   std::vector<relationship_property> relationships;
   std::vector<std::size_t> primary_key;  ///< indexes into `columns`
+  /// What a load selects unless a query option says otherwise (set at configuration):
+  /// every column but the deferred ones.
+  column_plan plan;
+  bool has_deferred = false;  ///< some column is a deferred<T> member
   /// Default-constructs a T in a fresh allocation; returns its state (refs 0).
   instance_state* (*create)() = nullptr;
   /// Destroys the object and frees the allocation.

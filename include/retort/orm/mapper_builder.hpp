@@ -109,6 +109,18 @@ template <auto M>
 void apply_column_option(column_property& p, column_name n) {
   p.column.name = n.value;
 }
+template <auto M>
+void apply_column_option(column_property& p, deferred_group g) {
+  p.deferred_group = g.name;
+}
+template <auto M>
+void apply_column_option(column_property& p, deferred_raiseload_t) {
+  p.deferred_raiseload = true;
+}
+template <auto M>
+void apply_column_option(column_property& p, not_deferred_t) {
+  p.deferred_by_default = false;
+}
 template <auto M, auto F>
 void apply_column_option(column_property& p, foreign_key_t<F> fk) {
   using target = retort::detail::class_of<F>;
@@ -155,22 +167,53 @@ column_property::no_key_thunks no_key_thunks() {
   };
 }
 
+/// get/set/same of a deferred<V> member: `get` reads it (loading it if it is
+/// not), `set` stores a value, `same` holds for a value not loaded (nothing to
+/// write) and fails for one assigned while unloaded (always written).
+template <auto M>
+void deferred_thunks(column_property& p) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::column_type<retort::detail::member_of<M>>;
+  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to((static_cast<const C*>(o)->*M).get()); };
+  p.set = [](void* o, const sql::value& v) { (static_cast<C*>(o)->*M).store(sql::value_traits<V>::from(v)); };
+  p.same = [](const void* o, const sql::value& v) {
+    const auto& d = static_cast<const C*>(o)->*M;
+    if (!d.is_loaded()) return true;
+    return !d.changed_unloaded() && sql::same_value(d.peek(), v);
+  };
+  p.deferred = [](void* o) -> deferred_base* { return &(static_cast<C*>(o)->*M); };
+  p.deferred_by_default = true;
+}
+
 template <auto M, class... Opts>
 void add_part(mapper& m, const column_def<M, Opts...>& def) {
-  using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
-  column_property p;
-  p.attribute = std::string(util::member_name<M>());
-  p.column.name = p.attribute;
-  p.column.sql_type = sql::value_traits<V>::sql_type;
-  p.member_kind = p.column.sql_type.kind;
-  p.column.nullable = sql::is_optional<V>::value;
-  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
-  p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
-  p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
-  if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_thunks<M>();
-  std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
-  m.columns.push_back(std::move(p));
+  if constexpr (retort::detail::is_deferred_member<V>) {
+    using T = retort::detail::column_type<V>;
+    column_property p;
+    p.attribute = std::string(util::member_name<M>());
+    p.column.name = p.attribute;
+    p.column.sql_type = sql::value_traits<T>::sql_type;
+    p.member_kind = p.column.sql_type.kind;
+    p.column.nullable = sql::is_optional<T>::value;
+    deferred_thunks<M>(p);
+    std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
+    m.columns.push_back(std::move(p));
+  } else {
+    using C = retort::detail::class_of<M>;
+    column_property p;
+    p.attribute = std::string(util::member_name<M>());
+    p.column.name = p.attribute;
+    p.column.sql_type = sql::value_traits<V>::sql_type;
+    p.member_kind = p.column.sql_type.kind;
+    p.column.nullable = sql::is_optional<V>::value;
+    p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
+    p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
+    p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
+    if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_thunks<M>();
+    std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
+    m.columns.push_back(std::move(p));
+  }
 }
 
 template <auto M>

@@ -14,6 +14,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "retort/orm/deferred.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/types.hpp"
@@ -92,6 +93,23 @@ struct server_default {
   constexpr explicit server_default(const char* text) : sql(text) {}
   const char* sql;
 };
+// Column deferral options, for a retort::deferred<T> member (deferred.hpp), which is deferred by default.
+/// The deferred group the column loads with: reading one unloaded member of
+/// the group loads all of them (SQLAlchemy's deferred(..., group="photos") /
+/// mapped_column(deferred_group="photos")); undefer_group<T>("photos") loads them with the query.
+struct deferred_group {
+  constexpr explicit deferred_group(const char* group) : name(group) {}
+  const char* name;
+};
+struct deferred_raiseload_t {};
+/// Reading the member while unloaded raises InvalidRequestError instead of
+/// loading it (SQLAlchemy's deferred(..., raiseload=True) / mapped_column(deferred_raiseload=True)).
+inline constexpr deferred_raiseload_t deferred_raiseload{};
+struct not_deferred_t {};
+/// The deferred<T> member loads with its object unless a query option defers it
+/// (SQLAlchemy's mapped_column(deferred=False) on an attribute defer() may name).
+inline constexpr not_deferred_t not_deferred{};
+
 /// Overrides the column name (defaults to the member name).
 struct column_name {
   constexpr explicit column_name(const char* v) : value(v) {}
@@ -329,6 +347,9 @@ concept join_where_value =
     (std::is_same_v<C, bool> && std::is_same_v<V, bool>) ||
     (std::is_integral_v<C> && !std::is_same_v<C, bool> && std::is_integral_v<V> && !std::is_same_v<V, bool>) ||
     (std::is_same_v<C, std::string> && std::is_same_v<V, const char*>);
+template <class O>
+inline constexpr bool is_deferral_option =
+    std::is_same_v<O, deferred_group> || std::is_same_v<O, deferred_raiseload_t> || std::is_same_v<O, not_deferred_t>;
 }  // namespace detail
 
 template <auto M, class V>
@@ -351,7 +372,7 @@ constexpr join_where_t<M, V> join_where(V value) {
   static_assert(!detail::relationship_member<detail::member_of<M>>::value,
                 "retort::join_where<M>: M is a one<>/many<>; name a column of the target class");
   static_assert(
-      detail::join_where_value<typename detail::unwrap_optional<detail::member_of<M>>::type, V>,
+      detail::join_where_value<typename detail::unwrap_optional<detail::column_type<detail::member_of<M>>>::type, V>,
       "retort::join_where<M>(value): the value must match the column's type: a bool for a bool member, an integer "
       "for an integer member, a string literal for a std::string member");
   return {value};
@@ -472,10 +493,17 @@ constexpr column_def<M, Opts...> column(Opts... options) {
   static_assert(std::is_member_object_pointer_v<decltype(M)>, "retort::column<M>: M must be a data member pointer");
   static_assert(!detail::relationship_member<detail::member_of<M>>::value,
                 "retort::column<M>: this member is one<>/many<>; map it with retort::relationship<M>");
-  static_assert(detail::relationship_member<detail::member_of<M>>::value || sql::sql_value_type<detail::member_of<M>>,
+  static_assert(detail::relationship_member<detail::member_of<M>>::value ||
+                    sql::sql_value_type<detail::column_type<detail::member_of<M>>>,
                 "retort::column<M>: the member's type has no SQL mapping (use an integer, floating point, bool, "
                 "std::string, retort::blob, retort::numeric, retort::date, retort::date_time, or std::optional "
                 "of one)");
+  static_assert(detail::is_deferred_member<detail::member_of<M>> || !(detail::is_deferral_option<Opts> || ...),
+                "retort::column<M>(deferred_group / deferred_raiseload / not_deferred): M is a plain member, which "
+                "cannot load on access; declare it as retort::deferred<T> to defer it");
+  static_assert(!detail::is_deferred_member<detail::member_of<M>> || !(std::is_same_v<Opts, primary_key_t> || ...),
+                "retort::column<M>: a primary-key column cannot be deferred (the deferred load selects by the key); "
+                "declare it as a plain member");
   return {std::tuple<Opts...>(options...)};
 }
 

@@ -150,6 +150,14 @@ template <class T>
 void add_option(query_base& q, const wildcard_option& o) {
   q.option(o.o);
 }
+template <class T, class R>
+void add_option(query_base& q, const column_option<R>& o) {
+  static_assert(std::is_same_v<R, T>,
+                "query<T>::options: the column option names a member of another class; for a related class, "
+                "start its path at a relationship of T loaded with the query "
+                "(selectinload<&T::rel>().defer<&U::m>())");
+  q.option(o.get());
+}
 
 /// The clauses every query has, for query<T> and row_query<...> (CRTP: each
 /// returns the derived query).
