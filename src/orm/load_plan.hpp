@@ -114,6 +114,12 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
 std::vector<state_ref> load_relationship(session_impl& s, const relationship_property& rel, instance_state& owner,
                                          std::vector<load_node> children);
 
+/// The WHERE terms selecting the targets of `rel` for a parent whose
+/// `local_columns` are `key` (the lazy load's and with_parent's criteria; a
+/// many-to-many's name the secondary table, which the FROM must list).
+void parent_criteria(const relationship_property& rel, const std::vector<sql::value>& key,
+                     std::vector<sql::expr<bool>>& where);
+
 /// Parts selecting `m`'s columns from its table.
 query_parts entity_parts(const mapper& m);
 

@@ -1,10 +1,13 @@
 // Query execution: builds the SELECT from the query's clauses, autoflushes,
-// and loads rows through the identity map.
+// and loads rows through the identity map; and the query of a write-only
+// collection, which is the relationship's criteria on its owner.
 #include "retort/orm/query.hpp"
 
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/orm/repr.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/util/error.hpp"
 
@@ -19,17 +22,6 @@ void query_base::filter_by(const std::string& attribute, sql::value v) {
 
 namespace {
 
-query_parts parts_of(const mapper& m, const std::vector<sql::expr<bool>>& where,
-                     const std::vector<sql::expression>& order, std::optional<std::int64_t> limit,
-                     std::optional<std::int64_t> offset) {
-  auto p = entity_parts(m);
-  p.where = where;
-  p.order = order;
-  p.limit = limit;
-  p.offset = offset;
-  return p;
-}
-
 std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& options) {
   std::vector<const relationship_property*> path;
   return plan_loaders(m, options, path, m);
@@ -37,9 +29,39 @@ std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& opt
 
 }  // namespace
 
+void query_base::with_parent(const relationship_property& rel, instance_state* parent) {
+  if (!parent) throw ArgumentError("with_parent: the parent of " + rel.name() + " is null");
+  if (parent->owner_mapper != rel.parent)
+    throw ArgumentError("with_parent: " + rel.name() + " belongs to " + rel.parent->class_name + ", not to " +
+                        parent->owner_mapper->class_name);
+  parents_.push_back({&rel, state_ref(parent)});
+}
+
+// The parents' keys are read here, when the query is built to run: after the
+// autoflush, which gives a pending parent its key (SQLAlchemy binds them the
+// same way, through a callable evaluated at execution).
+query_parts query_base::parts() const {
+  auto p = entity_parts(*mapper_);
+  for (const auto& [rel, parent] : parents_) {
+    if (!parent->has_identity() || parent->status == status::pending) {
+      const auto& c = rel->parent->columns[rel->join.local_columns.front()];
+      throw InvalidRequestError("can't resolve value for column " + rel->parent->table.name() + "." + c.column.name +
+                                " on object " + default_repr(parent.get()) + "; no value has been set for this "
+                                "column (the " + rel->name() + " query needs its row: flush it first)");
+    }
+    if (rel->join.dir == direction::many_to_many) p.froms.emplace_back(rel->join.secondary->name());
+    parent_criteria(*rel, read(*rel->parent, parent->object, rel->join.local_columns), p.where);
+  }
+  p.where.insert(p.where.end(), where_.begin(), where_.end());
+  p.order = order_;
+  p.limit = limit_;
+  p.offset = offset_;
+  return p;
+}
+
 sql::select query_base::statement() const {
   auto nodes = plan(*mapper_, options_);
-  return build_statement(session_->impl(), *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), nodes);
+  return build_statement(session_->impl(), *mapper_, parts(), nodes);
 }
 
 std::vector<state_ref> query_base::all(retort::source_location where) { return run(where, "all"); }
@@ -50,8 +72,7 @@ std::vector<state_ref> query_base::run(const retort::source_location& where, std
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();
-  return run_load(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), plan(*mapper_, options_),
-                  populate_existing_)
+  return run_load(impl, *mapper_, parts(), plan(*mapper_, options_), populate_existing_)
       .entities;
 }
 
@@ -84,15 +105,34 @@ std::int64_t query_base::count(retort::source_location where) {
   impl.check_active();
   impl.autoflush();
   sql::select s({sql::count()});
+  auto p = parts();
   if (limit_ || offset_) {
     std::vector<load_node> none;
-    s.from(sql::from_item(build_statement(impl, *mapper_, parts_of(*mapper_, where_, order_, limit_, offset_), none),
-                          "anon_1"));
+    s.from(sql::from_item(build_statement(impl, *mapper_, std::move(p), none), "anon_1"));
   } else {
-    s.from(mapper_->table.name());
-    for (const auto& w : where_) s.where(w);
+    for (const auto& f : p.froms) s.from(f);
+    for (const auto& w : p.where) s.where(w);
   }
   return impl.connection().execute(s).scalar().as_int();
 }
+
+namespace detail {
+
+query_base write_only_slot::select_base() const {
+  if (!owner_ || !owner_->session || !owner_->session->facade)
+    throw InvalidRequestError((prop_ ? prop_->name() : std::string("a write-only collection")) + ": its owner " +
+                              (owner_ ? default_repr(owner_) : std::string("(not made by Retort)")) +
+                              " is in no session; the collection's query runs in the owner's session (add it first)");
+  query_base q(*owner_->session->facade, *prop_->target);
+  q.with_parent(*prop_, owner_);
+  if (!prop_->order_by_columns.empty()) {
+    std::vector<sql::expression> order;
+    collection_order(*prop_, prop_->target->table.name(), order);
+    for (auto& o : order) q.order_by(std::move(o));
+  }
+  return q;
+}
+
+}  // namespace detail
 
 }  // namespace retort::orm

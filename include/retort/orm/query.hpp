@@ -63,6 +63,8 @@ std::string column_name_of() {
   return name;
 }
 
+struct query_parts;  // src/orm/load_plan.hpp
+
 /// The state of a query; shared by every query<T>.
 class query_base {
  public:
@@ -88,7 +90,19 @@ class query_base {
   const mapper& target() const noexcept { return *mapper_; }
   retort::session& owner() const noexcept { return *session_; }
 
+  /// The rows `parent` holds through `rel` (SQLAlchemy's with_parent): the
+  /// relationship's criteria, with the parent's key read when the query runs
+  /// (after autoflush); InvalidRequestError then if the parent has no row.
+  void with_parent(const relationship_property& rel, instance_state* parent);
+
  private:
+  /// A with_parent criterion: the relationship and the parent.
+  struct parent_criterion {
+    const relationship_property* rel;
+    state_ref parent;
+  };
+  /// The query's statement as data.
+  query_parts parts() const;
   /// all(), recorded as `query<T>.<call>`.
   std::vector<state_ref> run(const retort::source_location& where, std::string_view call);
   state_ref single(const retort::source_location& where, std::string_view call);
@@ -99,6 +113,7 @@ class query_base {
   std::optional<std::int64_t> limit_, offset_;
   std::vector<load_option> options_;
   bool populate_existing_ = false;
+  std::vector<parent_criterion> parents_;
 };
 
 }  // namespace orm
@@ -107,6 +122,8 @@ class query_base {
 template <auto M>
 inline const sql::expr<detail::member_of<M>> col = sql::column_ref<detail::member_of<M>>(
     orm::table_name_of<detail::class_of<M>>(), orm::column_name_of<M>());
+
+struct paginate_args;  // pagination.hpp
 
 template <class T>
 class query {
@@ -177,6 +194,23 @@ class query {
 
   sql::select statement() const { return base_.statement(); }
 
+  /// The objects `parent` holds through its relationship M (SQLAlchemy's
+  /// `with_parent(user, User.posts)`): `s.query<Post>().with_parent<&User::posts>(user)`.
+  template <auto M, class P>
+  query& with_parent(const ptr<P>& parent) {
+    static_assert(std::is_same_v<detail::class_of<M>, P>, "with_parent<M>(parent): M must be a relationship of the parent's class");
+    static_assert(std::is_same_v<typename detail::relationship_member<detail::member_of<M>>::target, T>,
+                  "with_parent<M>(parent): M's target must be the queried class");
+    base_.with_parent(*orm::mapper_for<P>().find_relationship(util::member_name<M>()), parent.state());
+    return *this;
+  }
+  /// One page of the results (Flask-SQLAlchemy's `query.paginate(page=, per_page=, count=)`):
+  /// the items (LIMIT per_page OFFSET (page - 1) * per_page), then, with `count`,
+  /// the total (SELECT count(*)). pagination.hpp has the rules.
+  pagination<T> paginate(std::int64_t page, std::int64_t per_page, bool count = true,
+                         retort::source_location where = retort::source_location::current()) const;
+  pagination<T> paginate(const paginate_args& args, retort::source_location where = retort::source_location::current()) const;
+
  private:
   template <class R, class L>
   void add_option(const loader_option<R, L>& o) {
@@ -190,3 +224,5 @@ class query {
 };
 
 }  // namespace retort
+
+#include "retort/orm/pagination.hpp"  // query<T>::paginate
