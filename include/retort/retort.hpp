@@ -10,11 +10,13 @@
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/model_set.hpp"
+#include "retort/orm/pagination.hpp"
 #include "retort/orm/ptr.hpp"
 #include "retort/orm/query.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/orm/repr.hpp"
 #include "retort/orm/session.hpp"
+#include "retort/orm/write_only.hpp"
 #include "retort/sql/expression.hpp"
 #include "retort/util/error.hpp"
 

@@ -440,3 +440,53 @@ void collection_slot::unload() {
 }
 
 }  // namespace retort::orm::detail
+
+namespace retort::orm::detail {
+
+// ---- write_only_slot ----
+
+// Never loaded: what is added to a new object stays history, written by its first flush.
+void write_only_slot::bind(instance_state* owner, const relationship_property* prop) {
+  owner_ = owner;
+  prop_ = prop;
+  loaded_ = false;
+  auto initial = std::exchange(items_, {});
+  for (auto& i : initial) append(i.get());
+}
+
+void write_only_slot::set_loaded_states(std::vector<state_ref> loaded) {
+  detached_scope scope(owner_, nullptr);
+  items_ = std::move(loaded);
+  for (auto& a : added_)
+    if (!contains(items_, a.get())) items_.push_back(a);
+  for (auto& r : removed_) erase(items_, r.get());
+}
+
+void write_only_slot::discard(instance_state* s) {
+  if (!s) throw ArgumentError("cannot remove a null object from " + (prop_ ? prop_->name() : std::string("a collection")));
+  detached_scope scope(owner_, s);
+  if (!owner_) {
+    erase(items_, s);
+    return;
+  }
+  check_class(*prop_, s);
+  state_ref keep(s);
+  erase(items_, s);
+  note_removed(s);
+  touch(owner_);
+  touch(s);
+  if (prop_->reverse) reverse_slot(*prop_, s).unlink_quiet(owner_);
+  leave_if_pending_orphan(*prop_, owner_, s);
+}
+
+bool write_only_slot::queryable() {
+  if (!owner_) return false;
+  auto* s = owner_->session;
+  if (s && (owner_->status == status::pending || owner_->status == status::persistent)) {
+    s->check_active();
+    s->autoflush();  // when the session autoflushes
+  }
+  return s && owner_->has_identity() && owner_->status == status::persistent;
+}
+
+}  // namespace retort::orm::detail

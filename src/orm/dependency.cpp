@@ -37,12 +37,14 @@ std::vector<state_ref> current(const relationship_property& rel, instance_state*
 }
 
 /// What changed since the last flush: the states added (all current ones for a
-/// pending parent) and the ones removed.
+/// pending parent's loaded collection; a write-only one has only its history)
+/// and the ones removed.
 void history(const relationship_property& rel, instance_state* parent, std::vector<instance_state*>& added,
              std::vector<instance_state*>& removed) {
   if (rel.kind == slot_kind::collection) {
     auto& c = collection_of(rel, parent);
-    for (const auto& s : parent->status == status::pending ? c.peek() : c.added()) added.push_back(s.get());
+    for (const auto& s : parent->status == status::pending && c.is_loaded() ? c.peek() : c.added())
+      added.push_back(s.get());
     for (const auto& s : c.removed()) removed.push_back(s.get());
     return;
   }

@@ -157,6 +157,7 @@ std::vector<load_node> plan_loaders(const mapper& m, const std::vector<load_opti
   std::vector<load_node> out;
   const auto depth = path.size();
   for (const auto& rel : m.relationships) {
+    if (rel.never_loaded) continue;  // write_only / dynamic: read by their query, not with the parents (raiseload_all too)
     const load_step* chosen = nullptr;
     for (const auto& o : options)
       if (prefix_matches(o, path) && o.steps[depth].attribute == rel.attribute && !o.steps[depth].strategy.empty())
@@ -334,32 +335,37 @@ namespace {
 /// is session_impl::load_related).
 query_parts lazy_parts(const relationship_property& rel, const std::vector<sql::value>& key) {
   const mapper& t = *rel.target;
-  const auto& j = rel.join;
   query_parts p;
   p.entity = t.table.name();
-  auto bind = [](const sql::value& v) { return sql::expression(sql::detail::make_bind(v)); };
-  auto eq = [](const sql::expression& a, const sql::expression& b) {
-    return sql::expr<bool>(sql::detail::make_binary(a.get(), "=", b.get()));
-  };
-  if (j.dir == direction::many_to_many) {
-    p.froms.emplace_back(j.secondary->name());
-    p.froms.emplace_back(t.table.name());
-    for (std::size_t i = 0; i < j.secondary_local.size(); ++i)
-      p.where.push_back(eq(column_of(j.secondary->name(), j.secondary_local[i]), bind(key[i])));
-    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
-      p.where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name),
-                           column_of(j.secondary->name(), j.secondary_remote[i])));
-  } else {
-    p.froms.emplace_back(t.table.name());
-    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
-      p.where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name), bind(key[i])));
-  }
-  for (const auto& [i, v] : j.extra) p.where.push_back(eq(column_of(t.table.name(), t.columns[i].column.name), bind(v)));
+  if (rel.join.dir == direction::many_to_many) p.froms.emplace_back(rel.join.secondary->name());
+  p.froms.emplace_back(t.table.name());
+  parent_criteria(rel, key, p.where);
   if (rel.kind == slot_kind::collection) collection_order(rel, t.table.name(), p.order);
   return p;
 }
 
 }  // namespace
+
+void parent_criteria(const relationship_property& rel, const std::vector<sql::value>& key,
+                     std::vector<sql::expr<bool>>& where) {
+  const mapper& t = *rel.target;
+  const auto& j = rel.join;
+  auto bind = [](const sql::value& v) { return sql::expression(sql::detail::make_bind(v)); };
+  auto eq = [](const sql::expression& a, const sql::expression& b) {
+    return sql::expr<bool>(sql::detail::make_binary(a.get(), "=", b.get()));
+  };
+  if (j.dir == direction::many_to_many) {
+    for (std::size_t i = 0; i < j.secondary_local.size(); ++i)
+      where.push_back(eq(column_of(j.secondary->name(), j.secondary_local[i]), bind(key[i])));
+    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
+      where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name),
+                         column_of(j.secondary->name(), j.secondary_remote[i])));
+  } else {
+    for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
+      where.push_back(eq(column_of(t.table.name(), t.columns[j.remote_columns[i]].column.name), bind(key[i])));
+  }
+  for (const auto& [i, v] : j.extra) where.push_back(eq(column_of(t.table.name(), t.columns[i].column.name), bind(v)));
+}
 
 void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by, const std::string& qualifier,
                       std::vector<sql::expression>& order) {

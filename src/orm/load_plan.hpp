@@ -140,6 +140,12 @@ std::vector<state_ref> load_relationship(session_impl& s, const relationship_pro
                                          std::vector<load_node> children,
                                          std::shared_ptr<const column_plan> columns = nullptr);
 
+/// The WHERE terms selecting the targets of `rel` for a parent whose
+/// `local_columns` are `key` (the lazy load's and with_parent's criteria; a
+/// many-to-many's name the secondary table, which the FROM must list).
+void parent_criteria(const relationship_property& rel, const std::vector<sql::value>& key,
+                     std::vector<sql::expr<bool>>& where);
+
 /// Parts selecting `m`'s columns from its table.
 query_parts entity_parts(const mapper& m);
 

@@ -2,6 +2,7 @@
 // relationships, FROM inferred from what the statement names), autoflushes,
 // and loads rows through the identity map — objects for an entity query,
 // typed tuples for a row query.
+// The query of a write-only collection is a with_parent criterion on its owner.
 #include "retort/orm/query.hpp"
 
 #include <unordered_set>
@@ -9,6 +10,8 @@
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/orm/repr.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/util/error.hpp"
 
@@ -163,7 +166,17 @@ query_parts query_base::parts(bool from_where) const {
   }
   for (const auto& f : froms_) p.froms.push_back(f);
   p.joins = joins_;
-  p.where = where_;
+  for (const auto& [rel, parent] : parents_) {
+    if (!parent->has_identity() || parent->status == status::pending) {
+      const auto& c = rel->parent->columns[rel->join.local_columns.front()];
+      throw InvalidRequestError("can't resolve value for column " + rel->parent->table.name() + "." + c.column.name +
+                                " on object " + default_repr(parent.get()) + "; no value has been set for this "
+                                "column (the " + rel->name() + " query needs its row: flush it first)");
+    }
+    if (rel->join.dir == direction::many_to_many) p.froms.emplace_back(rel->join.secondary->name());
+    parent_criteria(*rel, read(*rel->parent, parent->object, rel->join.local_columns), p.where);
+  }
+  p.where.insert(p.where.end(), where_.begin(), where_.end());
   p.order = order_;
   p.group = group_;
   p.having = having_;
@@ -225,6 +238,18 @@ std::vector<load_node> plan(const mapper& m, const std::vector<load_option>& opt
 }
 
 }  // namespace
+
+void query_base::with_parent(const relationship_property& rel, instance_state* parent) {
+  if (!parent) throw ArgumentError("with_parent: the parent of " + rel.name() + " is null");
+  if (parent->owner_mapper != rel.parent)
+    throw ArgumentError("with_parent: " + rel.name() + " belongs to " + rel.parent->class_name + ", not to " +
+                        parent->owner_mapper->class_name);
+  parents_.push_back({&rel, state_ref(parent)});
+}
+
+// The parents' keys are read here, when the query is built to run: after the
+// autoflush, which gives a pending parent its key (SQLAlchemy binds them the
+// same way, through a callable evaluated at execution).
 
 sql::select query_base::statement() const {
   if (!mapper_) return row_statement(true);
@@ -331,11 +356,11 @@ std::int64_t query_base::count(retort::source_location where) {
   impl.autoflush();
   sql::select s({sql::count()});
   auto p = parts(true);
-  const bool simple = mapper_ && !compound_ && p.froms.size() == 1 && p.joins.empty() && p.group.empty() &&
+  const bool simple = mapper_ && !compound_ && p.joins.empty() && p.group.empty() &&
                       p.having.empty() && !p.distinct && !limit_ && !offset_;
   if (simple) {
-    s.from(mapper_->table.name());
-    for (const auto& w : where_) s.where(w);
+    for (const auto& f : p.froms) s.from(f);
+    for (const auto& w : p.where) s.where(w);
   } else if (mapper_) {
     std::vector<load_node> none;
     s.from(sql::from_item(build_statement(impl, *mapper_, std::move(p), none), anon_name));
@@ -344,5 +369,24 @@ std::int64_t query_base::count(retort::source_location where) {
   }
   return impl.connection().execute(s).scalar().as_int();
 }
+
+namespace detail {
+
+query_base write_only_slot::select_base() const {
+  if (!owner_ || !owner_->session || !owner_->session->facade)
+    throw InvalidRequestError((prop_ ? prop_->name() : std::string("a write-only collection")) + ": its owner " +
+                              (owner_ ? default_repr(owner_) : std::string("(not made by Retort)")) +
+                              " is in no session; the collection's query runs in the owner's session (add it first)");
+  query_base q(*owner_->session->facade, *prop_->target);
+  q.with_parent(*prop_, owner_);
+  if (!prop_->order_by_columns.empty()) {
+    std::vector<sql::expression> order;
+    collection_order(*prop_, prop_->target->table.name(), order);
+    for (auto& o : order) q.order_by(std::move(o));
+  }
+  return q;
+}
+
+}  // namespace detail
 
 }  // namespace retort::orm

@@ -332,6 +332,7 @@ void resolve_relationship(mapper& m, relationship_property& r, registry& reg) {
   check_relationship_options(m, r);
   resolve_collection_options(m, r);
   r.strategy = &strategy_for(r.lazy, m, r.attribute);
+  r.strategy->init(r);
 }
 
 void resolve_back_populates(mapper& m, relationship_property& r) {

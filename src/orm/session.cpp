@@ -536,9 +536,17 @@ namespace retort {
 using orm::session_impl;
 
 session::session(engine::engine e, session_options options)
-    : impl_(std::make_unique<session_impl>(std::move(e), options)) {}
-session::session(session&&) noexcept = default;
-session& session::operator=(session&&) noexcept = default;
+    : impl_(std::make_unique<session_impl>(std::move(e), options)) {
+  impl_->facade = this;
+}
+session::session(session&& o) noexcept : impl_(std::move(o.impl_)) {
+  if (impl_) impl_->facade = this;
+}
+session& session::operator=(session&& o) noexcept {
+  impl_ = std::move(o.impl_);
+  if (impl_) impl_->facade = this;
+  return *this;
+}
 session::~session() = default;
 
 orm::session_impl& session::live() const {

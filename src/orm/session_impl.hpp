@@ -46,6 +46,9 @@ class session_impl {
   };
   /// Expires when this session is destroyed; nested_transaction handles watch it.
   std::weak_ptr<void> lifetime() const { return alive_; }
+  /// The retort::session that owns this core (kept by its constructor and moves):
+  /// what a query made from an object's session (write_only<T>::select()) is bound to.
+  retort::session* facade = nullptr;
 
   // Transaction.
   engine::connection& connection();  ///< autobegins

@@ -9,6 +9,8 @@
 //   noload         never loads: empty / null
 //   raise          access without a load is an InvalidRequestError
 //   raise_on_sql   the same, but only when the load would emit SQL
+//   write_only     never loaded (write_only<T>): read by its select(); a flush needing the rows refuses
+//   dynamic        never loaded (dynamic<T>): read by its query; a flush needing the rows selects them
 #include "orm/strategies.hpp"
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "orm/configuration.hpp"
 #include "orm/load_plan.hpp"
 #include "orm/session_impl.hpp"
 #include "retort/orm/relationship.hpp"
@@ -204,6 +207,51 @@ class no_loader final : public loader_strategy {
   }
   void load_on_access(session_impl&, const relationship_property& rel, instance_state& owner) const override {
     rel.slot(owner.object)->set_loaded_states({});
+  }
+};
+
+/// write_only and dynamic: a collection never loaded into memory
+/// (write_only.hpp); its member type chose the strategy. Nothing loads it with
+/// the parents; a flush that needs its rows asks load_on_access.
+class never_loaded_loader : public loader_strategy {
+ public:
+  void init(const relationship_property& rel) const override {
+    if (!rel.never_loaded)
+      configuration_fail(*rel.parent, rel.attribute,
+                         "lazy_named(\"" + std::string(name()) + "\") needs a retort::write_only<T> or "
+                         "retort::dynamic<T> member",
+                         "declare the member as retort::" + std::string(name() == "dynamic" ? "dynamic" : "write_only") +
+                             "<" + rel.target->class_name + "> (its type chooses the strategy)");
+    if (rel.kind != slot_kind::collection || rel.dir() == direction::many_to_one)
+      configuration_fail(*rel.parent, rel.attribute,
+                         "a write-only or dynamic collection needs a one-to-many or many-to-many relationship; this "
+                         "one is many-to-one (SQLAlchemy: 'dynamic' loaders cannot be used with many-to-one/one-to-one "
+                         "relationships)",
+                         "make the member a retort::one<" + rel.target->class_name + ">, or map the foreign key on " +
+                             rel.target->class_name);
+  }
+};
+
+/// lazy="write_only": the rows are read only by select(); a flush that would
+/// need them (deleting the owner without passive_deletes) is refused.
+class write_only_loader final : public never_loaded_loader {
+ public:
+  std::string_view name() const override { return "write_only"; }
+  void load_on_access(session_impl&, const relationship_property& rel, instance_state&) const override {
+    throw InvalidRequestError("'" + rel.name() + "' is a write-only collection: it can't load the existing state "
+                              "from the database for this operation; full iteration is not permitted. If this is a "
+                              "delete operation, configure retort::passive_deletes on the " + rel.name() +
+                              " relationship (with ON DELETE CASCADE or SET NULL on its foreign key)");
+  }
+};
+
+/// lazy="dynamic": a flush that needs the rows (deleting the owner) selects
+/// them, without autoflush, as SQLAlchemy's dynamic history does.
+class dynamic_loader final : public never_loaded_loader {
+ public:
+  std::string_view name() const override { return "dynamic"; }
+  void load_on_access(session_impl& s, const relationship_property& rel, instance_state& owner) const override {
+    rel.slot(owner.object)->set_loaded_states(load_relationship(s, rel, owner, {}));
   }
 };
 
@@ -544,8 +592,11 @@ struct strategy_table {
     static const raise_loader raise;
     static const raise_on_sql_loader raise_on_sql;
     static const contains_eager_loader contains_eager;
+    static const write_only_loader write_only;
+    static const dynamic_loader dynamic;
     for (const loader_strategy* s : std::initializer_list<const loader_strategy*>{
-             &lazy, &joined, &selectin, &subquery, &immediate, &noload, &raise, &raise_on_sql, &contains_eager})
+             &lazy, &joined, &selectin, &subquery, &immediate, &noload, &raise, &raise_on_sql, &contains_eager,
+             &write_only, &dynamic})
       by_name[std::string(s->name())] = s;
   }
 };

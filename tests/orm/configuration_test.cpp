@@ -271,6 +271,17 @@ struct Coupon {
   retort::one<Store> store{};
 };
 
+// The write_only strategy named on a loaded collection: the member type must say it.
+struct Shelf9;
+struct Book9 {
+  int id = 0;
+  int shelf9_id = 0;
+};
+struct Shelf9 {
+  int id = 0;
+  retort::many<Book9> books{};
+};
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -445,6 +456,14 @@ inline constexpr auto retort::mapping<Coupon> = retort::model(
     retort::column<&Coupon::id>(retort::primary_key),
     retort::column<&Coupon::store_id>(retort::foreign_key<&Store::id>),
     retort::relationship<&Coupon::store>(retort::cascades("all, delete-orphan"), retort::single_parent));
+
+template <>
+inline constexpr auto retort::mapping<Book9> = retort::model(
+    retort::column<&Book9::id>(retort::primary_key), retort::column<&Book9::shelf9_id>(retort::foreign_key<&Shelf9::id>));
+template <>
+inline constexpr auto retort::mapping<Shelf9> = retort::model(
+    retort::column<&Shelf9::id>(retort::primary_key),
+    retort::relationship<&Shelf9::books>(retort::lazy_named("write_only")));
 
 namespace {
 
@@ -676,6 +695,15 @@ TEST(configuration, a_bad_mapping_does_not_stop_create_all_of_classes_that_do_no
 TEST(configuration, errors_repeat_on_every_use) {
   EXPECT_FALSE(configuration_error<Keyless>().empty());
   EXPECT_FALSE(configuration_error<Keyless>().empty());
+}
+
+TEST(configuration, the_write_only_strategy_needs_a_write_only_member) {
+  auto what = configuration_error<Shelf9>();
+  EXPECT_NE(what.find("Shelf9.books"), std::string::npos) << what;
+  EXPECT_NE(what.find("lazy_named(\"write_only\") needs a retort::write_only<T> or retort::dynamic<T> member"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("retort::write_only<Book9>"), std::string::npos) << what;
 }
 
 }  // namespace

@@ -9,7 +9,13 @@ class one;
 template <class T>
 class many;
 template <class T>
+class write_only;
+template <class T>
+class dynamic;
+template <class T>
 class query;
+template <class T>
+class pagination;
 class session;
 class database;
 }  // namespace retort

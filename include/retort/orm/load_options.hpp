@@ -176,6 +176,9 @@ class loader_option {
     using member = retort::detail::member_of<M>;
     static_assert(retort::detail::relationship_member<member>::value,
                   "loader option: each step must name a relationship member (one<>, many<>, set_of<>, keyed<>)");
+    static_assert(!retort::detail::is_never_loaded<member>,
+                  "loader option: a retort::write_only<T> / retort::dynamic<T> member is never loaded with its "
+                  "parents; query it with its select()");
     static_assert(std::is_same_v<retort::detail::class_of<M>, Leaf>,
                   "loader option: this step's relationship belongs to another class than the one the path has "
                   "reached (the previous step's target, or the queried class)");

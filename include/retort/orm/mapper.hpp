@@ -123,6 +123,8 @@ struct relationship_property {
   /// and to the target, when both reference the same table (self-referential many-to-many).
   std::string secondary_local, secondary_remote;
   std::string lazy = "select";      ///< loader strategy name
+  /// The member is a write_only<T> / dynamic<T> (a write_only_slot): never loaded into memory.
+  bool never_loaded = false;
   bool innerjoin = false;           ///< a joined load uses an inner JOIN
   bool batch_lazy_loads = true;     ///< no_batching not given
   cascade_flags cascade;

@@ -246,6 +246,9 @@ void set_backref(relationship_property& r) {
   using C = retort::detail::class_of<B>;
   static_assert(retort::detail::relationship_member<V>::value,
                 "retort::backref<M>: M must be a retort::one<T> or retort::many<T> member of the target class");
+  static_assert(!retort::detail::is_never_loaded<V>,
+                "retort::backref<M>: M is a retort::write_only<T> / retort::dynamic<T>; map it on its own class with "
+                "retort::relationship<M>(retort::back_populates<...>) instead of creating it with backref");
   r.backref = std::string(util::member_name<B>());
   r.backref_kind = retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar;
   r.backref_slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*B); };
@@ -403,6 +406,9 @@ void apply_relationship_option(relationship_property& r, ordering_list_t<F> o) {
 }
 
 template <class Opt>
+inline constexpr bool is_lazy_option = std::is_same_v<Opt, lazy_t>;
+
+template <class Opt>
 inline constexpr bool is_keyed_option = false;
 template <auto F>
 inline constexpr bool is_keyed_option<attribute_keyed_dict_t<F>> = true;
@@ -412,6 +418,9 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
   static_assert(!retort::detail::is_keyed_collection<retort::detail::member_of<M>> || (is_keyed_option<Opts> || ...),
                 "retort::relationship<M>: a retort::keyed<K, T> member needs the attribute it is keyed by: "
                 "retort::attribute_keyed_dict<&T::attribute>");
+  static_assert(!retort::detail::is_never_loaded<retort::detail::member_of<M>> || !(is_lazy_option<Opts> || ...),
+                "retort::relationship<M>: a retort::write_only<T> / retort::dynamic<T> member is read only through "
+                "its query; its strategy is its type, so it takes no retort::lazy<...>");
   using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
   using target = typename retort::detail::relationship_member<V>::target;
@@ -421,6 +430,10 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
   r.target_fn = &mapper_thunk<target>;
   r.target_class = std::string(util::type_name<target>());
   r.slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*M); };
+  if constexpr (retort::detail::is_never_loaded<V>) {
+    r.never_loaded = true;
+    r.lazy = retort::detail::relationship_member<V>::strategy;
+  }
   std::apply([&](const auto&... opt) { (apply_relationship_option<M>(r, opt), ...); }, def.options);
   m.relationships.push_back(std::move(r));
 }

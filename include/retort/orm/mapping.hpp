@@ -58,6 +58,26 @@ struct relationship_member<keyed<K, T>> : std::true_type {
   using target = T;
   static constexpr bool collection = true;
 };
+/// write_only<T> and dynamic<T> (write_only.hpp): collections never loaded into
+/// memory, each with its own loader strategy, given by the member's type.
+template <class T>
+struct relationship_member<write_only<T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = true;
+  static constexpr const char* strategy = "write_only";
+};
+template <class T>
+struct relationship_member<dynamic<T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = true;
+  static constexpr const char* strategy = "dynamic";
+};
+template <class T>
+inline constexpr bool is_never_loaded = false;
+template <class T>
+inline constexpr bool is_never_loaded<write_only<T>> = true;
+template <class T>
+inline constexpr bool is_never_loaded<dynamic<T>> = true;
 template <class T>
 inline constexpr bool is_keyed_collection = false;
 template <class K, class T>
@@ -511,8 +531,8 @@ constexpr column_def<M, Opts...> column(Opts... options) {
 template <auto M, class... Opts>
 constexpr relationship_def<M, Opts...> relationship(Opts... options) {
   static_assert(detail::relationship_member<detail::member_of<M>>::value,
-                "retort::relationship<M>: the member must be a retort::one<T>, retort::many<T>, retort::set_of<T> "
-                "or retort::keyed<K, T>");
+                "retort::relationship<M>: the member must be a retort::one<T>, retort::many<T>, retort::set_of<T>, "
+                "retort::keyed<K, T>, retort::write_only<T> or retort::dynamic<T>");
   return {std::tuple<Opts...>(options...)};
 }
 

@@ -35,6 +35,8 @@ struct row_items {
   std::vector<state_ref> entities;
 };
 
+struct query_parts;  // src/orm/load_plan.hpp
+
 /// The state of a query; shared by every query<T> and row_query<...>. An
 /// entity query (query<T>) loads objects of one class; a row query selects
 /// items (columns, expressions, whole objects) and returns typed tuples.
@@ -102,11 +104,22 @@ class query_base {
   /// Whether this is a statement of one entity (else of items).
   bool of_entity() const noexcept { return mapper_ != nullptr; }
 
+  /// The rows `parent` holds through `rel` (SQLAlchemy's with_parent): the
+  /// relationship's criteria, with the parent's key read when the query runs
+  /// (after autoflush); InvalidRequestError then if the parent has no row.
+  void with_parent(const relationship_property& rel, instance_state* parent);
+
  private:
   struct item {
     const mapper* m = nullptr;  ///< an entity item, else a column item
     std::string as;
     sql::expression e;
+  };
+  /// A with_parent criterion: the relationship and the parent (its key is read
+  /// when the statement is built, after the autoflush).
+  struct parent_criterion {
+    const relationship_property* rel;
+    state_ref parent;
   };
   /// all(), recorded as `query<T>.<call>`.
   std::vector<state_ref> run(const retort::source_location& where, std::string_view call);
@@ -134,6 +147,7 @@ class query_base {
   bool compound_all_ = false;
   bool distinct_ = false;
   bool populate_existing_ = false;
+  std::vector<parent_criterion> parents_;
   bool legacy_unique_ = true;  ///< the legacy Query returns each object of a join once
   int secondaries_ = 0;  ///< secondary tables joined, for their aliases
 };
@@ -272,6 +286,8 @@ class query_clauses {
 
 }  // namespace orm
 
+struct paginate_args;  // pagination.hpp
+
 /// The legacy ORM query of one class (SQLAlchemy's `session.query(User)`).
 /// Objects come back once each, in order of first appearance, however many
 /// rows a join gives them (the legacy Query's uniquing).
@@ -336,9 +352,28 @@ class query : public orm::query_clauses<query<T>> {
     return *this;
   }
 
+  /// The objects `parent` holds through its relationship M (SQLAlchemy's
+  /// `with_parent(user, User.posts)`): `s.query<Post>().with_parent<&User::posts>(user)`.
+  template <auto M, class P>
+  query& with_parent(const ptr<P>& parent) {
+    static_assert(std::is_same_v<detail::class_of<M>, P>, "with_parent<M>(parent): M must be a relationship of the parent's class");
+    static_assert(std::is_same_v<typename detail::relationship_member<detail::member_of<M>>::target, T>,
+                  "with_parent<M>(parent): M's target must be the queried class");
+    base_.with_parent(*orm::mapper_for<P>().find_relationship(util::member_name<M>()), parent.state());
+    return *this;
+  }
+  /// One page of the results (Flask-SQLAlchemy's `query.paginate(page=, per_page=, count=)`):
+  /// the items (LIMIT per_page OFFSET (page - 1) * per_page), then, with `count`,
+  /// the total (SELECT count(*)). pagination.hpp has the rules.
+  pagination<T> paginate(std::int64_t page, std::int64_t per_page, bool count = true,
+                         retort::source_location where = retort::source_location::current()) const;
+  pagination<T> paginate(const paginate_args& args, retort::source_location where = retort::source_location::current()) const;
+
  private:
   friend class orm::query_clauses<query<T>>;
   orm::query_base base_;
 };
 
 }  // namespace retort
+
+#include "retort/orm/pagination.hpp"  // query<T>::paginate

@@ -2,7 +2,9 @@
 // many<T> (a sequence), set_of<T> (a set) and keyed<K, T> (a map keyed by an
 // attribute of T). All are thin typed shells over compiled slots that know their
 // owner, load lazily through the relationship's loader strategy, and keep the
-// other side (back_populates) in sync in memory before any flush.
+// other side (back_populates) in sync in memory before any flush. The
+// collections that are never loaded, write_only<T> and dynamic<T>, are in
+// write_only.hpp; their slot, write_only_slot, is here.
 // Contract: a relationship member must be mapped with retort::relationship<>,
 // and its counterpart named by back_populates must name it back.
 #pragma once
@@ -14,6 +16,10 @@
 
 #include "retort/orm/ptr.hpp"
 #include "retort/util/function_ref.hpp"
+
+namespace retort::orm {
+class query_base;
+}
 
 namespace retort::orm::detail {
 
@@ -156,14 +162,46 @@ class collection_slot : public slot {
   void unlink_quiet(instance_state* s) override;
   void set_loaded_states(std::vector<state_ref> states) override;
 
- private:
+ protected:
   void note_added(instance_state* s);
   void note_removed(instance_state* s);
+  std::vector<state_ref> items_;
+  std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
+
+ private:
   /// ordering_list: sets each item's position column to its index (+ the start).
   void renumber();
   std::size_t key_column() const;
-  std::vector<state_ref> items_;
-  std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
+};
+
+/// Storage of write_only<T> and dynamic<T> (SQLAlchemy's WriteOnlyAttributeImpl):
+/// a collection that is never loaded into memory. add and remove only record
+/// history (no SELECT, no membership test), which the flush writes through the
+/// relationship's dependency processor as for any collection; reading goes
+/// through a query (select()). The other side of a pair records its changes
+/// here too, without a load. Only a flush that needs the rows (deleting the
+/// parent without passive_deletes) asks the relationship's strategy to load
+/// them: write_only refuses, dynamic selects them for that flush.
+class write_only_slot : public collection_slot {
+ public:
+  write_only_slot() = default;
+  write_only_slot(write_only_slot&& o) noexcept : collection_slot(std::move(o)) {}
+
+  void bind(instance_state* owner, const relationship_property* prop) override;
+  /// A load for the flush (dynamic): the rows are kept for it, the slot stays unloaded.
+  void set_loaded_states(std::vector<state_ref> states) override;
+  /// Records that `s` leaves the collection (SQLAlchemy's WriteOnlyCollection.remove).
+  void discard(instance_state* s);
+  /// Flushes the owner's session first when it autoflushes and holds the owner;
+  /// then whether the owner has a row to query by (SQLAlchemy's
+  /// AppenderQuery.session: a dynamic<T> of an owner without one yields pending()).
+  bool queryable();
+  /// The query of the collection's rows (for query<T>): the relationship's
+  /// criteria on the owner, read when it runs, and its order_by.
+  query_base select_base() const;
+  /// The objects added since the last flush (what a dynamic<T> of an owner
+  /// without a row yields).
+  const std::vector<state_ref>& pending() const noexcept { return added(); }
 };
 
 }  // namespace retort::orm::detail
