@@ -68,7 +68,10 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   }
   if (auto* existing = lookup(k)) {
     if (overwrite) unload_relationships(existing);
-    if (existing->expired || overwrite) populate(m, existing, row, offset);
+    if (existing->expired || overwrite) {
+      populate(m, existing, row, offset);
+      fire_object(*this, event_kind::refresh, existing);
+    }
     return existing;
   }
   if (created) *created = true;
@@ -81,6 +84,7 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   fresh->key = m.key_of(fresh->object);
   fresh->order = order_++;
   put_identity(fresh.get());
+  fire_object(*this, event_kind::load, fresh.get());
   return fresh.get();
 }
 
@@ -146,6 +150,7 @@ void session_impl::refresh(instance_state* s) {
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
   populate(m, s, rows.row(0), 0);
+  fire_object(*this, event_kind::refresh, s);
 }
 
 }  // namespace retort::orm
