@@ -502,7 +502,11 @@ void session_impl::flush() {
   }
   try {
     uow.execute(connection());
-    auto written = uow.changes();
+    // The list of rows written is built only for someone to read it (a bulk flush pays nothing).
+    const bool listened = has_listeners(event_kind::after_flush) || listeners_.any(event_kind::after_flush) ||
+                          has_listeners(event_kind::after_flush_postexec) ||
+                          listeners_.any(event_kind::after_flush_postexec);
+    flush_context written = listened ? uow.changes() : flush_context();
     fire_session(*this, event_kind::after_flush, &written);  // new / dirty / deleted still as before the flush
     uow.finish();
     fire_session(*this, event_kind::after_flush_postexec, &written);
