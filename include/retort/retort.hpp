@@ -7,6 +7,7 @@
 #include "retort/engine/connection.hpp"
 #include "retort/engine/engine.hpp"
 #include "retort/orm/association_proxy.hpp"
+#include "retort/orm/events.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/model_set.hpp"

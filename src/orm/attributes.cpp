@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "orm/detached_group.hpp"
+#include "orm/event_dispatch.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
 #include "retort/orm/deferred.hpp"
@@ -157,6 +158,7 @@ void scalar_slot::assign(instance_state* target) {
   if (!loaded_ && needs_old && loadable(owner_)) resolve();
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   state_ref keep(old);  // old may lose its last reference below
+  fire_attribute(event_kind::set, *prop_, owner_, target, old);  // before the change, as SQLAlchemy's
   if (!changed_ && old != target) previous_ = state_ref(old);
   target_ = state_ref(target);
   loaded_ = true;
@@ -190,6 +192,7 @@ void scalar_slot::link_quiet(instance_state* s) {
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   if (old == s && loaded_) return;
   state_ref keep(old);
+  if (old != s) fire_attribute(event_kind::set, *prop_, owner_, s, old);
   if (old && old != s && prop_->reverse) reverse_slot(*prop_, old).unlink_quiet(owner_);
   set_quiet(s);
   if (old != s) leave_if_pending_orphan(*prop_, owner_, old);
@@ -199,6 +202,7 @@ void scalar_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
   detached_scope scope(owner_, s);
   if (current_target(*prop_, owner_, target_.get(), loaded_) != s) return;
+  fire_attribute(event_kind::set, *prop_, owner_, nullptr, s);
   set_quiet(nullptr);
   leave_if_pending_orphan(*prop_, owner_, s);
 }
@@ -257,6 +261,7 @@ void collection_slot::append(instance_state* s) {
   if (loaded_ && contains(items_, s)) return;
   if (!loaded_ && contains(added_, s)) return;
   check_single_parent(*prop_, owner_, s);
+  fire_attribute(event_kind::append, *prop_, owner_, s, nullptr);
   if (loaded_) items_.emplace_back(s);
   note_added(s);
   touch(owner_);
@@ -277,7 +282,9 @@ void collection_slot::remove(instance_state* s) {
   bool appended_unloaded = !loaded_ && contains(added_, s);
   if (!appended_unloaded) items();
   state_ref keep(s);
-  if (!appended_unloaded && !erase(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
+  if (!appended_unloaded && !contains(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
+  fire_attribute(event_kind::remove, *prop_, owner_, s, nullptr);
+  if (!appended_unloaded) erase(items_, s);
   note_removed(s);
   touch(owner_);
   touch(s);
@@ -403,6 +410,7 @@ void collection_slot::link_quiet(instance_state* s) {
   if (!owner_) return;
   detached_scope scope(owner_, s);
   if (loaded_ ? contains(items_, s) : contains(added_, s)) return;
+  fire_attribute(event_kind::append, *prop_, owner_, s, nullptr);
   if (loaded_) items_.emplace_back(s);
   note_added(s);
   touch(owner_);
@@ -413,7 +421,9 @@ void collection_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
   state_ref keep(s);
   detached_scope scope(owner_, s);
-  if (loaded_ && !erase(items_, s)) return;
+  if (loaded_ && !contains(items_, s)) return;
+  fire_attribute(event_kind::remove, *prop_, owner_, s, nullptr);
+  if (loaded_) erase(items_, s);
   note_removed(s);
   touch(owner_);
   renumber();

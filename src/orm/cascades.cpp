@@ -43,6 +43,7 @@ void session_impl::conditional_expire(instance_state* s) {
     s->expired = true;
     s->touched = false;
     for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->unload();
+    fire_object(*this, event_kind::expire, s);
   } else if (s->status == status::pending) {  // nothing in the database to reload from: it leaves (SQLAlchemy)
     detach(s, status::transient);
     limbo_.emplace_back(s);

@@ -95,10 +95,12 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   }
   if (auto* existing = lookup(k)) {
     if (overwrite) unload_relationships(existing);
-    if (existing->expired || overwrite)
+    if (existing->expired || overwrite) {
       populate(m, existing, row, offset, plan);
-    else if (m.has_deferred)
+      fire_object(*this, event_kind::refresh, existing);
+    } else if (m.has_deferred) {
       fill_unloaded(m, existing, row, offset, plan);
+    }
     return existing;
   }
   if (created) *created = true;
@@ -111,6 +113,7 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   fresh->key = m.key_of(fresh->object);
   fresh->order = order_++;
   put_identity(fresh.get());
+  fire_object(*this, event_kind::load, fresh.get());
   return fresh.get();
 }
 
@@ -176,6 +179,7 @@ void session_impl::refresh(instance_state* s) {
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
   populate(m, s, rows.row(0), 0, m.plan);
+  fire_object(*this, event_kind::refresh, s);
 }
 
 void session_impl::load_columns(instance_state* s, const std::vector<std::size_t>& columns) {

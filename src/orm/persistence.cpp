@@ -52,8 +52,33 @@ void assign_key(const mapper& m, instance_state* s, std::size_t column, const sq
   keyed.push_back(s);
 }
 
-/// SQLite and friends: one prepared INSERT, run per row; the driver reports each new rowid.
-void insert_each(engine::connection& conn, const mapper& m, const shape& sh, const std::size_t* key_col,
+/// What an INSERT reads back: the generated key (if the rows need one) and the
+/// server defaults of the columns it leaves out (if eager_defaults fetches them).
+/// Without a generated key, a multi-row statement's rows are matched to their
+/// objects by primary key, so the key columns come back too.
+struct read_back {
+  const std::size_t* key_col = nullptr;
+  std::vector<std::size_t> fetch;
+  std::vector<std::size_t> key_columns;  ///< returned before `fetch` when there is no key_col
+
+  bool empty() const { return !key_col && fetch.empty(); }
+  std::vector<std::string> names(const mapper& m) const {
+    std::vector<std::string> out;
+    if (key_col) out.push_back(m.columns[*key_col].column.name);
+    for (auto i : key_columns) out.push_back(m.columns[i].column.name);
+    for (auto i : fetch) out.push_back(m.columns[i].column.name);
+    return out;
+  }
+  /// Sets a row's fetched values on its object; `row` as `names` lists them.
+  void store(const mapper& m, instance_state* s, const engine::row_view& row) const {
+    std::size_t at = (key_col ? 1 : 0) + key_columns.size();
+    for (auto i : fetch) m.columns[i].set(s->object, row[at++]);
+  }
+};
+
+/// SQLite and friends: one prepared INSERT, run per row; the driver reports each
+/// new rowid, or RETURNING gives it with the server defaults.
+void insert_each(engine::connection& conn, const mapper& m, const shape& sh, const read_back& rb,
                  std::vector<instance_state*>& keyed) {
   std::vector<std::vector<sql::value>> rows;
   rows.reserve(sh.states.size());
@@ -61,19 +86,61 @@ void insert_each(engine::connection& conn, const mapper& m, const shape& sh, con
   check_rows(conn.dialect(), m, sh.columns, rows);
   sql::insert ins(m.table.name());
   ins.columns(names(m, sh.columns)).row(rows.front());
+  const bool returning = !rb.fetch.empty();
+  if (returning) ins.returning(rb.names(m));
   auto text = sql::compile(ins, conn.dialect()).sql;
   auto results = conn.execute_many(text, rows);
-  if (!key_col) return;
   for (std::size_t i = 0; i < results.size(); ++i) {
+    if (returning) {
+      if (results[i].size() != 1)
+        throw InvalidRequestError("INSERT into " + m.table.name() + " returned " + std::to_string(results[i].size()) +
+                                  " rows for one");
+      auto row = results[i].row(0);
+      if (rb.key_col) assign_key(m, sh.states[i], *rb.key_col, row[0], keyed);
+      rb.store(m, sh.states[i], row);
+      continue;
+    }
+    if (!rb.key_col) continue;
     auto id = results[i].last_insert_id();
     if (!id) throw InvalidRequestError("the driver reported no generated key for an INSERT into " + m.table.name());
-    assign_key(m, sh.states[i], *key_col, sql::value(*id), keyed);
+    assign_key(m, sh.states[i], *rb.key_col, sql::value(*id), keyed);
   }
 }
 
-/// PostgreSQL: multi-row INSERT ... RETURNING key per batch. Rows are inserted in
-/// order (sentinel ORDER BY), so ascending keys match rows in order.
-void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, const std::size_t* key_col,
+/// Gives each returned row of a multi-row INSERT to its object: by ascending
+/// generated key (rows are inserted in order), else by primary key.
+void match_returned(const mapper& m, const std::vector<instance_state*>& states, const engine::result& r,
+                    const read_back& rb, std::vector<instance_state*>& keyed) {
+  if (r.size() != states.size())
+    throw InvalidRequestError("INSERT into " + m.table.name() + " returned " + std::to_string(r.size()) +
+                              " rows for " + std::to_string(states.size()) + " rows");
+  if (rb.key_col) {
+    std::vector<std::size_t> order(r.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return r.row(a)[0].as_int() < r.row(b)[0].as_int(); });
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      auto row = r.row(order[i]);
+      assign_key(m, states[i], *rb.key_col, sql::value(row[0].as_int()), keyed);
+      rb.store(m, states[i], row);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    auto row = r.row(i);
+    std::vector<sql::value> key;
+    for (std::size_t k = 0; k < rb.key_columns.size(); ++k) key.push_back(row[k]);
+    for (auto* s : states)
+      if (m.key_of(s->object) == key) {
+        rb.store(m, s, row);
+        break;
+      }
+  }
+}
+
+/// PostgreSQL: multi-row INSERT ... RETURNING key (and fetched defaults) per batch.
+/// Rows are inserted in order (sentinel ORDER BY), so ascending keys match rows in order.
+void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, const read_back& rb,
                     std::vector<instance_state*>& keyed) {
   const auto& d = conn.dialect();
   std::size_t per_row = std::max<std::size_t>(1, sh.columns.size());
@@ -85,21 +152,17 @@ void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, 
     sql::insert ins(m.table.name());
     ins.columns(names(m, sh.columns)).types(types);
     for (std::size_t i = start; i < end; ++i) ins.row(row_of(m, sh.states[i], sh.columns));  // checked by the compiler
-    if (key_col) ins.returning({m.columns[*key_col].column.name});
-    if (key_col && end - start > 1 && !sh.columns.empty()) ins.sentinel_ordered();
+    if (!rb.empty()) ins.returning(rb.names(m));
+    if (rb.key_col && end - start > 1 && !sh.columns.empty()) ins.sentinel_ordered();
     if (sh.columns.empty() && end - start > 1) {  // DEFAULT VALUES cannot be multi-row
-      for (std::size_t i = start; i < end; ++i) insert_batched(conn, m, shape{{}, {sh.states[i]}}, key_col, keyed);
+      for (std::size_t i = start; i < end; ++i) insert_batched(conn, m, shape{{}, {sh.states[i]}}, rb, keyed);
       continue;
     }
     auto r = conn.execute(sql::compile(ins, d));
-    if (!key_col) continue;
-    if (r.size() != end - start)
-      throw InvalidRequestError("INSERT into " + m.table.name() + " returned " + std::to_string(r.size()) +
-                                " keys for " + std::to_string(end - start) + " rows");
-    std::vector<std::int64_t> ids;
-    for (std::size_t i = 0; i < r.size(); ++i) ids.push_back(r.row(i)[0].as_int());
-    std::sort(ids.begin(), ids.end());
-    for (std::size_t i = start; i < end; ++i) assign_key(m, sh.states[i], *key_col, sql::value(ids[i - start]), keyed);
+    if (rb.empty()) continue;
+    match_returned(m, std::vector<instance_state*>(sh.states.begin() + static_cast<std::ptrdiff_t>(start),
+                                                   sh.states.begin() + static_cast<std::ptrdiff_t>(end)),
+                   r, rb, keyed);
   }
 }
 
@@ -176,40 +239,61 @@ bool needs_generated_key(const mapper& m, const void* object) {
 }
 
 void emit_inserts(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states,
-                  std::vector<instance_state*>& keyed) {
+                  emit_log& log) {
   std::vector<shape> shapes;
   for (auto* s : states) {
+    apply_insert_defaults(m, s, log);
     std::vector<std::size_t> cols;
     bool gen = needs_generated_key(m, s->object);
     for (std::size_t i = 0; i < m.columns.size(); ++i) {
       if (gen && m.autoincrement_column() == i) continue;
-      if (m.columns[i].column.server_default && m.columns[i].get(s->object).is_null()) continue;
+      if (m.columns[i].column.server_default && is_unset(m.columns[i], s->object)) continue;  // the database's
       cols.push_back(i);
     }
     add_to_shape(shapes, std::move(cols), s);
   }
+  const bool fetch = fetches_server_values(m, conn.dialect(), false);
   for (const auto& sh : shapes) {
+    read_back rb;
     // The key column to read back, or null when every row of this shape brings its own key.
     auto key_col = m.autoincrement_column();
     std::size_t key_index = key_col.value_or(0);
     bool wants_key = key_col && std::find(sh.columns.begin(), sh.columns.end(), key_index) == sh.columns.end();
-    const std::size_t* returning = wants_key ? &key_index : nullptr;
+    rb.key_col = wants_key ? &key_index : nullptr;
+    std::vector<std::size_t> generated;  // server defaults this shape leaves to the database
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+      if (m.columns[i].column.server_default && std::find(sh.columns.begin(), sh.columns.end(), i) == sh.columns.end())
+        generated.push_back(i);
+    if (fetch) {
+      rb.fetch = generated;
+      if (!rb.fetch.empty() && !rb.key_col) rb.key_columns = m.primary_key;
+    } else if (!generated.empty()) {
+      log.expire.insert(log.expire.end(), sh.states.begin(), sh.states.end());
+    }
     if (conn.dialect().prefers_multirow_insert())
-      insert_batched(conn, m, sh, returning, keyed);
+      insert_batched(conn, m, sh, rb, log.keyed);
     else
-      insert_each(conn, m, sh, returning, keyed);
+      insert_each(conn, m, sh, rb, log.keyed);
   }
 }
 
-void emit_updates(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states) {
+void emit_updates(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states,
+                  emit_log& log) {
   std::vector<shape> shapes;
   for (auto* s : states) {
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (!m.columns[i].same(s->object, s->committed[i])) changed.push_back(i);
-    if (!changed.empty()) add_to_shape(shapes, std::move(changed), s);
+    if (changed.empty()) continue;
+    apply_update_defaults(m, s, changed, log);
+    add_to_shape(shapes, std::move(changed), s);
   }
+  const bool fetch = fetches_server_values(m, conn.dialect(), true);
   for (const auto& sh : shapes) {
+    std::vector<std::size_t> generated;  // server_onupdate columns this UPDATE does not set
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+      if (m.columns[i].server_onupdate && std::find(sh.columns.begin(), sh.columns.end(), i) == sh.columns.end())
+        generated.push_back(i);
     std::vector<std::vector<sql::value>> rows;
     for (auto* s : sh.states) {
       auto r = row_of(m, s, sh.columns);
@@ -220,9 +304,20 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
     sql::update up(m.table.name());
     for (std::size_t i = 0; i < sh.columns.size(); ++i) up.set(m.columns[sh.columns[i]].column.name, rows[0][i]);
     for (auto& w : match(m, m.primary_key, sh.states[0]->key)) up.where(w);
+    const bool returning = fetch && !generated.empty();
+    if (returning) up.returning(names(m, generated));
+    else if (!generated.empty()) log.expire.insert(log.expire.end(), sh.states.begin(), sh.states.end());
     auto results = conn.execute_many(sql::compile(up, conn.dialect()).sql, rows);
-    for (auto& r : results)
-      if (r.rows_affected() != 1) stale("UPDATE", m, 1, r.rows_affected());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      auto& r = results[i];
+      if (returning) {
+        if (r.size() != 1) stale("UPDATE", m, 1, static_cast<std::int64_t>(r.size()));
+        auto row = r.row(0);
+        for (std::size_t k = 0; k < generated.size(); ++k) m.columns[generated[k]].set(sh.states[i]->object, row[k]);
+      } else if (r.rows_affected() != 1) {
+        stale("UPDATE", m, 1, r.rows_affected());
+      }
+    }
   }
 }
 

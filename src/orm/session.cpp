@@ -4,6 +4,7 @@
 #include "retort/orm/session.hpp"
 
 #include <algorithm>
+#include <exception>
 
 #include "orm/detached_group.hpp"
 #include "orm/load_plan.hpp"
@@ -84,6 +85,7 @@ engine::connection& session_impl::connection() {
       conn_.reset();
       throw;
     }
+    fire_session(*this, event_kind::after_begin, nullptr, &*conn_);
   }
   return *conn_;
 }
@@ -280,12 +282,16 @@ void session_impl::expire(instance_state* s) {
 void session_impl::expire_all() {
   in_use guard(*this);
   forget_cohorts();
-  identity_map_.for_each([](instance_state* s) {
+  std::vector<state_ref> expired;  // listeners run after the walk: they may load (and change the map)
+  const bool listened = has_listeners(event_kind::expire);
+  identity_map_.for_each([&](instance_state* s) {
     s->expired = true;
     s->touched = false;
     unload_all(s);
+    if (listened) expired.emplace_back(s);
   });
   touched_.clear();
+  for (auto& s : expired) fire_object(*this, event_kind::expire, s.get());
 }
 
 void session_impl::note_touched(instance_state* s) {
@@ -308,6 +314,7 @@ void session_impl::reset_generated_key(instance_state* s) {
 void session_impl::commit() {
   in_use guard(*this);
   check_active();
+  fire_session(*this, event_kind::before_commit);
   flush();
   if (conn_) {
     try {
@@ -330,12 +337,21 @@ void session_impl::commit() {
   }
   deleted_in_txn_.clear();
   inserted_in_txn_.clear();
+  // after_commit sees the objects as the transaction left them; the expiry follows
+  // (SQLAlchemy's order), also when a listener throws.
+  std::exception_ptr listener_error;
+  try {
+    fire_session(*this, event_kind::after_commit);
+  } catch (...) {
+    listener_error = std::current_exception();
+  }
   if (options_.expire_on_commit) {
     expire_all();
     release_unreferenced();
   }
   reset_lazy_counts();
   collect_limbo();
+  if (listener_error) std::rethrow_exception(listener_error);
 }
 
 // Expired objects carry nothing the database does not have, so the ones no
@@ -411,9 +427,21 @@ void session_impl::forget_since(std::size_t inserted_mark, std::size_t deleted_m
 
 void session_impl::rollback() {
   in_use guard(*this);
+  const bool had_transaction = conn_.has_value();
   end_connection_with_rollback();
+  // after_rollback fires when a transaction was actually rolled back (SQLAlchemy's
+  // "real DBAPI rollback"), before the objects are expired.
+  std::exception_ptr listener_error;
+  if (had_transaction) {
+    try {
+      fire_session(*this, event_kind::after_rollback);
+    } catch (...) {
+      listener_error = std::current_exception();
+    }
+  }
   forget_since(0, 0);
   reset_lazy_counts();
+  if (listener_error) std::rethrow_exception(listener_error);
 }
 
 // Unlike SQLAlchemy's close(), which only expunges, objects whose INSERT the
@@ -509,7 +537,14 @@ void session_impl::rollback_nested(std::uint64_t id) {
   savepoints_.pop_back();
   failed_savepoint_ = 0;
   sp.tx.rollback();
+  std::exception_ptr listener_error;
+  try {
+    fire_session(*this, event_kind::after_rollback);
+  } catch (...) {
+    listener_error = std::current_exception();
+  }
   forget_since(sp.inserted_mark, sp.deleted_mark);
+  if (listener_error) std::rethrow_exception(listener_error);
 }
 
 // SQLAlchemy's rule: a flush that fails inside begin_nested() rolls back to
@@ -537,17 +572,32 @@ using orm::session_impl;
 
 session::session(engine::engine e, session_options options)
     : impl_(std::make_unique<session_impl>(std::move(e), options)) {
-  impl_->facade = this;
+  impl_->set_owner(this);
 }
 session::session(session&& o) noexcept : impl_(std::move(o.impl_)) {
-  if (impl_) impl_->facade = this;
+  if (impl_) impl_->set_owner(this);
 }
 session& session::operator=(session&& o) noexcept {
   impl_ = std::move(o.impl_);
-  if (impl_) impl_->facade = this;
+  if (impl_) impl_->set_owner(this);
   return *this;
 }
-session::~session() = default;
+session::~session() {
+  if (impl_) impl_->set_owner(nullptr);  // closing fires no events
+}
+
+namespace {
+std::vector<any_ptr> of_kind(const flush_context& f, change_kind k) {
+  std::vector<any_ptr> out;
+  for (const auto& c : f.changes())
+    if (c.kind == k) out.push_back(c.object);
+  return out;
+}
+}  // namespace
+
+std::vector<any_ptr> session::new_objects() const { return of_kind(live().candidates(), change_kind::insert); }
+std::vector<any_ptr> session::dirty_objects() const { return of_kind(live().candidates(), change_kind::update); }
+std::vector<any_ptr> session::deleted_objects() const { return of_kind(live().candidates(), change_kind::delete_); }
 
 orm::session_impl& session::live() const {
   if (!impl_) throw InvalidRequestError("this session was moved from; use the session it was moved to");

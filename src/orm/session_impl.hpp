@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "orm/event_dispatch.hpp"
 #include "orm/identity_map.hpp"
 #include "retort/engine/connection.hpp"
 #include "retort/orm/instance_state.hpp"
@@ -49,6 +50,17 @@ class session_impl {
   /// The retort::session that owns this core (kept by its constructor and moves):
   /// what a query made from an object's session (write_only<T>::select()) is bound to.
   retort::session* facade = nullptr;
+  /// The retort::session that owns this one (what listeners receive); kept current across moves.
+  retort::session* owner() const noexcept { return owner_; }
+  void set_owner(retort::session* s) noexcept {
+    owner_ = s;
+    facade = s;
+  }
+  /// This session's own session-event listeners (session.on).
+  session_listeners& listeners() noexcept { return listeners_; }
+  /// SQLAlchemy's session.new / dirty / deleted: pending objects, persistent ones
+  /// with changes, objects marked for deletion - as a flush_context lists them.
+  flush_context candidates() const;
 
   // Transaction.
   engine::connection& connection();  ///< autobegins
@@ -178,6 +190,8 @@ class session_impl {
 
   engine::engine engine_;
   session_options options_;
+  retort::session* owner_ = nullptr;
+  session_listeners listeners_;
   std::optional<engine::connection> conn_;
   orm::identity_map identity_map_;
   std::vector<state_ref> new_;

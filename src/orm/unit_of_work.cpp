@@ -5,6 +5,7 @@
 #include <map>
 
 #include "orm/dependency.hpp"
+#include "orm/event_dispatch.hpp"
 #include "orm/statement_cause.hpp"
 #include "retort/orm/deferred.hpp"
 #include "retort/orm/relationship.hpp"
@@ -272,15 +273,36 @@ void unit_of_work::run_sync(const std::vector<const mapper*>& holders) {
   }
 }
 
+// SQLAlchemy's save_obj: before_insert / before_update for every row of the
+// batch (what a listener changes is written in that statement), the statements,
+// then after_insert / after_update in the same order. before_update fires for
+// every object being saved, also one whose only change is a relationship.
 void unit_of_work::emit_save(const mapper& m, const std::vector<instance_state*>& inserts,
                              const std::vector<instance_state*>& updates) {
+  for (auto* s : inserts) fire_object(session_, event_kind::before_insert, s);
+  for (auto* s : updates) fire_object(session_, event_kind::before_update, s);
   // UPDATEs before INSERTs, as SQLAlchemy's save_obj: a key moved off one row
   // is free before a new row takes it.
   std::vector<instance_state*> changed;
   for (auto* s : updates)
     if (columns_changed(s)) changed.push_back(s);
-  if (!changed.empty()) emit_updates(*conn_, m, changed);
-  if (!inserts.empty()) emit_inserts(*conn_, m, inserts, keyed_);
+  if (!changed.empty()) emit_updates(*conn_, m, changed, log_);
+  if (!inserts.empty()) emit_inserts(*conn_, m, inserts, log_);
+  for (auto* s : inserts) fire_object(session_, event_kind::after_insert, s);
+  for (auto* s : updates) fire_object(session_, event_kind::after_update, s);
+}
+
+void unit_of_work::emit_delete(const mapper& m, const std::vector<instance_state*>& rows) {
+  for (auto* s : rows) fire_object(session_, event_kind::before_delete, s);
+  emit_deletes(*conn_, m, rows);
+  for (auto* s : rows) fire_object(session_, event_kind::after_delete, s);
+}
+
+flush_context unit_of_work::changes() const {
+  flush_context f;
+  for (auto* s : saves_) f.add(any_ptr(s), s->status == status::pending ? change_kind::insert : change_kind::update);
+  for (auto* s : deletes_) f.add(any_ptr(s), change_kind::delete_);
+  return f;
 }
 
 void unit_of_work::save_unit(const unit& u) {
@@ -299,7 +321,7 @@ void unit_of_work::save_unit(const unit& u) {
 void unit_of_work::delete_unit(const unit& u) {
   if (u.cyclic) return delete_rows(u);
   auto& b = bucket(*u.mappers.front());
-  if (!b.deletes.empty()) emit_deletes(*conn_, *u.mappers.front(), b.deletes);
+  if (!b.deletes.empty()) emit_delete(*u.mappers.front(), b.deletes);
 }
 
 namespace {
@@ -395,7 +417,7 @@ void unit_of_work::delete_rows(const unit& u) {
       std::vector<instance_state*> rows;
       for (auto* s : layer)
         if (s->owner_mapper == m) rows.push_back(s);
-      if (!rows.empty()) emit_deletes(*conn_, *m, rows);
+      if (!rows.empty()) emit_delete(*m, rows);
     }
 }
 
@@ -424,6 +446,10 @@ void unit_of_work::finish() {
   }
   for (auto* s : saves_)
     for (const auto& rel : s->owner_mapper->relationships) rel.slot(s->object)->clear_history();
+  // Server-generated values not read back: the columns load on next access (eager_defaults).
+  for (auto* s : log_.expire)
+    if (s->status == status::persistent) s->expired = true;
+  for (auto* s : log_.expire) fire_object(session_, event_kind::expire, s);
   for (auto* s : deletes_) {
     session_.drop_identity(s);
     s->status = status::deleted;
@@ -433,7 +459,9 @@ void unit_of_work::finish() {
 }
 
 void unit_of_work::undo() {
-  for (auto* s : keyed_) session_.reset_generated_key(s);
+  for (auto it = log_.defaulted.rbegin(); it != log_.defaulted.rend(); ++it)
+    it->state->owner_mapper->columns[it->column].set(it->state->object, it->before);
+  for (auto* s : log_.keyed) session_.reset_generated_key(s);
   for (auto* s : cascaded_deletes_) s->marked_deleted = false;
 }
 
@@ -444,8 +472,27 @@ void session_impl::flush() {
   check_active();
   if (flushing_) return;
   call_cause cause(*this, "flush", {}, {}, retort::source_location());  // the statements' cause in the query record
-  unit_of_work uow(*this);
   flushing_ = true;
+  // before_flush runs only when there is something to flush (SQLAlchemy's
+  // _is_clean check); what its listeners add or change is collected below.
+  // Column set events come next (Retort sees plain members change only here).
+  try {
+    if ((has_listeners(event_kind::before_flush) || listeners_.any(event_kind::before_flush)) &&
+        (!new_.empty() || !deleted_.empty() || dirty_count() != 0)) {
+      auto candidates_now = candidates();
+      fire_session(*this, event_kind::before_flush, &candidates_now);
+    }
+    if (has_listeners(event_kind::set)) {
+      for (auto& s : std::vector<state_ref>(new_)) fire_column_sets(s.get());
+      for (auto& s : std::vector<state_ref>(touched_))
+        if (s->session == this && s->status == status::persistent && !s->expired && !s->marked_deleted)
+          fire_column_sets(s.get());
+    }
+  } catch (...) {
+    flushing_ = false;
+    throw;
+  }
+  unit_of_work uow(*this);
   bool any = false;
   try {
     any = uow.collect();
@@ -462,7 +509,14 @@ void session_impl::flush() {
   }
   try {
     uow.execute(connection());
+    // The list of rows written is built only for someone to read it (a bulk flush pays nothing).
+    const bool listened = has_listeners(event_kind::after_flush) || listeners_.any(event_kind::after_flush) ||
+                          has_listeners(event_kind::after_flush_postexec) ||
+                          listeners_.any(event_kind::after_flush_postexec);
+    flush_context written = listened ? uow.changes() : flush_context();
+    fire_session(*this, event_kind::after_flush, &written);  // new / dirty / deleted still as before the flush
     uow.finish();
+    fire_session(*this, event_kind::after_flush_postexec, &written);
   } catch (const std::exception& e) {
     uow.undo();
     flushing_ = false;
@@ -470,9 +524,21 @@ void session_impl::flush() {
     if (!roll_back_failed_savepoint()) end_connection_with_rollback();
     needs_rollback_ = true;
     rollback_reason_ = e.what();
+    fire_session_quietly(*this, event_kind::after_rollback);
     throw;
   }
   flushing_ = false;
+}
+
+flush_context session_impl::candidates() const {
+  flush_context f;
+  for (const auto& s : new_) f.add(any_ptr(s.get()), change_kind::insert);
+  for (const auto& s : touched_)
+    if (s->session == this && s->status == status::persistent && !s->expired && !s->marked_deleted &&
+        (columns_changed(s.get()) || relationships_changed(s.get())))
+      f.add(any_ptr(s.get()), change_kind::update);
+  for (const auto& s : deleted_) f.add(any_ptr(s.get()), change_kind::delete_);
+  return f;
 }
 
 void session_impl::flushed() {

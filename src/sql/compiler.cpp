@@ -392,6 +392,7 @@ class compiler {
       out_ += " WHERE ";
       conjunction(s.wheres());
     }
+    returning(s.returning_columns());
   }
 
   void statement(const delete_& s) {

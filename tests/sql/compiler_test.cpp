@@ -179,6 +179,9 @@ TEST(compiler, insert_update_delete) {
   EXPECT_EQ(sql::compile(sql::insert("user"), lite).sql, "INSERT INTO user DEFAULT VALUES");
   auto up = sql::update("user").set("age", age + 1).set("name", sql::value("z")).where(id == 7);
   EXPECT_EQ(sql::compile(up, lite).sql, "UPDATE user SET age = user.age + ?, name = ? WHERE user.id = ?");
+  up.returning({"updated_at", "rev"});
+  EXPECT_EQ(sql::compile(up, pg).sql,
+            "UPDATE \"user\" SET age = \"user\".age + $1, name = $2 WHERE \"user\".id = $3 RETURNING updated_at, rev");
   EXPECT_EQ(sql::compile(sql::delete_("user").where(id == 7), pg).sql, "DELETE FROM \"user\" WHERE \"user\".id = $1");
   EXPECT_THROW(sql::compile(sql::update("user"), lite), retort::ArgumentError);
   EXPECT_THROW(sql::compile(sql::insert("user").columns({"a", "b"}).row({1}), lite), retort::ArgumentError);

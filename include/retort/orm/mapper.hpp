@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,10 @@
 #include "retort/orm/join_condition.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/value.hpp"
+
+namespace retort {
+class default_context;
+}
 
 namespace retort::orm {
 
@@ -58,6 +63,16 @@ struct column_property {
   bool deferred_by_default = false;  ///< deferred<T> without not_deferred
   bool deferred_raiseload = false;   ///< deferred_raiseload: a read while unloaded raises
   std::string deferred_group;        ///< deferred_group("..."), or empty
+  /// The member's value in a value-initialized object (`T()`): a member still
+  /// holding it, or NULL, is "unset" - an INSERT leaves the column to its
+  /// default_ or server_default (docs/models.md, "Unset").
+  sql::value initial;
+  /// default_(...): sets the member of an object whose INSERT leaves it unset.
+  std::function<void(void* object, const default_context&)> insert_default;
+  /// onupdate(...): sets the member when an UPDATE of the row does not change it.
+  std::function<void(void* object, const default_context&)> update_default;
+  /// server_onupdate: the database changes the column on UPDATE; fetched or expired after.
+  bool server_onupdate = false;
 };
 
 /// Which of an entity's columns one load selects, and where each sits among
@@ -71,6 +86,9 @@ struct column_plan {
   /// Builds `selected` and `position` from `modes`.
   void index();
 };
+
+/// SQLAlchemy 2.0's mapper option eager_defaults: "auto", True, False.
+enum class eager_defaults_mode : std::uint8_t { auto_, always, never };
 
 /// uselist: one<T> (scalar) or many<T> (collection).
 enum class slot_kind : std::uint8_t { scalar, collection };
@@ -186,6 +204,8 @@ class mapper {
   /// This mapper, through the registry (what relationships to this class hold as their target).
   const mapper* (*self_fn)() = nullptr;
   std::size_t id = 0;  ///< position in the registry
+  /// When server-generated values are read back at flush (retort::eager_defaults).
+  eager_defaults_mode eager_defaults = eager_defaults_mode::auto_;
 
   const column_property* find_column(std::string_view attribute) const;
   const relationship_property* find_relationship(std::string_view attribute) const;

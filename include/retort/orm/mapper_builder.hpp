@@ -4,9 +4,12 @@
 // once in src/orm.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/registry.hpp"
@@ -105,6 +108,64 @@ template <auto M>
 void apply_column_option(column_property& p, server_default d) {
   p.column.server_default = d.sql;
 }
+template <class T>
+struct is_time_point : std::false_type {};
+template <class C, class D>
+struct is_time_point<std::chrono::time_point<C, D>> : std::true_type {};
+
+/// What a default_ / onupdate value or callable result becomes in a member of type V:
+/// anything V is constructible from, a time point of V's clock at a finer
+/// precision (system_clock::now() for a date_time: truncated), or through an optional.
+template <class V, class R>
+V convert_default(R&& r) {
+  using D = std::decay_t<R>;
+  if constexpr (std::is_constructible_v<V, R&&>) {
+    return V(std::forward<R>(r));
+  } else if constexpr (sql::is_optional<V>::value) {
+    return V(convert_default<typename V::value_type>(std::forward<R>(r)));
+  } else if constexpr (is_time_point<V>::value && is_time_point<D>::value) {
+    static_assert(std::is_same_v<typename V::clock, typename D::clock>,
+                  "retort::default_/onupdate: the time point's clock must be the member's clock");
+    return std::chrono::time_point_cast<typename V::duration>(r);
+  } else {
+    static_assert(std::is_constructible_v<V, R&&>,
+                  "retort::default_/onupdate: the value (or what the callable returns) must convert to the "
+                  "member's type");
+    return V();
+  }
+}
+
+/// The thunk of a default_ / onupdate option: computes the value for the row and stores it.
+template <auto M, class F>
+std::function<void(void*, const default_context&)> default_thunk(F f) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::member_of<M>;
+  return [f](void* o, const default_context& ctx) {
+    auto& member = static_cast<C*>(o)->*M;
+    if constexpr (std::is_invocable_v<const F&, const default_context&>)
+      member = convert_default<V>(f(ctx));
+    else if constexpr (std::is_invocable_v<const F&, const C&>)
+      member = convert_default<V>(f(std::as_const(*static_cast<C*>(o))));
+    else if constexpr (std::is_invocable_v<const F&>)
+      member = convert_default<V>(f());
+    else
+      member = convert_default<V>(f);
+  };
+}
+
+template <auto M, class F>
+void apply_column_option(column_property& p, default_t<F> d) {
+  p.insert_default = default_thunk<M>(d.value);
+}
+template <auto M, class F>
+void apply_column_option(column_property& p, onupdate_t<F> d) {
+  p.update_default = default_thunk<M>(d.value);
+}
+template <auto M>
+void apply_column_option(column_property& p, server_onupdate_t) {
+  p.server_onupdate = true;
+}
+
 template <auto M>
 void apply_column_option(column_property& p, column_name n) {
   p.column.name = n.value;
@@ -446,6 +507,18 @@ void add_part(mapper& m, const table_name& t) {
 }
 
 inline void add_part(mapper& m, const check& c) { m.table.add(sql::check_constraint{c.sql, c.name}); }
+inline void add_part(mapper& m, const eager_defaults& e) {
+  m.eager_defaults = e.mode == eager_defaults::always  ? eager_defaults_mode::always
+                     : e.mode == eager_defaults::never ? eager_defaults_mode::never
+                                                        : eager_defaults_mode::auto_;
+}
+
+/// Each column's value in a value-initialized T: what "unset" compares with.
+template <class T>
+void take_initial_values(mapper& m) {
+  const T probe = T();
+  for (auto& c : m.columns) c.initial = c.get(&probe);
+}
 
 template <class T>
 std::unique_ptr<mapper> build_mapper() {
@@ -470,6 +543,7 @@ std::unique_ptr<mapper> build_mapper() {
               ...);
         },
         mapping<T>.parts);
+    take_initial_values<T>(*m);
   }
   return m;
 }

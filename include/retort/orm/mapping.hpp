@@ -9,15 +9,21 @@
 //       retort::relationship<&Post::author>(retort::back_populates<&User::posts>));
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
 #include "retort/orm/deferred.hpp"
+#include "retort/orm/fwd.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/types.hpp"
+#include "retort/sql/value.hpp"
 
 namespace retort {
 
@@ -129,6 +135,70 @@ struct not_deferred_t {};
 /// The deferred<T> member loads with its object unless a query option defers it
 /// (SQLAlchemy's mapped_column(deferred=False) on an attribute defer() may name).
 inline constexpr not_deferred_t not_deferred{};
+
+/// The DB changes this column on UPDATE by itself (a trigger, ON UPDATE ...):
+/// SQLAlchemy's `server_onupdate=FetchedValue()`. Nothing goes into CREATE
+/// TABLE; after an UPDATE of the row the flush reads the column back
+/// (`eager_defaults(true)`: UPDATE ... RETURNING) or expires it, so the next
+/// access loads the database's value (docs/models.md).
+struct server_onupdate_t {};
+inline constexpr server_onupdate_t server_onupdate{};
+
+/// Row values for a context-sensitive default (SQLAlchemy's DefaultExecutionContext
+/// as `default=` callables receive it): the row being inserted or updated.
+class default_context {
+ public:
+  default_context(const orm::mapper& m, const void* object, bool insert) noexcept
+      : mapper_(&m), object_(object), insert_(insert) {}
+  /// SQLAlchemy's context.get_current_parameters(): every column of the row by
+  /// column name, as the object holds it now (defaults of earlier columns applied).
+  std::map<std::string, sql::value> get_current_parameters() const;
+  /// One column of the row by column name; ArgumentError naming the class if there is none.
+  sql::value current_parameter(std::string_view column) const;
+  /// True for an INSERT's default_, false for an UPDATE's onupdate.
+  bool is_insert() const noexcept { return insert_; }
+
+ private:
+  const orm::mapper* mapper_;
+  const void* object_;
+  bool insert_;
+};
+
+template <class F>
+struct default_t {
+  F value;
+};
+/// A client-side default (SQLAlchemy's `Column(default=...)`, 2.0's `insert_default=`):
+/// a value, or a callable run once per row at flush for an INSERT that leaves the
+/// member unset (NULL, or the value a value-initialized object holds: docs/models.md).
+/// The callable takes nothing, the object (`const T&`: the row's other values), or a
+/// `const retort::default_context&`; what it returns must convert to the member's type.
+///
+///   retort::column<&Post::created_at>(retort::default_(retort::utc_now)),
+///   retort::column<&Post::status>(retort::default_("draft")),
+///   retort::column<&Post::slug>(retort::default_([](const Post& p) { return slugify(p.title); }))
+template <class F>
+constexpr default_t<F> default_(F value) {
+  return {value};
+}
+template <class F>
+struct onupdate_t {
+  F value;
+};
+/// A client-side update default (SQLAlchemy's `Column(onupdate=...)`): whenever the
+/// flush emits an UPDATE for the row and the member is not among the columns changed,
+/// it is set from `value` (same forms as default_) and written in that UPDATE. An
+/// object whose row needs no UPDATE is left alone.
+template <class F>
+constexpr onupdate_t<F> onupdate(F value) {
+  return {value};
+}
+
+/// Now, as retort::date_time (UTC, microseconds): SQLAlchemy's `datetime.utcnow`
+/// for `default_(retort::utc_now)` / `onupdate(retort::utc_now)`.
+inline date_time utc_now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 /// Overrides the column name (defaults to the member name).
 struct column_name {
@@ -477,6 +547,19 @@ struct innerjoin_t {};
 inline constexpr innerjoin_t innerjoin{};
 
 // Model options.
+/// When the flush reads server-generated values back (SQLAlchemy 2.0's mapper
+/// option `eager_defaults`): without it, "auto" - an INSERT's server defaults come
+/// back with RETURNING (both databases have it), server_onupdate columns are
+/// expired after an UPDATE. `eager_defaults(true)`: UPDATEs fetch theirs with
+/// RETURNING too. `eager_defaults(false)`: nothing is fetched; the object's
+/// columns are expired and load on first access.
+struct eager_defaults {
+  enum mode_t : std::uint8_t { auto_, always, never };
+  constexpr explicit eager_defaults(bool on) : mode(on ? always : never) {}
+  constexpr explicit eager_defaults(mode_t m) : mode(m) {}
+  mode_t mode;
+};
+
 /// Overrides the table name (defaults to the class name in snake_case).
 struct table_name {
   constexpr explicit table_name(const char* v) : value(v) {}

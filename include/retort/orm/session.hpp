@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "retort/engine/connection.hpp"
+#include "retort/orm/events.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/primary_key.hpp"
 #include "retort/orm/query.hpp"
@@ -226,6 +227,22 @@ class session {
   std::size_t deleted_count() const;
   /// Objects in the identity map (SQLAlchemy's `len(session.identity_map)`).
   std::size_t identity_count() const;
+  /// SQLAlchemy's session.new, session.dirty and session.deleted: pending objects,
+  /// persistent objects whose columns or relationships changed since the last
+  /// flush, objects marked for deletion.
+  std::vector<any_ptr> new_objects() const;
+  std::vector<any_ptr> dirty_objects() const;
+  std::vector<any_ptr> deleted_objects() const;
+
+  /// A session event of this session only (SQLAlchemy's event.listen(session, ...)):
+  /// `auto l = session.on(retort::before_flush, [](retort::session& s, const retort::flush_context&) { ... });`
+  /// Listeners for every session (retort::listen(event, f)) run first.
+  template <orm::event_kind K, class F>
+    requires(orm::is_session_event(K))
+  listener on(event_tag<K>, F f) {
+    auto& s = live();
+    return listener::of_session(s, orm::add_session_listener(s, K, detail::wrap_session_listener<K>(std::move(f))));
+  }
 
   /// The statements this session has run while it or its engine recorded
   /// (session_options::record_queries, engine_options::record_queries), oldest
@@ -281,6 +298,13 @@ template <class... K>
   requires(sizeof...(K) != 1)
 ptr<T> query<T>::get(const K&... key) {
   return base_.owner().template get<T>(key...);
+}
+
+/// A session event of `s` only: the same as s.on(event, f).
+template <orm::event_kind K, class F>
+  requires(orm::is_session_event(K))
+listener listen(session& s, event_tag<K> e, F f) {
+  return s.on(e, std::move(f));
 }
 
 /// Flask-SQLAlchemy's get_recorded_queries(): what `s` has recorded (see session::recorded_queries).

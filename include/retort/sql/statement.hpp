@@ -134,15 +134,19 @@ class update {
     return set(std::move(column), expression(detail::make_bind(std::move(v))));
   }
   update& where(const expr<bool>& cond) { where_.push_back(cond); return *this; }
+  /// UPDATE ... RETURNING these columns (the flush reads server-generated values back so).
+  update& returning(std::vector<std::string> names) { returning_ = std::move(names); return *this; }
 
   const std::string& table() const noexcept { return table_; }
   const std::vector<std::pair<std::string, expression>>& sets() const noexcept { return sets_; }
   const std::vector<expr<bool>>& wheres() const noexcept { return where_; }
+  const std::vector<std::string>& returning_columns() const noexcept { return returning_; }
 
  private:
   std::string table_;
   std::vector<std::pair<std::string, expression>> sets_;
   std::vector<expr<bool>> where_;
+  std::vector<std::string> returning_;
 };
 
 /// DELETE: `delete_("t").where(id == 1)`.
