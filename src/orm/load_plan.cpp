@@ -68,20 +68,9 @@ bool prefix_matches(const load_option& o, const std::vector<const relationship_p
 /// strategies add.
 void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<load_node>& nodes) {
   if ((parts.limit || parts.offset) && multiplies(nodes)) {
-    sql::select inner;
-    for (const auto& l : parts.lead) inner.column(l);
-    for (auto i : (parts.columns ? *parts.columns : m.plan).selected)
-      inner.column(column_of(parts.entity, m.columns[i].column.name));
-    for (const auto& f : parts.froms) inner.from(f);
-    for (const auto& j : parts.joins)
-      j.kind == sql::join_kind::left ? inner.outer_join(j.target, j.on) : inner.join(j.target, j.on);
-    for (const auto& w : parts.where) inner.where(w);
-    for (const auto& g : parts.group) inner.group_by(g);
-    for (const auto& h : parts.having) inner.having(h);
-    inner.distinct(parts.distinct);
-    for (const auto& o : parts.order) inner.order_by(o);
-    if (parts.limit) inner.limit(*parts.limit);
-    if (parts.offset) inner.offset(*parts.offset);
+    std::vector<sql::expression> inner_columns = parts.lead;
+    add_entity_columns(inner_columns, m, parts.entity, parts.columns.get());
+    auto inner = select_of(std::move(inner_columns), parts);
     query_parts outer;
     outer.unique = parts.unique;
     outer.columns = parts.columns;
@@ -104,9 +93,12 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
   }
 }
 
-sql::select make_select(const load_context& ctx) {
-  sql::select q(ctx.columns);
-  const auto& p = ctx.parts;
+sql::select make_select(const load_context& ctx) { return select_of(ctx.columns, ctx.parts); }
+
+}  // namespace
+
+sql::select select_of(std::vector<sql::expression> columns, const query_parts& p) {
+  sql::select q(std::move(columns));
   for (const auto& f : p.froms) q.from(f);
   for (const auto& j : p.joins) j.kind == sql::join_kind::left ? q.outer_join(j.target, j.on) : q.join(j.target, j.on);
   for (const auto& w : p.where) q.where(w);
@@ -119,7 +111,6 @@ sql::select make_select(const load_context& ctx) {
   return q;
 }
 
-}  // namespace
 
 std::string load_context::alias_for(const std::string& table) {
   return table + "_" + std::to_string(++aliases_[table]);

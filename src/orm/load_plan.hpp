@@ -127,6 +127,9 @@ struct load_result {
   std::vector<std::pair<std::vector<sql::value>, instance_state*>> led;
 };
 
+/// SELECT `columns` with every clause of `p` (no loaders).
+sql::select select_of(std::vector<sql::expression> columns, const query_parts& p);
+
 /// The statement `parts` and `nodes` make (nothing runs): what query<T>::statement() shows.
 sql::select build_statement(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node>& nodes);
 

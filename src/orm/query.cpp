@@ -201,31 +201,15 @@ query_parts query_base::parts(bool from_where) const {
 
 sql::select query_base::row_statement(bool from_where) const {
   auto p = parts(from_where);
-  sql::select q;
-  if (mapper_) {
-    std::vector<sql::expression> cols;
-    add_entity_columns(cols, *mapper_, p.entity, p.columns.get());
-    for (auto& c : cols) q.column(std::move(c));
-  }
+  std::vector<sql::expression> cols;
+  if (mapper_) add_entity_columns(cols, *mapper_, p.entity, p.columns.get());
   for (const auto& i : items_) {
-    if (!i.m) {
-      q.column(i.e);
-      continue;
-    }
-    std::vector<sql::expression> cols;
-    add_entity_columns(cols, *i.m, i.as);
-    for (auto& c : cols) q.column(std::move(c));
+    if (i.m)
+      add_entity_columns(cols, *i.m, i.as);
+    else
+      cols.push_back(i.e);
   }
-  for (const auto& f : p.froms) q.from(f);
-  for (const auto& j : p.joins) j.kind == sql::join_kind::left ? q.outer_join(j.target, j.on) : q.join(j.target, j.on);
-  for (const auto& w : p.where) q.where(w);
-  for (const auto& g : p.group) q.group_by(g);
-  for (const auto& h : p.having) q.having(h);
-  q.distinct(p.distinct);
-  for (const auto& o : p.order) q.order_by(o);
-  if (p.limit) q.limit(*p.limit);
-  if (p.offset) q.offset(*p.offset);
-  return q;
+  return select_of(std::move(cols), p);
 }
 
 namespace {

@@ -66,162 +66,117 @@ class select_statement : public orm::query_clauses<select_statement<Ts...>> {
 template <class T>
 class scalar_result;
 
-/// What session.execute returns: the rows, buffered (SQLAlchemy's Result).
-template <class... Ts>
-class result {
+namespace detail {
+
+/// What result and scalar_result share: buffered items (rows or values), the
+/// unique() requirement of joined eager collections, and the fetch methods.
+template <class D, class R>
+class buffered_result {
  public:
-  using row = std::tuple<Ts...>;
-  using first_type = std::tuple_element_t<0, row>;
-
-  result(std::vector<row> rows, bool needs_unique) : rows_(std::move(rows)), needs_unique_(needs_unique) {}
-
-  /// Each distinct row once, in order (SQLAlchemy's Result.unique()); required
+  /// Each distinct item once, in order (SQLAlchemy's Result.unique()); required
   /// when a joined eager loader of a collection repeats the parents.
-  result& unique() {
+  D& unique() {
     needs_unique_ = false;
-    std::vector<row> out;
-    out.reserve(rows_.size());
-    for (auto& r : rows_)
+    std::vector<R> out;
+    out.reserve(items_.size());
+    for (auto& r : items_)
       if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
-    rows_ = std::move(out);
-    return *this;
+    items_ = std::move(out);
+    return static_cast<D&>(*this);
   }
-  std::vector<row> all() const& {
+  std::vector<R> all() const& {
     check();
-    return rows_;
+    return items_;
   }
-  std::vector<row> all() && {
+  std::vector<R> all() && {
     check();
-    return std::move(rows_);
+    return std::move(items_);
   }
-  /// The first row, or none; the rest are discarded.
-  std::optional<row> first() const {
+  /// The first item, or none; the rest are discarded.
+  std::optional<R> first() const {
     check();
-    return rows_.empty() ? std::nullopt : std::optional<row>(rows_.front());
+    return items_.empty() ? std::nullopt : std::optional<R>(items_.front());
   }
-  std::optional<row> one_or_none() const {
+  std::optional<R> one_or_none() const {
     check();
-    if (rows_.size() > 1) throw MultipleResultsFound("multiple rows were found when one or none was required");
-    return rows_.empty() ? std::nullopt : std::optional<row>(rows_.front());
+    if (items_.size() > 1) throw MultipleResultsFound("multiple rows were found when one or none was required");
+    return items_.empty() ? std::nullopt : std::optional<R>(items_.front());
   }
-  row one() const {
+  R one() const {
     auto r = one_or_none();
     if (!r) throw NoResultFound("no row was found when one was required");
     return *r;
   }
+  /// The items in lists of at most `n` (SQLAlchemy's partitions(n)).
+  std::vector<std::vector<R>> partitions(std::size_t n) const {
+    if (n == 0) throw ArgumentError("partitions: the size must be at least 1");
+    check();
+    std::vector<std::vector<R>> out;
+    for (std::size_t i = 0; i < items_.size(); i += n)
+      out.emplace_back(items_.begin() + static_cast<std::ptrdiff_t>(i),
+                       items_.begin() + static_cast<std::ptrdiff_t>(std::min(items_.size(), i + n)));
+    return out;
+  }
+  std::size_t size() const {
+    check();
+    return items_.size();
+  }
+  auto begin() const {
+    check();
+    return items_.begin();
+  }
+  auto end() const { return items_.end(); }
+
+ protected:
+  buffered_result(std::vector<R> items, bool needs_unique) : items_(std::move(items)), needs_unique_(needs_unique) {}
+  void check() const {
+    if (needs_unique_)
+      throw InvalidRequestError(
+          "The unique() method must be invoked on this result, as it contains results that include joined eager "
+          "loads against collections");
+  }
+  std::vector<R> items_;
+  bool needs_unique_;
+};
+
+}  // namespace detail
+
+/// What session.execute returns: the rows, buffered (SQLAlchemy's Result).
+template <class... Ts>
+class result : public detail::buffered_result<result<Ts...>, std::tuple<Ts...>> {
+  using base = detail::buffered_result<result<Ts...>, std::tuple<Ts...>>;
+
+ public:
+  using row = std::tuple<Ts...>;
+  using first_type = std::tuple_element_t<0, row>;
+
+  result(std::vector<row> rows, bool needs_unique) : base(std::move(rows), needs_unique) {}
+
   /// The first column of the first row, or none.
   std::optional<first_type> scalar() const {
-    auto r = first();
+    auto r = this->first();
     return r ? std::optional<first_type>(std::get<0>(*r)) : std::nullopt;
   }
-  first_type scalar_one() const { return std::get<0>(one()); }
+  first_type scalar_one() const { return std::get<0>(this->one()); }
   std::optional<first_type> scalar_one_or_none() const {
-    auto r = one_or_none();
+    auto r = this->one_or_none();
     return r ? std::optional<first_type>(std::get<0>(*r)) : std::nullopt;
   }
   /// The first column of every row (SQLAlchemy's Result.scalars()).
   scalar_result<first_type> scalars() const {
     std::vector<first_type> out;
-    out.reserve(rows_.size());
-    for (const auto& r : rows_) out.push_back(std::get<0>(r));
-    return scalar_result<first_type>(std::move(out), needs_unique_);
+    out.reserve(this->items_.size());
+    for (const auto& r : this->items_) out.push_back(std::get<0>(r));
+    return scalar_result<first_type>(std::move(out), this->needs_unique_);
   }
-  /// The rows in lists of at most `n` (SQLAlchemy's partitions(n)).
-  std::vector<std::vector<row>> partitions(std::size_t n) const {
-    if (n == 0) throw ArgumentError("partitions: the size must be at least 1");
-    check();
-    std::vector<std::vector<row>> out;
-    for (std::size_t i = 0; i < rows_.size(); i += n)
-      out.emplace_back(rows_.begin() + static_cast<std::ptrdiff_t>(i),
-                       rows_.begin() + static_cast<std::ptrdiff_t>(std::min(rows_.size(), i + n)));
-    return out;
-  }
-  std::size_t size() const {
-    check();
-    return rows_.size();
-  }
-  auto begin() const {
-    check();
-    return rows_.begin();
-  }
-  auto end() const { return rows_.end(); }
-
- private:
-  void check() const {
-    if (needs_unique_)
-      throw InvalidRequestError(
-          "The unique() method must be invoked on this result, as it contains results that include joined eager "
-          "loads against collections");
-  }
-  std::vector<row> rows_;
-  bool needs_unique_;
 };
 
 /// One value per row (Result.scalars()): objects for a select of an entity.
 template <class T>
-class scalar_result {
+class scalar_result : public detail::buffered_result<scalar_result<T>, T> {
  public:
-  scalar_result(std::vector<T> values, bool needs_unique) : values_(std::move(values)), needs_unique_(needs_unique) {}
-
-  scalar_result& unique() {
-    needs_unique_ = false;
-    std::vector<T> out;
-    out.reserve(values_.size());
-    for (auto& v : values_)
-      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
-    values_ = std::move(out);
-    return *this;
-  }
-  std::vector<T> all() const& {
-    check();
-    return values_;
-  }
-  std::vector<T> all() && {
-    check();
-    return std::move(values_);
-  }
-  std::optional<T> first() const {
-    check();
-    return values_.empty() ? std::nullopt : std::optional<T>(values_.front());
-  }
-  std::optional<T> one_or_none() const {
-    check();
-    if (values_.size() > 1) throw MultipleResultsFound("multiple rows were found when one or none was required");
-    return values_.empty() ? std::nullopt : std::optional<T>(values_.front());
-  }
-  T one() const {
-    auto v = one_or_none();
-    if (!v) throw NoResultFound("no row was found when one was required");
-    return *v;
-  }
-  std::vector<std::vector<T>> partitions(std::size_t n) const {
-    if (n == 0) throw ArgumentError("partitions: the size must be at least 1");
-    check();
-    std::vector<std::vector<T>> out;
-    for (std::size_t i = 0; i < values_.size(); i += n)
-      out.emplace_back(values_.begin() + static_cast<std::ptrdiff_t>(i),
-                       values_.begin() + static_cast<std::ptrdiff_t>(std::min(values_.size(), i + n)));
-    return out;
-  }
-  std::size_t size() const {
-    check();
-    return values_.size();
-  }
-  auto begin() const {
-    check();
-    return values_.begin();
-  }
-  auto end() const { return values_.end(); }
-
- private:
-  void check() const {
-    if (needs_unique_)
-      throw InvalidRequestError(
-          "The unique() method must be invoked on this result, as it contains results that include joined eager "
-          "loads against collections");
-  }
-  std::vector<T> values_;
-  bool needs_unique_;
+  scalar_result(std::vector<T> values, bool needs_unique)
+      : detail::buffered_result<scalar_result<T>, T>(std::move(values), needs_unique) {}
 };
 
 namespace orm {
