@@ -16,24 +16,14 @@
 
 namespace retort {
 
-/// A write-only collection: `retort::write_only<Post> posts;`, mapped with
-/// `retort::relationship<&User::posts>(...)` as any collection (one-to-many or,
-/// with `secondary<...>`, many-to-many).
-///
-///   user->posts.add(Post{.title = "x"});          // no SELECT; INSERT at the flush
-///   user->posts.remove(old);                      // no SELECT; its user_id NULLed at the flush
-///   auto page = user->posts.select().order_by(retort::col<&Post::id>.desc()).limit(10).all();
-///
-/// Nothing reads the rows into the collection: select() is the only way to
-/// them, a query<T> (where, order_by, limit, offset, count, paginate, ...) that
-/// runs each time. Deleting the owner needs passive_deletes (the rows are not
-/// known): without it the flush raises InvalidRequestError, as SQLAlchemy does.
-template <class T>
-class write_only : public orm::detail::write_only_slot {
- public:
-  write_only() = default;
-  write_only(write_only&&) noexcept = default;
+namespace orm::detail {
 
+/// What write_only<T> and dynamic<T> share: the query of the rows, add and
+/// remove recorded for the flush without a SELECT, and the loaded-collection
+/// operations of the slot hidden (they would load).
+template <class T>
+class unloaded_collection : public write_only_slot {
+ public:
   /// The collection's rows as a query (SQLAlchemy's WriteOnlyCollection.select()):
   /// the relationship's criteria on the owner and its order_by. Running it
   /// autoflushes, so a pending owner and what was added are INSERTed first.
@@ -58,13 +48,37 @@ class write_only : public orm::detail::write_only_slot {
   void remove(const ptr<T>& p) { discard(p.state()); }
   void remove(T& obj) { discard(orm::state_of(obj)); }
 
+ protected:
+  unloaded_collection() = default;
+  unloaded_collection(unloaded_collection&&) noexcept = default;
+
  private:
-  // The loaded-collection operations of the base would load: not for a write-only collection.
   using collection_slot::clear;
   using collection_slot::insert;
   using collection_slot::items;
   using collection_slot::replace;
   using collection_slot::size;
+};
+
+}  // namespace orm::detail
+
+/// A write-only collection: `retort::write_only<Post> posts;`, mapped with
+/// `retort::relationship<&User::posts>(...)` as any collection (one-to-many or,
+/// with `secondary<...>`, many-to-many).
+///
+///   user->posts.add(Post{.title = "x"});          // no SELECT; INSERT at the flush
+///   user->posts.remove(old);                      // no SELECT; its user_id NULLed at the flush
+///   auto page = user->posts.select().order_by(retort::col<&Post::id>.desc()).limit(10).all();
+///
+/// Nothing reads the rows into the collection: select() is the only way to
+/// them, a query<T> (where, order_by, limit, offset, count, paginate, ...) that
+/// runs each time. Deleting the owner needs passive_deletes (the rows are not
+/// known): without it the flush raises InvalidRequestError, as SQLAlchemy does.
+template <class T>
+class write_only : public orm::detail::unloaded_collection<T> {
+ public:
+  write_only() = default;
+  write_only(write_only&&) noexcept = default;
 };
 
 /// A dynamic collection (SQLAlchemy's legacy lazy="dynamic"): write_only<T>'s
@@ -80,13 +94,14 @@ class write_only : public orm::detail::write_only_slot {
 /// when their query runs. Deleting the owner selects the rows (one SELECT) to
 /// clear their foreign keys, as for a lazy collection.
 template <class T>
-class dynamic : public orm::detail::write_only_slot {
+class dynamic : public orm::detail::unloaded_collection<T> {
+  using base = orm::detail::unloaded_collection<T>;
+
  public:
   dynamic() = default;
   dynamic(dynamic&&) noexcept = default;
 
-  /// The query of the collection's rows (as write_only<T>::select()).
-  query<T> select() const { return query<T>(select_base()); }
+  using base::select;
   query<T> where(const sql::expr<bool>& cond) const { return select().where(cond); }
   query<T> filter(const sql::expr<bool>& cond) const { return select().where(cond); }
   template <auto M, class V>
@@ -103,20 +118,20 @@ class dynamic : public orm::detail::write_only_slot {
 
   /// Every object (AppenderQuery.all()): autoflush, then one SELECT.
   std::vector<ptr<T>> all(retort::source_location where = retort::source_location::current()) {
-    if (queryable()) return select().all(where);
+    if (this->queryable()) return select().all(where);
     std::vector<ptr<T>> out;
-    for (const auto& r : pending()) out.emplace_back(r.get());
+    for (const auto& r : this->pending()) out.emplace_back(r.get());
     return out;
   }
   /// The first object or null (LIMIT 1).
   ptr<T> first(retort::source_location where = retort::source_location::current()) {
-    if (queryable()) return select().first(where);
-    return pending().empty() ? ptr<T>() : ptr<T>(pending().front().get());
+    if (this->queryable()) return select().first(where);
+    return this->pending().empty() ? ptr<T>() : ptr<T>(this->pending().front().get());
   }
   /// SELECT count(*) of the rows (AppenderQuery.count()).
   std::int64_t count(retort::source_location where = retort::source_location::current()) {
-    if (queryable()) return select().count(where);
-    return static_cast<std::int64_t>(pending().size());
+    if (this->queryable()) return select().count(where);
+    return static_cast<std::int64_t>(this->pending().size());
   }
 
   /// Iterates the result of one all(), run when the loop starts.
@@ -143,30 +158,9 @@ class dynamic : public orm::detail::write_only_slot {
   iterator begin() { return iterator(std::make_shared<const std::vector<ptr<T>>>(all())); }
   std::default_sentinel_t end() const { return {}; }
 
-  /// Adds an object (AppenderQuery.append / add); no SELECT.
-  ptr<T> add(const ptr<T>& p) {
-    orm::detail::collection_slot::append(p.state());
-    return p;
-  }
-  ptr<T> add(T&& value) { return add(orm::make(std::move(value))); }
-  ptr<T> append(const ptr<T>& p) { return add(p); }
-  void add_all(std::initializer_list<ptr<T>> objects) {
-    for (const auto& p : objects) add(p);
-  }
-  void add_all(const std::vector<ptr<T>>& objects) {
-    for (const auto& p : objects) add(p);
-  }
-  void extend(const std::vector<ptr<T>>& objects) { add_all(objects); }
-  /// Removes an object; no SELECT, no membership test.
-  void remove(const ptr<T>& p) { discard(p.state()); }
-  void remove(T& obj) { discard(orm::state_of(obj)); }
-
- private:
-  using collection_slot::clear;
-  using collection_slot::insert;
-  using collection_slot::items;
-  using collection_slot::replace;
-  using collection_slot::size;
+  /// AppenderQuery.append / extend: add / add_all.
+  ptr<T> append(const ptr<T>& p) { return this->add(p); }
+  void extend(const std::vector<ptr<T>>& objects) { this->add_all(objects); }
 };
 
 }  // namespace retort
