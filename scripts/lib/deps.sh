@@ -42,9 +42,11 @@ retort_no_main_cluster() {
   echo "create_main_cluster = false" | $1 tee "$conf" >/dev/null
 }
 
-# What building and running the library and its examples needs.
+# What building and running the library and its examples (the blog: the web
+# layer's HTTP server, JSON and templates) needs.
 retort_build_deps() {
-  retort_install_packages cmake ninja-build g++ pkg-config ccache libsqlite3-dev libpq-dev
+  retort_install_packages cmake ninja-build g++ pkg-config ccache libsqlite3-dev libpq-dev \
+    libcpp-httplib-dev nlohmann-json3-dev libkainjow-mustache-dev
 }
 
 # What the test suite needs on top: GoogleTest, clang (sanitizer build) and

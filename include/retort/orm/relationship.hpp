@@ -269,6 +269,8 @@ class collection_iterator {
   explicit collection_iterator(const orm::state_ref* p) : p_(p) {}
   T& operator*() const { return *ptr<T>(p_->get()); }
   T* operator->() const { return ptr<T>(p_->get()).get(); }
+  /// The current object as a handle.
+  ptr<T> handle() const { return ptr<T>(p_->get()); }
   collection_iterator& operator++() {
     ++p_;
     return *this;
