@@ -2,6 +2,7 @@
 // is never reused: the pool discards it on checkin.
 #include "retort/engine/connection.hpp"
 
+#include <cctype>
 #include <utility>
 
 #include "engine/engine_state.hpp"
@@ -14,9 +15,10 @@ connection::connection(std::shared_ptr<detail::engine_state> engine, std::unique
 
 connection::connection(connection&& o) noexcept
     : engine_(std::move(o.engine_)), conn_(std::move(o.conn_)), in_transaction_(o.in_transaction_),
-      invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)), log_(o.log_),
+      begin_pending_(o.begin_pending_), invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)), log_(o.log_),
       log_always_(o.log_always_) {
   o.in_transaction_ = false;
+  o.begin_pending_ = false;
   o.log_ = nullptr;
 }
 
@@ -26,6 +28,7 @@ connection& connection::operator=(connection&& o) noexcept {
     engine_ = std::move(o.engine_);
     conn_ = std::move(o.conn_);
     in_transaction_ = o.in_transaction_;
+    begin_pending_ = std::exchange(o.begin_pending_, false);
     invalid_ = o.invalid_;
     self_ = std::make_shared<connection*>(this);  // transactions of what was here are over
     savepoints_ = o.savepoints_;
@@ -40,6 +43,7 @@ connection::~connection() { close(); }
 
 void connection::close() {
   if (!conn_) return;
+  if (std::exchange(begin_pending_, false)) in_transaction_ = false;  // BEGIN never sent
   if (in_transaction_ && !conn_->broken()) {
     try {
       control("ROLLBACK");
@@ -98,8 +102,35 @@ void connection::record(const std::string& sql, std::span<const sql::value> para
   if (log_) log_->push_back(std::move(r));
 }
 
+namespace {
+/// Whether a statement only reads (SELECT): a deferred BEGIN waits past it.
+bool only_reads(std::string_view sql) {
+  while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n' || sql.front() == '\t' || sql.front() == '('))
+    sql.remove_prefix(1);
+  if (sql.size() < 6) return false;
+  for (std::size_t i = 0; i < 6; ++i)
+    if (std::toupper(static_cast<unsigned char>(sql[i])) != "SELECT"[i]) return false;
+  return true;
+}
+}  // namespace
+
+void connection::send_pending_begin() {
+  if (!begin_pending_) return;
+  begin_pending_ = false;
+  control("BEGIN");
+}
+
+void connection::start_transaction() {
+  in_transaction_ = true;
+  if (dialect().defers_begin())
+    begin_pending_ = true;
+  else
+    control("BEGIN");
+}
+
 result connection::execute(const std::string& sql, std::span<const sql::value> params) {
   auto& c = live();
+  if (begin_pending_ && !only_reads(sql)) send_pending_begin();
   engine_->emit({sql, params, 1, false});
   count_statement();
   const bool rec = recording();
@@ -115,6 +146,7 @@ std::vector<result> connection::execute_many(const std::string& sql,
   auto& c = live();
   std::vector<result> out;
   if (rows.empty()) return out;
+  send_pending_begin();
   engine_->emit({sql, rows.front(), rows.size(), false});
   count_statement();
   const bool rec = recording();
@@ -129,6 +161,7 @@ std::vector<result> connection::execute_many(const std::string& sql,
 void connection::execute_ddl(const std::string& sql) {
   auto& c = live();
   check_statement_text(sql);
+  send_pending_begin();
   engine_->emit({sql, {}, 1, false});
   count_statement();
   const bool rec = recording();
@@ -145,6 +178,7 @@ void connection::control(const std::string& sql) {
 
 transaction connection::begin() {
   if (in_transaction_) throw InvalidRequestError("a transaction is already begun on this connection");
+  // An explicit Core transaction is a real one at once, on every database.
   control("BEGIN");
   in_transaction_ = true;
   return transaction(self_, "");
@@ -152,8 +186,8 @@ transaction connection::begin() {
 
 void connection::begin_unmanaged() {
   if (in_transaction_) throw InvalidRequestError("a transaction is already begun on this connection");
-  control("BEGIN");
-  in_transaction_ = true;
+  live();
+  start_transaction();
 }
 
 transaction connection::begin_nested() {
@@ -161,6 +195,7 @@ transaction connection::begin_nested() {
     control("BEGIN");
     in_transaction_ = true;
   }
+  send_pending_begin();  // a savepoint needs the transaction it marks
   auto name = "sa_savepoint_" + std::to_string(++savepoints_);
   control("SAVEPOINT " + name);
   return transaction(self_, name);
@@ -171,6 +206,10 @@ void connection::commit() {
   // report success for a COMMIT it could not send.
   if (!conn_) throw InvalidRequestError("commit on a connection that was closed or moved from");
   if (!in_transaction_) return;
+  if (std::exchange(begin_pending_, false)) {  // nothing was written: there is nothing to commit
+    in_transaction_ = false;
+    return;
+  }
   try {
     control("COMMIT");
   } catch (const Error&) {
@@ -186,6 +225,7 @@ void connection::commit() {
 
 void connection::abandon_transaction() noexcept {
   in_transaction_ = false;
+  if (std::exchange(begin_pending_, false)) return;
   if (!conn_ || conn_->broken()) return;
   try {
     control("ROLLBACK");
@@ -197,6 +237,7 @@ void connection::abandon_transaction() noexcept {
 void connection::rollback() {
   if (!in_transaction_) return;
   in_transaction_ = false;
+  if (std::exchange(begin_pending_, false)) return;
   if (conn_ && conn_->broken()) return;  // nothing to roll back on a dead connection; the server did it
   try {
     control("ROLLBACK");

@@ -49,7 +49,6 @@ struct capabilities {
   bool text_validates_utf8;         ///< invalid UTF-8 in text is refused (22021)
   bool like_backslash_escape;       ///< LIKE escapes with a backslash unless told otherwise
   bool named_unique_constraints;    ///< IntegrityError::constraint() is the constraint's name (else "UNIQUE")
-  bool stale_snapshot_write_fails;  ///< writing from a stale read snapshot fails at once (SQLITE_BUSY_SNAPSHOT)
   bool file_locks;                  ///< one database file, locked by readers and writers
   bool serializable_conflicts;      ///< SERIALIZABLE detects write skew at COMMIT (40001)
   bool server_backends;             ///< a server process per connection, which can be terminated

@@ -66,6 +66,8 @@ class connection {
   transaction begin_nested();
   bool in_transaction() const noexcept { return in_transaction_; }
   /// BEGIN without a transaction object; end it with commit() or rollback() (the ORM session does).
+  /// Where the dialect defers BEGIN (SQLite, as pysqlite does), it is sent before the first
+  /// statement that is not a SELECT; a transaction that only read sends neither BEGIN nor COMMIT.
   void begin_unmanaged();
   /// Ends the current transaction without a transaction object (used by the ORM session).
   /// A COMMIT the database refuses (busy, serialization failure, deferred
@@ -95,6 +97,9 @@ class connection {
  private:
   friend class transaction;
   void control(const std::string& sql);
+  /// BEGIN now, or (dialect::defers_begin) before the first statement that is not a SELECT.
+  void start_transaction();
+  void send_pending_begin();
   driver_connection& live();
   void release_savepoint(const std::string& name);
   void abandon_transaction() noexcept;
@@ -107,6 +112,8 @@ class connection {
   std::shared_ptr<detail::engine_state> engine_;
   std::unique_ptr<driver_connection> conn_;
   bool in_transaction_ = false;
+  /// Begun, BEGIN not sent yet (dialect::defers_begin): sent before the first statement that is not a SELECT.
+  bool begin_pending_ = false;
   bool invalid_ = false;  ///< a failed ROLLBACK: close() discards instead of pooling
   std::size_t savepoints_ = 0;
   /// Where this object lives, for its transactions; a moved-to object gets its own.

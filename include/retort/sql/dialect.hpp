@@ -35,6 +35,12 @@ class dialect {
   virtual bool offset_requires_limit() const = 0;
   /// Whether a text value may contain a NUL byte (PostgreSQL's text cannot).
   virtual bool text_holds_nul() const { return true; }
+  /// Whether a transaction's BEGIN waits for its first statement that is not a
+  /// SELECT (pysqlite's transaction control, which SQLAlchemy's SQLite users
+  /// see): reads before the first write run outside a transaction, so a
+  /// session that reads and then writes never holds a stale read snapshot that
+  /// SQLite refuses to turn into a write ("database is locked").
+  virtual bool defers_begin() const { return false; }
 
   /// Raises DataError naming `table`.`column` (either may be empty) when `v` is
   /// text this database cannot store whole: a NUL byte in PostgreSQL text.

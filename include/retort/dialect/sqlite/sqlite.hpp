@@ -18,6 +18,7 @@ class dialect final : public sql::dialect {
   bool prefers_multirow_insert() const override { return false; }
   std::size_t max_parameters() const override { return 32766; }
   bool offset_requires_limit() const override { return true; }
+  bool defers_begin() const override { return true; }
   bool has_ilike() const override { return false; }
 };
 
