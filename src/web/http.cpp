@@ -56,7 +56,8 @@ http_error::http_error(int status, std::string description, std::string field)
 void abort(int status, std::string description) { throw http_error(status, std::move(description)); }
 
 void bad_request(std::string field, std::string problem) {
-  throw http_error(400, field.empty() ? problem : "'" + field + "' " + problem, std::move(field));
+  auto description = field.empty() ? std::move(problem) : "'" + field + "' " + problem;
+  throw http_error(400, std::move(description), std::move(field));
 }
 
 std::string_view reason_phrase(int status) noexcept {

@@ -69,6 +69,12 @@ void configure(app& a, httplib::Server& s) {
   s.set_write_timeout(ws, wus);
   s.set_keep_alive_timeout(std::max<time_t>(1, split(c.keep_alive_timeout).first));
   s.set_keep_alive_max_count(c.keep_alive_max_count);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
+  // second server binds the same port silently and the two share the traffic.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   auto handle = [&a](const httplib::Request& in, httplib::Response& out) {
     auto req = to_request(in);
     write_response(a.dispatch(req), out);

@@ -97,7 +97,7 @@ class sqlalchemy {
   }
   /// query.first_or_404(): the first row, or a 404.
   template <class T>
-  ptr<T> first_or_404(const retort::query<T>& q, std::string description = {},
+  ptr<T> first_or_404(retort::query<T> q, std::string description = {},
                       retort::source_location where = retort::source_location::current()) {
     auto p = q.first(where);
     if (!p) abort(404, std::move(description));
@@ -105,7 +105,7 @@ class sqlalchemy {
   }
   /// query.one_or_404(): exactly one row, or a 404 (none, or more than one).
   template <class T>
-  ptr<T> one_or_404(const retort::query<T>& q, std::string description = {},
+  ptr<T> one_or_404(retort::query<T> q, std::string description = {},
                     retort::source_location where = retort::source_location::current()) {
     ptr<T> p;
     try {
