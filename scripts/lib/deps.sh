@@ -56,4 +56,17 @@ retort_build_deps() {
 retort_test_deps() {
   retort_build_deps
   retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15 libfmt-dev libspdlog-dev
+  retort_browser_deps
+}
+
+# The browser test (tests/browser): Debian's chromium, and node with npm for
+# playwright-core (npm ci from tests/browser's lockfile, by tests/browser/run.sh).
+# A node that came with npm (NodeSource's) is kept: Debian's npm conflicts with it.
+retort_browser_deps() {
+  retort_install_packages chromium
+  if ! command -v node >/dev/null 2>&1; then
+    retort_install_packages nodejs npm
+  elif ! command -v npm >/dev/null 2>&1; then
+    retort_install_packages npm
+  fi
 }

@@ -166,6 +166,9 @@ const nlohmann::json& request::json() const {
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is where parsing stopped; nlohmann's own text quotes the input, so it is not shown.
     throw http_error(400, "malformed JSON body at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // out_of_range: a number too large for a double (1e999).
+    throw http_error(400, "malformed JSON body: a number is out of range");
   }
   return *json_;
 }
