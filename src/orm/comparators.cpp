@@ -3,6 +3,7 @@
 // load's criterion. Every form reads the relationship's join_condition, so a
 // many-to-many goes through its secondary table and a self-referential one
 // aliases the target inside its EXISTS.
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -27,6 +28,24 @@ sql::expression bind(const sql::value& v) { return sql::expression(sql::detail::
 sql::expression column(const std::string& name, const std::string& table, const std::string& column) {
   if (name == table) return sql::expression(sql::detail::make_column(name, column));
   return sql::expression(sql::detail::make_aliased_column(name, table, column));
+}
+
+/// `alias.column` of an association table's alias private to the expression (see sql::node::private_alias).
+sql::expression private_column(const std::string& alias, const std::string& table, const std::string& column) {
+  auto n = std::make_shared<sql::node>(*sql::detail::make_aliased_column(alias, table, column));
+  n->private_alias = true;
+  return sql::expression(n);
+}
+
+/// Adds to `q`'s FROM the private aliases `n` names (each once).
+void add_private_froms(const sql::node_ptr& n, sql::select& q, std::vector<std::string>& seen) {
+  if (!n) return;
+  if (n->kind == sql::node_kind::column && n->private_alias &&
+      std::find(seen.begin(), seen.end(), n->table) == seen.end()) {
+    seen.push_back(n->table);
+    q.from(sql::from_item(n->source, n->table));
+  }
+  for (const auto& a : n->args) add_private_froms(a, q, seen);
 }
 
 sql::expr<bool> all_of(const std::vector<sql::expr<bool>>& terms) {
@@ -94,6 +113,8 @@ sql::expr<bool> relationship_exists(const relationship_path& r, const sql::expr<
   if (criterion) {
     auto c = target_name == t.table.name() ? *criterion
                                            : sql::expr<bool>(rebase_columns(criterion->get(), t.table.name(), target_name));
+    std::vector<std::string> seen;
+    add_private_froms(c.get(), q, seen);
     q.where(c);
   }
   return sql::exists(q);
@@ -113,9 +134,10 @@ sql::expr<bool> relationship_contains(const relationship_path& r, const instance
     const auto as = anonymous_alias(sec);
     for (std::size_t i = 0; i < j.local_columns.size(); ++i)
       terms.push_back(equals(column(p, ptable, r.parent->columns[j.local_columns[i]].column.name),
-                             column(as, sec, j.secondary_local[i])));
+                             private_column(as, sec, j.secondary_local[i])));
     auto key = key_of(child, j.remote_columns, "contains");
-    for (std::size_t i = 0; i < key.size(); ++i) terms.push_back(equals(bind(key[i]), column(as, sec, j.secondary_remote[i])));
+    for (std::size_t i = 0; i < key.size(); ++i)
+      terms.push_back(equals(bind(key[i]), private_column(as, sec, j.secondary_remote[i])));
   } else if (j.dir == direction::one_to_many) {
     // user.id = ? : the child's foreign key names the parent.
     auto key = key_of(child, j.remote_columns, "contains");

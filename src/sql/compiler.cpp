@@ -247,18 +247,23 @@ class compiler {
     out_ += s.is_distinct() ? "SELECT DISTINCT " : "SELECT ";
     if (s.columns().empty()) throw ArgumentError("SELECT has no columns");
     list(s.columns());
+    // The joins hang off the first FROM item (the query's entity, which every
+    // join starts from): `FROM post LEFT OUTER JOIN user ON ..., post_tag`. After
+    // the last item instead, a join's ON could not name the first one on
+    // PostgreSQL (a JOIN binds tighter than the comma).
     if (!s.froms().empty()) {
       out_ += " FROM ";
-      for (std::size_t i = 0; i < s.froms().size(); ++i) {
-        if (i) out_ += ", ";
-        from(s.froms()[i]);
-      }
+      from(s.froms()[0]);
     }
     for (const auto& j : s.joins()) {
       out_ += j.kind == join_kind::left ? " LEFT OUTER JOIN " : " JOIN ";
       from(j.target);
       out_ += " ON ";
       operand(j.on.get());
+    }
+    for (std::size_t i = 1; i < s.froms().size(); ++i) {
+      out_ += ", ";
+      from(s.froms()[i]);
     }
     if (!s.wheres().empty()) {
       out_ += " WHERE ";

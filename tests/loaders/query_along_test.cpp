@@ -238,6 +238,14 @@ TEST_P(query_along_test, contains_and_equality_compare_keys) {
   EXPECT_EQ(titles(s.query<Story>().where(rel<&Story::writer> != ann)), (strings{"b1", "orphan"}));
   EXPECT_EQ(titles(s.query<Story>().where(rel<&Story::writer> == nullptr)), strings{"orphan"});
   EXPECT_EQ(titles(s.query<Story>().where(rel<&Story::writer> != nullptr)), (strings{"a1", "a2", "b1"}));
+  // Inside any(): the association alias is the EXISTS's own FROM, not the enclosing query's.
+  auto writes_on_y = s.query<Writer>().where(rel<&Writer::stories>.any(rel<&Story::topics>.contains(y)));
+  EXPECT_TRUE(std::regex_match(sql_of(s, writes_on_y.statement()),
+                               std::regex("SELECT writer.id, writer.name FROM writer WHERE EXISTS \\(SELECT \\* FROM "
+                                          "story, story_topics AS (story_topics_[0-9]+) WHERE writer.id = "
+                                          "story.writer_id AND story.id = \\1.story_id AND \\? = \\1.topic_id\\)")))
+      << sql_of(s, writes_on_y.statement());
+  EXPECT_EQ(names(writes_on_y), strings{"ann"});
 }
 
 TEST_P(query_along_test, with_parent_is_the_lazy_loads_criterion) {
@@ -257,6 +265,15 @@ TEST_P(query_along_test, with_parent_is_the_lazy_loads_criterion) {
     labels.push_back(t->label);
   EXPECT_EQ(labels, (strings{"x", "y"}));
   EXPECT_EQ(names(s.query<Writer>().where(retort::with_parent<&Story::writer>(b1))), strings{"bob"});
+  // With a joined eager load: the join hangs off the entity, before the association table
+  // (FROM story, story_topics LEFT OUTER JOIN ... would not name story on PostgreSQL).
+  auto x = s.query<Topic>().filter_by<&Topic::label>("x").one();
+  auto on_x = s.query<Story>().where(retort::with_parent<&Topic::stories>(x)).options(retort::joinedload<&Story::writer>());
+  EXPECT_TRUE(std::regex_search(sql_of(s, on_x.statement()),
+                                std::regex("FROM story LEFT OUTER JOIN writer AS writer_1 ON story.writer_id = "
+                                           "writer_1.id, story_topics AS story_topics_[0-9]+ WHERE")))
+      << sql_of(s, on_x.statement());
+  EXPECT_EQ(titles(on_x), strings{"a1"});
   // A pending parent has no key yet.
   auto fresh = s.add(Writer{.name = "dee"});
   EXPECT_THROW(retort::with_parent<&Writer::stories>(fresh), retort::InvalidRequestError);

@@ -51,6 +51,10 @@ struct node {
   bool negated = false;
   char escape = '\0';  ///< like: the ESCAPE character, '\0' for none
   like_wildcards wildcards = like_wildcards::none;  ///< like
+  /// column: its alias belongs to the statement the expression ends up in, never
+  /// to an enclosing one (a many-to-many contains()'s association row): an
+  /// EXISTS built around it (has(), any()) lists the alias in its own FROM.
+  bool private_alias = false;
 };
 
 /// An untyped expression: what statements store and the compiler reads.
