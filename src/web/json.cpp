@@ -140,7 +140,8 @@ nlohmann::json page_json(const orm::page_numbers& p) {
   auto opt = [](std::optional<std::int64_t> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return {{"page", p.page},          {"per_page", p.per_page},   {"total", opt(p.total)},
           {"pages", p.pages()},      {"has_prev", p.has_prev()}, {"has_next", p.has_next()},
-          {"prev_num", opt(p.prev_num())}, {"next_num", opt(p.next_num())}};
+          {"prev_num", opt(p.prev_num())}, {"next_num", opt(p.next_num())},
+          {"first", p.first()},      {"last", p.last()}};
 }
 
 }  // namespace retort::web::detail

@@ -69,6 +69,9 @@ void configure(app& a, httplib::Server& s) {
   s.set_write_timeout(ws, wus);
   s.set_keep_alive_timeout(std::max<time_t>(1, split(c.keep_alive_timeout).first));
   s.set_keep_alive_max_count(c.keep_alive_max_count);
+  // httplib writes a response's headers and body separately: with Nagle's
+  // algorithm on, the body waits for the client's delayed ACK (40 ms a request).
+  s.set_tcp_nodelay(true);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
   // second server binds the same port silently and the two share the traffic.
   s.set_socket_options([](socket_t sock) {
