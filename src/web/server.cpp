@@ -15,6 +15,11 @@
 
 namespace retort::web {
 
+std::size_t default_worker_count() noexcept {
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<std::size_t>(16, std::size_t{4} * cores);
+}
+
 namespace detail {
 
 struct server_state {
@@ -26,11 +31,7 @@ void server_deleter::operator()(server_state* s) const noexcept { delete s; }
 
 namespace {
 
-std::size_t worker_count(const app_config& c) {
-  if (c.workers) return c.workers;
-  const auto cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::max<std::size_t>(16, std::size_t{4} * cores);
-}
+std::size_t worker_count(const app_config& c) { return c.workers ? c.workers : default_worker_count(); }
 
 request to_request(const httplib::Request& in) {
   request out;

@@ -137,6 +137,15 @@ sqlalchemy::sqlalchemy(db_config config) : impl_(std::make_unique<impl>()) {
   impl_->config = std::move(config);
   auto options_for = [&](engine::engine_options o) {
     if (impl_->config.echo && !o.echo.on()) o.echo = logging::echo_mode(true);
+    // A pool as large as the server's workers: each request holds a connection
+    // while its session is in a transaction, and a pool smaller than the
+    // workers closes and reopens connections under load (5 idle, SQLAlchemy's
+    // default, with 16 workers: a new PostgreSQL backend every few requests).
+    if (!o.pool) {
+      engine::pool_options p;
+      p.size = default_worker_count();
+      o.pool = p;
+    }
     return o;
   };
   auto open = [&](std::string key, const std::string& uri, const std::optional<model_set>& models,

@@ -50,6 +50,10 @@ struct app_config {
 
 class app;
 
+/// The server's worker threads when app_config::workers is 0: 4 per core, at
+/// least 16. The db object sizes each engine's pool to it (sqlalchemy.hpp).
+std::size_t default_worker_count() noexcept;
+
 /// A request's life on this thread (Flask's request context): what handlers
 /// and extensions reach through current(). Extensions keep per-request state
 /// in it by type (`ctx.ext<my_state>()`), dropped when the request ends.

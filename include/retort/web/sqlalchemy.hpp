@@ -34,7 +34,9 @@ struct db_config {
   std::string uri = "sqlite://";                 ///< SQLALCHEMY_DATABASE_URI
   std::optional<model_set> models{};             ///< the default bind's models (db.Model); none: every mapped class
   std::map<std::string, bind_config, std::less<>> binds{};  ///< SQLALCHEMY_BINDS, by bind key
-  engine::engine_options engine_options{};       ///< SQLALCHEMY_ENGINE_OPTIONS
+  /// SQLALCHEMY_ENGINE_OPTIONS. Without a `pool`, each engine's pool keeps
+  /// default_worker_count() connections (the server's workers), not 5.
+  engine::engine_options engine_options{};
   bool echo = false;                             ///< SQLALCHEMY_ECHO (every bind)
   bool record_queries = false;                   ///< SQLALCHEMY_RECORD_QUERIES
   /// SQLALCHEMY_TRACK_MODIFICATIONS: send before_models_committed and models_committed.
