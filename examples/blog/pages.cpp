@@ -201,12 +201,9 @@ class comment_thread {
 response home(env& e, request& req) {
   auto me = current_user(e, req);
   auto q = newest_posts(e);
-  // The timeline: the user's own posts and those of the users they follow.
-  // (Post.author.has(User.followers.contains(me)) would say the same, but the
-  // ORM leaves contains()'s association table out of has()'s EXISTS: see docs/blog.md.)
-  if (me)
-    q.where(col<&Post::user_id> == me->id ||
-            rel<&Post::author>.has(rel<&User::followers>.any(col<&User::id> == me->id)));
+  // The timeline: the user's own posts and those of the users they follow
+  // (Post.user_id == me.id | Post.author.has(User.followers.contains(me))).
+  if (me) q.where(col<&Post::user_id> == me->id || rel<&Post::author>.has(rel<&User::followers>.contains(me)));
   auto page = e.db.paginate(q, {.per_page = e.opts.per_page});
   auto ctx = page_context(e, req, me ? "Your timeline" : "All posts");
   ctx["heading"] = me ? "Your timeline" : "All posts";
@@ -353,10 +350,8 @@ response tag_page(env& e, request& req) {
   const auto name = lower_ascii(req.arg<std::string>("name"));
   auto tag = e.db.first_or_404(e.db.query<Tag>().filter_by<&Tag::name>(name), "There is no such tag.");
   auto q = newest_posts(e);
-  // Post.tags.any(Tag.id == tag.id); with_parent<&Tag::posts>(tag) would say the same,
-  // but its FROM (post, post_tag) does not take the author's LEFT OUTER JOIN on
-  // PostgreSQL (docs/blog.md, "Known ORM issues").
-  q.where(rel<&Post::tags>.any(col<&Tag::id> == tag->id));
+  // with_parent(tag, Tag.posts): the lazy load's criterion, through post_tag.
+  q.where(retort::with_parent<&Tag::posts>(tag));
   auto page = e.db.paginate(q, {.per_page = e.opts.per_page});
   auto ctx = page_context(e, req, "Tagged " + tag->name);
   ctx["tag"] = {{"name", tag->name}, {"url", tag_url(tag->name)}, {"total", page.total.value_or(0)}};

@@ -198,10 +198,11 @@ sql::expr<bool> with_parent(const instance_state& parent, const relationship_pat
   if (j.dir == direction::many_to_many) {
     const auto& sec = j.secondary->name();
     const auto as = anonymous_alias(sec);
-    for (std::size_t i = 0; i < key.size(); ++i) terms.push_back(equals(bind(key[i]), column(as, sec, j.secondary_local[i])));
+    for (std::size_t i = 0; i < key.size(); ++i)
+      terms.push_back(equals(bind(key[i]), private_column(as, sec, j.secondary_local[i])));
     for (std::size_t i = 0; i < j.remote_columns.size(); ++i)
       terms.push_back(equals(column(tn, ttable, t.columns[j.remote_columns[i]].column.name),
-                             column(as, sec, j.secondary_remote[i])));
+                             private_column(as, sec, j.secondary_remote[i])));
   } else {
     for (std::size_t i = 0; i < key.size(); ++i)
       terms.push_back(equals(bind(key[i]), column(tn, ttable, t.columns[j.remote_columns[i]].column.name)));

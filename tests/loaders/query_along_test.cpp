@@ -246,6 +246,9 @@ TEST_P(query_along_test, contains_and_equality_compare_keys) {
                                           "story.writer_id AND story.id = \\1.story_id AND \\? = \\1.topic_id\\)")))
       << sql_of(s, writes_on_y.statement());
   EXPECT_EQ(names(writes_on_y), strings{"ann"});
+  auto x = s.query<Topic>().filter_by<&Topic::label>("x").one();
+  EXPECT_EQ(names(s.query<Writer>().where(rel<&Writer::stories>.any(retort::with_parent<&Topic::stories>(x)))),
+            strings{"ann"});  // with_parent's association alias too
 }
 
 TEST_P(query_along_test, with_parent_is_the_lazy_loads_criterion) {

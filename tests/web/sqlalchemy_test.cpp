@@ -74,6 +74,15 @@ class web_db : public ::testing::TestWithParam<backend> {
     auto s = db.database().session();
     return s.query<WebAuthor>().count();
   }
+  /// A db on the given configuration, its tables created, serving a new app.
+  struct served {
+    web::sqlalchemy db;
+    web::app app;
+    explicit served(web::db_config c) : db(std::move(c)) {
+      db.create_all();
+      db.init_app(app);
+    }
+  };
   void seed(web::sqlalchemy& db, int authors, int articles_each = 0) {
     web::sqlalchemy::app_context ctx(db);
     for (int i = 1; i <= authors; ++i) {
@@ -89,10 +98,9 @@ INSTANTIATE_TEST_SUITE_P(, web_db, ::testing::ValuesIn(retort::testing::all_back
 TEST_P(web_db, one_session_per_request_rolled_back_unless_committed) {
   auto url = retort::testing::fresh_url(GetParam());
   RETORT_REQUIRE_URL(url);
-  web::sqlalchemy db(config(url));
-  db.create_all();
-  web::app app;
-  db.init_app(app);
+  served server(config(url));
+  auto& db = server.db;
+  auto& app = server.app;
   retort::session* seen = nullptr;
   app.post("/api/authors", [&](web::request& r) {
     auto& s = db.session();
@@ -117,10 +125,9 @@ TEST_P(web_db, commit_on_success_commits_before_the_response_and_a_failed_commit
   RETORT_REQUIRE_URL(url);
   auto c = config(url);
   c.commit_on_success = true;
-  web::sqlalchemy db(c);
-  db.create_all();
-  web::app app;
-  db.init_app(app);
+  served server(c);
+  auto& db = server.db;
+  auto& app = server.app;
   app.post("/api/authors", [&](web::request& r) {
     auto a = db.session().add(WebAuthor{.name = r.json()["name"].get<std::string>()});
     if (r.json().value("reject", false)) web::abort(422, "rejected");
@@ -138,11 +145,10 @@ TEST_P(web_db, commit_on_success_commits_before_the_response_and_a_failed_commit
 TEST_P(web_db, get_first_one_or_404) {
   auto url = retort::testing::fresh_url(GetParam());
   RETORT_REQUIRE_URL(url);
-  web::sqlalchemy db(config(url));
-  db.create_all();
-  seed(db, 2);
-  web::app app;
-  db.init_app(app);
+  served server(config(url));
+  seed(server.db, 2);
+  auto& db = server.db;
+  auto& app = server.app;
   app.get("/api/authors/<int:id>", [&](web::request& r) {
     return web::response::json(web::to_json(db.get_or_404<WebAuthor>(r.arg<int>("id"), "no such author")));
   });
@@ -171,11 +177,10 @@ TEST_P(web_db, get_first_one_or_404) {
 TEST_P(web_db, paginate_reads_the_query_string_with_flask_sqlalchemys_rules) {
   auto url = retort::testing::fresh_url(GetParam());
   RETORT_REQUIRE_URL(url);
-  web::sqlalchemy db(config(url));
-  db.create_all();
-  seed(db, 45);
-  web::app app;
-  db.init_app(app);
+  served server(config(url));
+  seed(server.db, 45);
+  auto& db = server.db;
+  auto& app = server.app;
   app.get("/api/authors", [&](web::request&) {
     auto q = db.query<WebAuthor>().order_by(retort::col<&WebAuthor::id>);
     return web::response::json(web::to_json(db.paginate(q, {.max_per_page = 30})));
@@ -249,11 +254,10 @@ TEST_P(web_db, models_committed_signals_report_the_changes_of_the_transaction) {
   RETORT_REQUIRE_URL(url);
   auto c = config(url);
   c.track_modifications = true;
-  web::sqlalchemy db(c);
-  db.create_all();
-  seed(db, 2);
-  web::app app;
-  db.init_app(app);
+  served server(c);
+  seed(server.db, 2);
+  auto& db = server.db;
+  auto& app = server.app;
   std::vector<std::string> before, after;
   auto describe = [](const web::model_changes& changes) {
     std::vector<std::string> out;
@@ -291,11 +295,10 @@ TEST_P(web_db, recorded_queries_and_statement_counts_per_request) {
   RETORT_REQUIRE_URL(url);
   auto c = config(url);
   c.record_queries = true;
-  web::sqlalchemy db(c);
-  db.create_all();
-  seed(db, 3, 4);
-  web::app app;
-  db.init_app(app);
+  served server(c);
+  seed(server.db, 3, 4);
+  auto& db = server.db;
+  auto& app = server.app;
   std::vector<retort::engine::query_record> seen;
   app.get("/api/authors/<int:id>", [&](web::request& r) {
     auto a = db.query<WebAuthor>()
@@ -328,11 +331,10 @@ TEST_P(web_db, debug_panel_shows_the_statements_and_n_plus_one_of_an_html_page) 
   c.session_options.batch_lazy_loads = false;  // the N+1 as the seed's lazy=True gives it
   c.session_options.n_plus_one_threshold = 2;
   c.session_options.on_n_plus_one = [](const retort::n_plus_one_report&) {};
-  web::sqlalchemy db(c);
-  db.create_all();
-  seed(db, 4, 1);
-  web::app app;
-  db.init_app(app);
+  served server(c);
+  seed(server.db, 4, 1);
+  auto& db = server.db;
+  auto& app = server.app;
   web::enable_debug_panel(app, db);
   app.get("/authors", [&](web::request&) {
     std::string html = "<html><body><ul>";
@@ -354,10 +356,9 @@ TEST_P(web_db, debug_panel_shows_the_statements_and_n_plus_one_of_an_html_page) 
 TEST_P(web_db, json_input_is_checked_and_names_the_field) {
   auto url = retort::testing::fresh_url(GetParam());
   RETORT_REQUIRE_URL(url);
-  web::sqlalchemy db(config(url));
-  db.create_all();
-  web::app app;
-  db.init_app(app);
+  served server(config(url));
+  auto& db = server.db;
+  auto& app = server.app;
   app.post("/api/authors", [&](web::request& r) {
     WebAuthor a;
     web::from_json(r.json(), a, web::fields<&WebAuthor::name, &WebAuthor::bio>);
@@ -409,11 +410,10 @@ TEST_P(web_db, app_context_gives_a_session_outside_requests) {
 TEST_P(web_db, concurrent_requests_on_the_server_each_have_their_own_session) {
   auto url = retort::testing::fresh_url(GetParam());
   RETORT_REQUIRE_URL(url);
-  web::sqlalchemy db(config(url));
-  db.create_all();
-  seed(db, 1);
-  web::app app;
-  db.init_app(app);
+  served server(config(url));
+  seed(server.db, 1);
+  auto& db = server.db;
+  auto& app = server.app;
   app.post("/api/authors/<int:id>/articles", [&](web::request& r) {
     auto a = db.get_or_404<WebAuthor>(r.arg<int>("id"));
     auto art = a->articles.add(WebArticle{.title = r.json()["title"].get<std::string>()});
