@@ -166,34 +166,87 @@ void insert_batched(engine::connection& conn, const mapper& m, const shape& sh, 
   }
 }
 
-[[noreturn]] void stale(const char* verb, const mapper& m, std::size_t expected, std::int64_t matched) {
-  throw StaleDataError(std::string(verb) + " statement on table '" + m.table.name() + "' expected to " +
-                       (verb[0] == 'U' ? "update " : "delete ") + std::to_string(expected) + " row(s); " +
-                       std::to_string(matched) + " were matched");
+[[noreturn]] void stale(const char* verb, const mapper& m, std::size_t expected, std::int64_t matched,
+                        const instance_state* s = nullptr) {
+  std::string what = std::string(verb) + " statement on table '" + m.table.name() + "' expected to " +
+                     (verb[0] == 'U' ? "update " : "delete ") + std::to_string(expected) + " row(s); " +
+                     std::to_string(matched) + " were matched";
+  if (s && m.version_column) {
+    std::string key;
+    for (const auto& v : s->key) key += (key.empty() ? "" : ", ") + v.repr();
+    what += " (" + m.class_name + " (" + key + ") at version " + version_counter::loaded(m, s).repr() +
+            ": changed or deleted by another transaction since it was loaded)";
+  }
+  throw StaleDataError(what);
 }
 
 }  // namespace
+
+// The version counter (SQLAlchemy's version_id_col): the one place that knows it.
+sql::value version_counter::loaded(const mapper& m, const instance_state* s) {
+  const auto i = *m.version_column;
+  if (s->committed.size() == m.columns.size()) return s->committed[i];
+  return m.columns[i].get(s->object);
+}
+
+void version_counter::stamp_insert(const mapper& m, instance_state* s) {
+  if (!m.version_column) return;
+  const auto& c = m.columns[*m.version_column];
+  const auto v = c.get(s->object);
+  if (v.is_null() || v.as_int() == 0) c.set(s->object, sql::value(std::int64_t{1}));
+}
+
+void version_counter::bump(const mapper& m, instance_state* s, std::vector<std::size_t>& columns) {
+  if (!m.version_column) return;
+  const auto i = *m.version_column;
+  if (std::find(columns.begin(), columns.end(), i) != columns.end()) return;  // set by the application
+  const auto old = loaded(m, s);
+  m.columns[i].set(s->object, sql::value(old.is_null() ? std::int64_t{1} : old.as_int() + 1));
+  columns.insert(std::upper_bound(columns.begin(), columns.end(), i), i);
+}
+
+void version_counter::match(const mapper& m, sql::update& up, const sql::value& v) {
+  if (m.version_column) up.where(version_match(m, v));
+}
+
+void version_counter::match(const mapper& m, sql::delete_& del, const sql::value& v) {
+  if (m.version_column) del.where(version_match(m, v));
+}
+
+void version_counter::append_loaded(const mapper& m, const instance_state* s, std::vector<sql::value>& row) {
+  if (m.version_column) row.push_back(loaded(m, s));
+}
+
+sql::expr<bool> version_counter::version_match(const mapper& m, const sql::value& v) {
+  return orm::match(m, {*m.version_column}, {v}).front();
+}
 
 bool has_key(const instance_state* s) {
   return s->status != status::pending || !needs_generated_key(*s->owner_mapper, s->object);
 }
 
-void emit_column_updates(engine::connection& conn, const mapper& m, const std::vector<std::size_t>& columns,
+void emit_column_updates(engine::connection& conn, const mapper& m, const std::vector<std::size_t>& fk_columns,
                          const std::vector<instance_state*>& states) {
+  // A versioned row's foreign-key UPDATE bumps and checks its version too, as any UPDATE of it.
+  auto columns = fk_columns;
+  for (auto* s : states) version_counter::bump(m, s, columns);
   std::vector<std::vector<sql::value>> rows;
   for (auto* s : states) {
     auto r = row_of(m, s, columns);
     auto key = s->key.empty() ? m.key_of(s->object) : s->key;
     r.insert(r.end(), key.begin(), key.end());
+    version_counter::append_loaded(m, s, r);
     rows.push_back(std::move(r));
   }
   sql::update up(m.table.name());
   for (std::size_t i = 0; i < columns.size(); ++i) up.set(m.columns[columns[i]].column.name, rows[0][i]);
-  for (auto& w : match(m, m.primary_key, std::vector<sql::value>(rows[0].begin() + static_cast<std::ptrdiff_t>(columns.size()), rows[0].end())))
+  const auto key_at = rows[0].begin() + static_cast<std::ptrdiff_t>(columns.size());
+  for (auto& w : match(m, m.primary_key, std::vector<sql::value>(key_at, key_at + static_cast<std::ptrdiff_t>(m.primary_key.size()))))
     up.where(w);
+  if (m.version_column) version_counter::match(m, up, rows[0].back());
   auto results = conn.execute_many(sql::compile(up, conn.dialect()).sql, rows);
-  for (auto& r : results)
-    if (r.rows_affected() != 1) stale("UPDATE", m, 1, r.rows_affected());
+  for (std::size_t k = 0; k < results.size(); ++k)
+    if (results[k].rows_affected() != 1) stale("UPDATE", m, 1, results[k].rows_affected(), states[k]);
   // The row's own snapshot now holds these values: a later UPDATE of the row does not repeat them.
   for (auto* s : states)
     if (s->committed.size() == m.columns.size())
@@ -243,6 +296,7 @@ void emit_inserts(engine::connection& conn, const mapper& m, const std::vector<i
   std::vector<shape> shapes;
   for (auto* s : states) {
     apply_insert_defaults(m, s, log);
+    version_counter::stamp_insert(m, s);
     std::vector<std::size_t> cols;
     bool gen = needs_generated_key(m, s->object);
     for (std::size_t i = 0; i < m.columns.size(); ++i) {
@@ -286,6 +340,7 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
       if (!m.columns[i].same(s->object, s->committed[i])) changed.push_back(i);
     if (changed.empty()) continue;
     apply_update_defaults(m, s, changed, log);
+    version_counter::bump(m, s, changed);
     add_to_shape(shapes, std::move(changed), s);
   }
   const bool fetch = fetches_server_values(m, conn.dialect(), true);
@@ -298,12 +353,14 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
     for (auto* s : sh.states) {
       auto r = row_of(m, s, sh.columns);
       r.insert(r.end(), s->key.begin(), s->key.end());
+      version_counter::append_loaded(m, s, r);
       rows.push_back(std::move(r));
     }
     check_rows(conn.dialect(), m, sh.columns, rows);
     sql::update up(m.table.name());
     for (std::size_t i = 0; i < sh.columns.size(); ++i) up.set(m.columns[sh.columns[i]].column.name, rows[0][i]);
     for (auto& w : match(m, m.primary_key, sh.states[0]->key)) up.where(w);
+    if (m.version_column) version_counter::match(m, up, rows[0].back());
     const bool returning = fetch && !generated.empty();
     if (returning) up.returning(names(m, generated));
     else if (!generated.empty()) log.expire.insert(log.expire.end(), sh.states.begin(), sh.states.end());
@@ -311,24 +368,34 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
     for (std::size_t i = 0; i < results.size(); ++i) {
       auto& r = results[i];
       if (returning) {
-        if (r.size() != 1) stale("UPDATE", m, 1, static_cast<std::int64_t>(r.size()));
+        if (r.size() != 1) stale("UPDATE", m, 1, static_cast<std::int64_t>(r.size()), sh.states[i]);
         auto row = r.row(0);
         for (std::size_t k = 0; k < generated.size(); ++k) m.columns[generated[k]].set(sh.states[i]->object, row[k]);
       } else if (r.rows_affected() != 1) {
-        stale("UPDATE", m, 1, r.rows_affected());
+        stale("UPDATE", m, 1, r.rows_affected(), sh.states[i]);
       }
     }
+    // The row is at its new version now: a post_update of it later in this
+    // flush matches that one, not the one it was loaded with.
+    if (m.version_column)
+      for (auto* st : sh.states)
+        if (st->committed.size() == m.columns.size())
+          st->committed[*m.version_column] = m.columns[*m.version_column].get(st->object);
   }
 }
 
 void emit_deletes(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states) {
   std::vector<std::vector<sql::value>> rows;
-  for (auto* s : states) rows.push_back(s->key);
+  for (auto* s : states) {
+    rows.push_back(s->key);
+    version_counter::append_loaded(m, s, rows.back());
+  }
   sql::delete_ del(m.table.name());
   for (auto& w : match(m, m.primary_key, rows.front())) del.where(w);
+  if (m.version_column) version_counter::match(m, del, rows.front().back());
   auto results = conn.execute_many(sql::compile(del, conn.dialect()).sql, rows);
-  for (auto& r : results)
-    if (r.rows_affected() != 1) stale("DELETE", m, 1, r.rows_affected());
+  for (std::size_t k = 0; k < results.size(); ++k)
+    if (results[k].rows_affected() != 1) stale("DELETE", m, 1, results[k].rows_affected(), states[k]);
 }
 
 }  // namespace retort::orm

@@ -80,6 +80,17 @@ void resolve_columns(mapper& m) {
   }
   if (m.primary_key.empty())
     throw ConfigurationError("class " + m.class_name + " has no primary key; mark a column retort::primary_key");
+  m.version_column.reset();
+  for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    const auto& c = m.columns[i];
+    if (!c.version_id) continue;
+    if (m.version_column)
+      fail(m, c.attribute, "is a second retort::version_id column", "a class has one version counter");
+    if (c.column.primary_key || c.deferred)
+      fail(m, c.attribute, "cannot be the version counter (it is part of the primary key, or deferred)",
+           "give the class a plain integer column for retort::version_id");
+    m.version_column = i;
+  }
   // What a load selects by default: every column but the deferred ones.
   m.plan.modes.clear();
   m.has_deferred = false;

@@ -166,6 +166,29 @@ void apply_update_defaults(const mapper& m, instance_state* s, std::vector<std::
 /// back with RETURNING (SQLAlchemy 2.0's eager_defaults rule), else expired.
 bool fetches_server_values(const mapper& m, const sql::dialect& d, bool update);
 void emit_deletes(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states);
+
+/// The version counter of a mapper with retort::version_id (SQLAlchemy's
+/// version_id_col), for the statements above: every INSERT stamps 1 (unless the
+/// application set a value), every UPDATE sets loaded + 1 (unless the
+/// application changed it) and, as every DELETE, matches the loaded value in
+/// its WHERE, so a row changed since the load matches nothing: StaleDataError.
+/// All no-ops for a mapper without one.
+struct version_counter {
+  /// The version the object was loaded (or last flushed) with.
+  static sql::value loaded(const mapper& m, const instance_state* s);
+  static void stamp_insert(const mapper& m, instance_state* s);
+  /// Sets the member to loaded + 1 and adds the column to `columns` (sorted), unless it is there.
+  static void bump(const mapper& m, instance_state* s, std::vector<std::size_t>& columns);
+  /// Appends the loaded version to a row's parameters (after the key).
+  static void append_loaded(const mapper& m, const instance_state* s, std::vector<sql::value>& row);
+  /// `AND version = ?` (bound to `v`: the first row's; executemany rebinds).
+  static void match(const mapper& m, sql::update& up, const sql::value& v);
+  static void match(const mapper& m, sql::delete_& del, const sql::value& v);
+
+ private:
+  static sql::expr<bool> version_match(const mapper& m, const sql::value& v);
+};
+
 /// UPDATE m SET `columns` WHERE key, for each state (post_update), batched; the
 /// snapshot of those columns is retaken so the row's own UPDATE does not repeat it.
 void emit_column_updates(engine::connection& conn, const mapper& m, const std::vector<std::size_t>& columns,

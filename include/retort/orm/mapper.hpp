@@ -73,6 +73,8 @@ struct column_property {
   std::function<void(void* object, const default_context&)> update_default;
   /// server_onupdate: the database changes the column on UPDATE; fetched or expired after.
   bool server_onupdate = false;
+  /// retort::version_id: the row's version counter (mapper::version_column).
+  bool version_id = false;
 };
 
 /// Which of an entity's columns one load selects, and where each sits among
@@ -196,6 +198,8 @@ class mapper {
   /// every column but the deferred ones.
   column_plan plan;
   bool has_deferred = false;  ///< some column is a deferred<T> member
+  /// The retort::version_id column (SQLAlchemy's version_id_col), if any: index into `columns`.
+  std::optional<std::size_t> version_column;
   /// Default-constructs a T in a fresh allocation; returns its state (refs 0).
   instance_state* (*create)() = nullptr;
   /// Destroys the object and frees the allocation.

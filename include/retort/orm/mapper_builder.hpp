@@ -101,6 +101,14 @@ void apply_column_option(column_property& p, index_t) {
   p.column.indexed = true;
 }
 template <auto M>
+void apply_column_option(column_property& p, version_id_t) {
+  using V = retort::detail::member_of<M>;
+  static_assert(std::is_integral_v<V> && !std::is_same_v<V, bool>,
+                "retort::version_id: the version counter must be an integer member (int, std::int64_t)");
+  p.version_id = true;
+  p.column.nullable = false;
+}
+template <auto M>
 void apply_column_option(column_property& p, autoincrement_t a) {
   p.column.autoincrement = a.on;
 }

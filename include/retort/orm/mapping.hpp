@@ -104,6 +104,12 @@ struct not_null_t {};
 struct nullable_t {};
 struct unique_t {};
 struct index_t {};
+/// The row's version counter (SQLAlchemy's `version_id_col`): an integer
+/// member set to 1 at INSERT, incremented by each UPDATE of the row, and
+/// matched in the WHERE of every UPDATE and DELETE, so a change made by
+/// another transaction since the load raises StaleDataError instead of being
+/// overwritten. One per class.
+struct version_id_t {};
 struct autoincrement_t {
   bool on = true;
 };
@@ -112,6 +118,7 @@ inline constexpr not_null_t not_null{};
 inline constexpr nullable_t nullable{};
 inline constexpr unique_t unique{};
 inline constexpr index_t index{};
+inline constexpr version_id_t version_id{};
 inline constexpr autoincrement_t autoincrement{};
 
 /// `DEFAULT <sql>` in CREATE TABLE; schema text written by the developer.
