@@ -56,7 +56,14 @@ retort_build_deps() {
 retort_test_deps() {
   retort_build_deps
   retort_install_packages libgtest-dev clang clang-tidy libclang-rt-dev postgresql-15 libfmt-dev libspdlog-dev
+  retort_bench_deps
   retort_browser_deps
+}
+
+# The seven-workload benchmark's third column (bench/workloads/sqlalchemy_side.py),
+# whose quick mode runs in the suite: Debian's SQLAlchemy 1.4 and psycopg2.
+retort_bench_deps() {
+  retort_install_packages python3 python3-sqlalchemy python3-psycopg2
 }
 
 # The browser test (tests/browser): Debian's chromium, and node with npm for

@@ -6,6 +6,7 @@
 #include "retort/orm/relationship.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "orm/detached_group.hpp"
 #include "orm/event_dispatch.hpp"
@@ -22,12 +23,6 @@ namespace {
 
 bool contains(const std::vector<state_ref>& v, instance_state* s) {
   return std::any_of(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
-}
-bool erase(std::vector<state_ref>& v, instance_state* s) {
-  auto it = std::find_if(v.begin(), v.end(), [s](const state_ref& r) { return r.get() == s; });
-  if (it == v.end()) return false;
-  v.erase(it);
-  return true;
 }
 
 bool in_database(const instance_state* s) { return s->status == status::persistent || s->status == status::deleted; }
@@ -125,6 +120,76 @@ std::string relationship_property::name() const { return (parent ? parent->class
 }  // namespace retort::orm
 
 namespace retort::orm::detail {
+
+// ---- state_list ----
+
+/// Occurrences per member (a list normally holds each object once; counting
+/// keeps the index right if a caller ever put one in twice).
+struct state_list::index {
+  std::unordered_map<const instance_state*, std::uint32_t> count;
+};
+
+namespace {
+/// Below this length a linear scan is cheaper than hashing.
+constexpr std::size_t index_threshold = 16;
+}  // namespace
+
+state_list::state_list() noexcept = default;
+state_list::state_list(state_list&& o) noexcept = default;
+state_list& state_list::operator=(state_list&& o) noexcept = default;
+state_list::~state_list() = default;
+
+state_list& state_list::operator=(std::vector<state_ref> items) {
+  v_ = std::move(items);
+  index_.reset();
+  return *this;
+}
+
+bool state_list::contains(const instance_state* s) const {
+  if (v_.size() < index_threshold)
+    return std::any_of(v_.begin(), v_.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (!index_) {
+    index_ = std::make_unique<index>();
+    index_->count.reserve(v_.size() * 2);
+    for (const auto& r : v_) ++index_->count[r.get()];
+  }
+  return index_->count.count(s) != 0;
+}
+
+void state_list::push_back(state_ref r) {
+  if (index_) ++index_->count[r.get()];
+  v_.push_back(std::move(r));
+}
+
+bool state_list::erase(const instance_state* s) {
+  auto it = std::find_if(v_.begin(), v_.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (it == v_.end()) return false;
+  if (index_) {
+    auto c = index_->count.find(s);
+    if (--c->second == 0) index_->count.erase(c);
+  }
+  v_.erase(it);
+  return true;
+}
+
+void state_list::move_to(const instance_state* s, std::size_t index) {
+  auto it = std::find_if(v_.begin(), v_.end(), [s](const state_ref& r) { return r.get() == s; });
+  if (it == v_.end()) return;
+  state_ref keep = std::move(*it);
+  v_.erase(it);
+  v_.insert(v_.begin() + static_cast<std::ptrdiff_t>(std::min(index, v_.size())), std::move(keep));
+}
+
+void state_list::clear() noexcept {
+  v_.clear();
+  index_.reset();
+}
+
+std::vector<state_ref> state_list::take() noexcept {
+  index_.reset();
+  return std::exchange(v_, {});
+}
+
 
 // ---- scalar_slot ----
 
@@ -232,37 +297,37 @@ void collection_slot::bind(instance_state* owner, const relationship_property* p
   owner_ = owner;
   prop_ = prop;
   loaded_ = true;
-  auto initial = std::exchange(items_, {});
+  auto initial = items_.take();
   for (auto& i : initial) append(i.get());
 }
 
 const std::vector<state_ref>& collection_slot::items() {
   if (!loaded_ && owner_ && loadable(owner_)) load(*prop_, owner_, access_.get());
-  return items_;
+  return items_.vec();
 }
 
 void collection_slot::note_added(instance_state* s) {
-  if (!erase(removed_, s)) added_.emplace_back(s);
+  if (!removed_.erase(s)) added_.push_back(state_ref(s));
 }
 
 void collection_slot::note_removed(instance_state* s) {
-  if (!erase(added_, s)) removed_.emplace_back(s);
+  if (!added_.erase(s)) removed_.push_back(state_ref(s));
 }
 
 void collection_slot::append(instance_state* s) {
   if (!s) throw ArgumentError("cannot append a null object to a collection");
   detached_scope scope(owner_, s);
   if (!owner_) {
-    if (!contains(items_, s)) items_.emplace_back(s);
+    if (!items_.contains(s)) items_.push_back(state_ref(s));
     return;
   }
   check_class(*prop_, s);
   if (prop_->ordering_column >= 0) items();  // an ordering list numbers from the loaded sequence
-  if (loaded_ && contains(items_, s)) return;
-  if (!loaded_ && contains(added_, s)) return;
+  if (loaded_ && items_.contains(s)) return;
+  if (!loaded_ && added_.contains(s)) return;
   check_single_parent(*prop_, owner_, s);
   fire_attribute(event_kind::append, *prop_, owner_, s, nullptr);
-  if (loaded_) items_.emplace_back(s);
+  if (loaded_) items_.push_back(state_ref(s));
   note_added(s);
   touch(owner_);
   touch(s);
@@ -274,17 +339,17 @@ void collection_slot::append(instance_state* s) {
 void collection_slot::remove(instance_state* s) {
   detached_scope scope(owner_, s);
   if (!owner_) {
-    erase(items_, s);
+    items_.erase(s);
     return;
   }
   // Removal needs the loaded collection to know membership, unless `s` was
   // appended while it was unloaded (loading would autoflush it first).
-  bool appended_unloaded = !loaded_ && contains(added_, s);
+  bool appended_unloaded = !loaded_ && added_.contains(s);
   if (!appended_unloaded) items();
   state_ref keep(s);
-  if (!appended_unloaded && !contains(items_, s)) throw InvalidRequestError("object is not in " + prop_->name());
+  if (!appended_unloaded && !items_.contains(s)) throw InvalidRequestError("object is not in " + prop_->name());
   fire_attribute(event_kind::remove, *prop_, owner_, s, nullptr);
-  if (!appended_unloaded) erase(items_, s);
+  if (!appended_unloaded) items_.erase(s);
   note_removed(s);
   touch(owner_);
   touch(s);
@@ -313,7 +378,7 @@ void collection_slot::replace(const std::vector<instance_state*>& states) {
   // The kept items take the order given (a reorder is an assignment too).
   std::vector<state_ref> ordered;
   for (auto* s : states)
-    if (contains(items_, s) && !contains(ordered, s)) ordered.emplace_back(s);
+    if (items_.contains(s) && !contains(ordered, s)) ordered.emplace_back(s);
   for (auto& r : items_)
     if (!contains(ordered, r.get())) ordered.push_back(r);
   items_ = std::move(ordered);
@@ -326,14 +391,10 @@ void collection_slot::insert(std::size_t index, instance_state* s) {
   if (owner_) {
     items();  // a position needs the loaded sequence
     append(s);
-  } else if (!contains(items_, s)) {
-    items_.emplace_back(s);
+  } else if (!items_.contains(s)) {
+    items_.push_back(state_ref(s));
   }
-  auto it = std::find_if(items_.begin(), items_.end(), [s](const state_ref& r) { return r.get() == s; });
-  if (it == items_.end()) return;
-  state_ref keep = *it;
-  items_.erase(it);
-  items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(keep));
+  items_.move_to(s, index);
   if (owner_) renumber();
 }
 
@@ -401,17 +462,17 @@ void collection_slot::set_loaded_states(std::vector<state_ref> loaded) {
   loaded_ = true;
   // Changes made while unloaded (and not yet flushed) win over what the database said.
   for (auto& a : added_)
-    if (!contains(items_, a.get())) items_.push_back(a);
-  for (auto& r : removed_) erase(items_, r.get());
+    if (!items_.contains(a.get())) items_.push_back(a);
+  for (auto& r : removed_) items_.erase(r.get());
   if (!added_.empty()) renumber();
 }
 
 void collection_slot::link_quiet(instance_state* s) {
   if (!owner_) return;
   detached_scope scope(owner_, s);
-  if (loaded_ ? contains(items_, s) : contains(added_, s)) return;
+  if (loaded_ ? items_.contains(s) : added_.contains(s)) return;
   fire_attribute(event_kind::append, *prop_, owner_, s, nullptr);
-  if (loaded_) items_.emplace_back(s);
+  if (loaded_) items_.push_back(state_ref(s));
   note_added(s);
   touch(owner_);
   renumber();
@@ -421,9 +482,9 @@ void collection_slot::unlink_quiet(instance_state* s) {
   if (!owner_) return;
   state_ref keep(s);
   detached_scope scope(owner_, s);
-  if (loaded_ && !contains(items_, s)) return;
+  if (loaded_ && !items_.contains(s)) return;
   fire_attribute(event_kind::remove, *prop_, owner_, s, nullptr);
-  if (loaded_) erase(items_, s);
+  if (loaded_) items_.erase(s);
   note_removed(s);
   touch(owner_);
   renumber();
@@ -460,7 +521,7 @@ void write_only_slot::bind(instance_state* owner, const relationship_property* p
   owner_ = owner;
   prop_ = prop;
   loaded_ = false;
-  auto initial = std::exchange(items_, {});
+  auto initial = items_.take();
   for (auto& i : initial) append(i.get());
 }
 
@@ -468,20 +529,20 @@ void write_only_slot::set_loaded_states(std::vector<state_ref> loaded) {
   detached_scope scope(owner_, nullptr);
   items_ = std::move(loaded);
   for (auto& a : added_)
-    if (!contains(items_, a.get())) items_.push_back(a);
-  for (auto& r : removed_) erase(items_, r.get());
+    if (!items_.contains(a.get())) items_.push_back(a);
+  for (auto& r : removed_) items_.erase(r.get());
 }
 
 void write_only_slot::discard(instance_state* s) {
   if (!s) throw ArgumentError("cannot remove a null object from " + (prop_ ? prop_->name() : std::string("a collection")));
   detached_scope scope(owner_, s);
   if (!owner_) {
-    erase(items_, s);
+    items_.erase(s);
     return;
   }
   check_class(*prop_, s);
   state_ref keep(s);
-  erase(items_, s);
+  items_.erase(s);
   note_removed(s);
   touch(owner_);
   touch(s);

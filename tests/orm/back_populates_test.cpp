@@ -102,3 +102,43 @@ TEST_P(back_populates_test, wrong_type_in_a_relationship_is_an_error) {
 }
 
 }  // namespace
+
+namespace {
+
+// A long collection keeps a hash index for membership (state_list): appends,
+// re-appends, removals and moves must agree with the sequence on both sides
+// of the threshold, and the flush must see each change once.
+TEST_P(back_populates_test, a_long_collection_keeps_membership_exact) {
+  auto s = session();
+  auto a = s.add(User{.username = "a"});
+  auto b = s.add(User{.username = "b"});
+  std::vector<retort::ptr<Post>> posts;
+  for (int i = 0; i < 40; ++i) {
+    posts.push_back(a->posts.add(Post{.title = "t" + std::to_string(i), .content = "c"}));
+    a->posts.add(posts.back());  // a second add of a member is no change
+  }
+  ASSERT_EQ(a->posts.size(), 40u);
+  for (int i = 0; i < 40; i += 2) posts[static_cast<std::size_t>(i)]->author = b;  // moves half through the reference
+  EXPECT_EQ(a->posts.size(), 20u);
+  EXPECT_EQ(b->posts.size(), 20u);
+  for (int i = 0; i < 40; ++i) {
+    auto& p = posts[static_cast<std::size_t>(i)];
+    EXPECT_EQ(a->posts.contains(p), i % 2 == 1) << i;
+    EXPECT_EQ(b->posts.contains(p), i % 2 == 0) << i;
+  }
+  a->posts.remove(posts[1]);
+  EXPECT_FALSE(a->posts.contains(posts[1]));
+  EXPECT_THROW(a->posts.remove(posts[1]), retort::InvalidRequestError);
+  a->posts.add(posts[1]);
+  EXPECT_TRUE(a->posts.contains(posts[1]));
+  EXPECT_EQ(a->posts.size(), 20u);
+  EXPECT_EQ(a->posts[19].get(), posts[1].get());  // re-added at the end
+  posts[1]->author = nullptr;  // orphaned: out of a's collection, not in b's
+  EXPECT_FALSE(a->posts.contains(posts[1]));
+  a->posts.add(posts[1]);
+  s.commit();
+  EXPECT_EQ(s.query<Post>().where(retort::col<&Post::user_id> == a->id).count(), 20);
+  EXPECT_EQ(s.query<Post>().where(retort::col<&Post::user_id> == b->id).count(), 20);
+}
+
+}  // namespace

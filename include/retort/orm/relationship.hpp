@@ -117,6 +117,42 @@ class scalar_slot : public slot {
   bool changed_ = false;
 };
 
+/// A collection's members in order, with constant-time membership: a list
+/// longer than a few items builds a hash index on the first membership test
+/// (append, back-population and remove each ask), so adding n objects to one
+/// collection (thousands of posts back-populated onto one tag) is linear, not
+/// quadratic. The index lives out of line, in attributes.cpp.
+class state_list {
+ public:
+  state_list() noexcept;
+  state_list(state_list&& o) noexcept;
+  state_list& operator=(state_list&& o) noexcept;
+  state_list& operator=(std::vector<state_ref> items);
+  ~state_list();
+
+  const std::vector<state_ref>& vec() const noexcept { return v_; }
+  auto begin() const noexcept { return v_.begin(); }
+  auto end() const noexcept { return v_.end(); }
+  std::size_t size() const noexcept { return v_.size(); }
+  bool empty() const noexcept { return v_.empty(); }
+  const state_ref& operator[](std::size_t i) const noexcept { return v_[i]; }
+
+  bool contains(const instance_state* s) const;
+  void push_back(state_ref r);
+  /// Removes the first occurrence of `s`; false when it is not there.
+  bool erase(const instance_state* s);
+  /// Moves the member `s` to position `index` (clamped to the end).
+  void move_to(const instance_state* s, std::size_t index);
+  void clear() noexcept;
+  /// Empties the list and returns what it held.
+  std::vector<state_ref> take() noexcept;
+
+ private:
+  struct index;
+  std::vector<state_ref> v_;
+  mutable std::unique_ptr<index> index_;  ///< null while short or not yet asked
+};
+
 /// Storage of many<T>.
 class collection_slot : public slot {
  public:
@@ -143,9 +179,9 @@ class collection_slot : public slot {
   std::size_t size() { return items().size(); }
 
   // Used by the ORM core.
-  const std::vector<state_ref>& peek() const noexcept { return items_; }
-  const std::vector<state_ref>& added() const noexcept { return added_; }
-  const std::vector<state_ref>& removed() const noexcept { return removed_; }
+  const std::vector<state_ref>& peek() const noexcept { return items_.vec(); }
+  const std::vector<state_ref>& added() const noexcept { return added_.vec(); }
+  const std::vector<state_ref>& removed() const noexcept { return removed_.vec(); }
 
   void bind(instance_state* owner, const relationship_property* prop) override;
   void unload() override;
@@ -165,8 +201,8 @@ class collection_slot : public slot {
  protected:
   void note_added(instance_state* s);
   void note_removed(instance_state* s);
-  std::vector<state_ref> items_;
-  std::vector<state_ref> added_, removed_;  ///< since the last flush (also while unloaded)
+  state_list items_;
+  state_list added_, removed_;  ///< since the last flush (also while unloaded)
 
  private:
   /// ordering_list: sets each item's position column to its index (+ the start).
@@ -334,9 +370,8 @@ class many : public orm::detail::collection_slot {
   void remove(const ptr<T>& p) { collection_slot::remove(p.state()); }
   void remove(T& obj) { collection_slot::remove(orm::state_of(obj)); }
   bool contains(const ptr<T>& p) {
-    for (const auto& r : items())
-      if (r.get() == p.state()) return true;
-    return false;
+    items();  // loads
+    return items_.contains(p.state());
   }
 };
 
@@ -364,9 +399,8 @@ class set_of : public orm::detail::collection_slot {
   std::size_t size() { return items().size(); }
   bool empty() { return items().empty(); }
   bool contains(const ptr<T>& p) {
-    for (const auto& r : items())
-      if (r.get() == p.state()) return true;
-    return false;
+    items();  // loads
+    return items_.contains(p.state());
   }
   /// Adds an object; false (and nothing changes) when it is in the set already.
   bool insert(const ptr<T>& p) {
