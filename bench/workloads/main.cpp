@@ -1,7 +1,10 @@
 // The seven-workload benchmark's driver (issue 12; docs/performance.md).
 //
 //   bench_workloads [--users N] [--rounds R] [--postgresql URL] [--no-sqlite]
-//                   [--sqlalchemy PYTHON] [--quick]
+//                   [--sqlalchemy PYTHON] [--quick] [--profile retort|raw]
+//
+// --profile runs one C++ side alone, in this process, once, with no table
+// (for perf / callgrind: `perf record -g bench_workloads --profile retort`).
 //
 // Per database (a SQLite file, then PostgreSQL when a URL is given) and per
 // round, each implementation runs once in a process of its own, in turn
@@ -350,6 +353,18 @@ int main(int argc, char** argv) {
     std::string label;
     bool postgresql;
   };
+  if (auto who = text_arg(argc, argv, "--profile", ""); !who.empty()) {
+    bool pg = !pg_url.empty();
+    auto path = (dir / "profile.db").string();
+    auto impl = who == "raw" ? (pg ? bench::make_raw_postgresql(pg_url) : bench::make_raw_sqlite(path))
+                             : bench::make_retort(pg, pg ? pg_url : path);
+    auto text = run_round(*impl, n);
+    impl.reset();
+    check(who, parse(who, text), want);
+    std::printf("%s", text.c_str());
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   std::vector<database> databases;
   if (!flag(argc, argv, "--no-sqlite")) databases.push_back({"SQLite (file, WAL, foreign keys on)", false});
   if (!pg_url.empty()) databases.push_back({"PostgreSQL 15 (loopback)", true});

@@ -151,9 +151,7 @@ std::vector<result> connection::execute_many(const std::string& sql,
   count_statement();
   const bool rec = recording();
   const auto start = rec ? query_record::clock::now() : query_record::clock::time_point{};
-  auto& stmt = c.cached(sql);
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(stmt.execute(r));
+  out = c.cached(sql).execute_many(rows);
   if (rec) record(sql, rows.front(), rows.size(), start);
   return out;
 }

@@ -19,6 +19,13 @@ registry& drivers() {
 }
 }  // namespace
 
+std::vector<result> driver_statement::execute_many(std::span<const std::vector<sql::value>> rows) {
+  std::vector<result> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(execute(r));
+  return out;
+}
+
 void check_statement_text(const std::string& sql) {
   if (auto at = sql.find('\0'); at != std::string::npos)
     throw ArgumentError("SQL text contains a NUL byte at offset " + std::to_string(at) +

@@ -13,6 +13,7 @@ pool::~pool() = default;
 
 std::unique_ptr<driver_connection> pool::checkout() {
   std::unique_ptr<driver_connection> conn;
+  std::chrono::steady_clock::time_point returned{};
   {
     std::unique_lock lock(mutex_);
     auto limit = options_.size + options_.max_overflow;
@@ -24,12 +25,15 @@ std::unique_ptr<driver_connection> pool::checkout() {
                          std::to_string(options_.timeout.count()) + " ms");
     ++out_;
     if (!idle_.empty()) {
-      conn = std::move(idle_.front());
+      conn = std::move(idle_.front().conn);
+      returned = idle_.front().returned;
       idle_.pop_front();
     }
   }
   try {
-    if (conn && options_.pre_ping && (conn->broken() || !conn->ping(options_.pre_ping_timeout))) conn.reset();  // dead: replace it
+    bool ping = options_.pre_ping && conn &&
+                (std::chrono::steady_clock::now() - returned >= options_.pre_ping_skip_within || conn->input_pending());
+    if (conn && (conn->broken() || (ping && !conn->ping(options_.pre_ping_timeout)))) conn.reset();  // dead: replace it
     if (!conn) conn = make_();
   } catch (...) {
     std::lock_guard lock(mutex_);
@@ -46,7 +50,7 @@ void pool::checkin(std::unique_ptr<driver_connection> conn) {
     std::lock_guard lock(mutex_);
     --out_;
     if (conn && !conn->broken() && idle_.size() < options_.size)
-      idle_.push_back(std::move(conn));
+      idle_.push_back({std::move(conn), std::chrono::steady_clock::now()});
     else
       discard = std::move(conn);
   }
@@ -54,7 +58,7 @@ void pool::checkin(std::unique_ptr<driver_connection> conn) {
 }
 
 void pool::dispose() {
-  std::deque<std::unique_ptr<driver_connection>> closing;
+  std::deque<idle_connection> closing;
   {
     std::lock_guard lock(mutex_);
     closing.swap(idle_);

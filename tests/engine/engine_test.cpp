@@ -127,6 +127,56 @@ TEST_P(engine_test, executemany_is_one_event_and_reuses_the_prepared_statement) 
   EXPECT_EQ(c.prepare_count(), prepared + 1);  // the INSERT came from the cache; the SELECT was prepared once
 }
 
+// Many rows of one statement (PostgreSQL pipelines them inside a transaction,
+// a thousand per round trip): every row runs, in order, each with its own row
+// count; a failing row raises its own typed error, the rows before it ran
+// (a savepoint rolled back keeps the transaction usable), the rows after it
+// did not; outside a transaction the rows before the failure stay committed.
+TEST_P(engine_test, executemany_runs_every_row_in_order_and_stops_at_the_first_failure) {
+  auto c = engine().connect();
+  const auto insert = sql::compile(sql::insert("parent").columns({"id", "name"}).row({0, ""}), c.dialect()).sql;
+  const auto rename =
+      sql::compile(sql::update("parent").set("name", sql::value(std::string())).where(parent_id == 0), c.dialect()).sql;
+  auto count = [&c] { return c.execute("SELECT COUNT(*) FROM parent").scalar().as_int(); };
+  std::vector<std::vector<sql::value>> rows;
+  for (int i = 1; i <= 2500; ++i) rows.push_back({i, "p" + std::to_string(i)});
+  {
+    auto tx = c.begin();
+    auto results = c.execute_many(insert, rows);
+    ASSERT_EQ(results.size(), 2500u);
+    for (const auto& r : results) EXPECT_EQ(r.rows_affected(), 1);
+    // An UPDATE per row: the counts say which rows matched, in order (id 9999 matches nothing).
+    auto updated = c.execute_many(rename, {{std::string("x1"), 1}, {std::string("none"), 9999}, {std::string("x3"), 3}});
+    ASSERT_EQ(updated.size(), 3u);
+    EXPECT_EQ(updated[0].rows_affected(), 1);
+    EXPECT_EQ(updated[1].rows_affected(), 0);
+    EXPECT_EQ(updated[2].rows_affected(), 1);
+    {
+      auto sp = c.begin_nested();
+      std::vector<std::vector<sql::value>> more;
+      for (int i = 3001; i <= 4500; ++i) more.push_back({i, "q" + std::to_string(i)});
+      more[1200] = {4201, std::string("p7")};  // the 1,201st row repeats a unique name: in the second thousand
+      EXPECT_THROW(c.execute_many(insert, more), retort::IntegrityError);
+      sp.rollback();
+    }
+    EXPECT_EQ(count(), 2500);  // usable after the savepoint's rollback
+    tx.commit();
+  }
+  EXPECT_EQ(c.execute("SELECT name FROM parent WHERE id = 3").scalar().text(), "x3");
+  // Outside a transaction (autocommit), each row commits on its own.
+  std::vector<std::vector<sql::value>> autocommit = {{5001, "a1"}, {5002, "a2"}, {5003, "p5"}, {5004, "a4"}};
+  EXPECT_THROW(c.execute_many(insert, autocommit), retort::IntegrityError);
+  EXPECT_EQ(count(), 2502);
+  // Inside a transaction the failure is raised; after the rollback nothing of it remains.
+  {
+    auto tx = c.begin();
+    std::vector<std::vector<sql::value>> failing = {{6001, "b1"}, {6002, "p2"}, {6003, "b3"}};
+    EXPECT_THROW(c.execute_many(insert, failing), retort::IntegrityError);
+    tx.rollback();
+  }
+  EXPECT_EQ(count(), 2502);
+}
+
 TEST_P(engine_test, constraint_violations_name_table_and_constraint) {
   auto c = engine().connect();
   c.execute(sql::insert("parent").columns({"id", "name"}).row({1, "a"}));

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "retort/engine/connection.hpp"
+#include "retort/engine/pool.hpp"
 #include "retort/util/error.hpp"
 #include "support/backend.hpp"
 
@@ -105,6 +106,60 @@ TEST(pool, failed_connects_do_not_leak_slots) {
                            {.pool = retort::engine::pool_options{1, 0, 100ms, true}});
   for (int i = 0; i < 3; ++i) EXPECT_THROW(e.connect(), retort::OperationalError);
   EXPECT_EQ(e.pool().checked_out(), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+// A connection that counts pings and can be declared dead, for the pool alone.
+struct counted_connection final : retort::engine::driver_connection {
+  std::atomic<int>* pings;
+  bool alive = true;
+  explicit counted_connection(std::atomic<int>* p) : pings(p) {}
+  std::unique_ptr<retort::engine::driver_statement> prepare(const std::string&) override { return nullptr; }
+  void execute_direct(const std::string&) override {}
+  bool ping(std::chrono::milliseconds) override {
+    ++*pings;
+    return alive;
+  }
+  bool broken() const override { return false; }
+};
+
+// pre_ping pings a connection that sat idle, not one checked in a moment ago
+// (pre_ping_skip_within, HikariCP's bypass window); zero pings every checkout.
+TEST(pool_pre_ping, skips_a_connection_returned_within_the_window_and_pings_an_older_one) {
+  std::atomic<int> pings = 0, made = 0;
+  auto make_pool = [&](std::chrono::milliseconds window) {
+    retort::engine::pool_options o;
+    o.pre_ping_skip_within = window;
+    return std::make_unique<retort::engine::pool>(
+        [&] {
+          ++made;
+          return std::make_unique<counted_connection>(&pings);
+        },
+        o, "test");
+  };
+  auto p = make_pool(200ms);
+  p->checkin(p->checkout());
+  p->checkin(p->checkout());  // returned a moment ago: handed out unpinged
+  EXPECT_EQ(pings, 0);
+  std::this_thread::sleep_for(250ms);
+  auto c = p->checkout();  // idle past the window: pinged
+  EXPECT_EQ(pings, 1);
+  static_cast<counted_connection&>(*c).alive = false;
+  p->checkin(std::move(c));
+  std::this_thread::sleep_for(250ms);
+  auto replaced = p->checkout();  // the ping fails: a new connection instead
+  EXPECT_EQ(pings, 2);
+  EXPECT_EQ(made, 2);
+  EXPECT_TRUE(static_cast<counted_connection&>(*replaced).alive);
+  p->checkin(std::move(replaced));
+
+  auto every = make_pool(0ms);
+  every->checkin(every->checkout());
+  every->checkin(every->checkout());
+  EXPECT_EQ(pings, 3);  // the second checkout pinged at once
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <list>
 #include <memory>
 #include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,11 @@ class driver_statement {
   virtual ~driver_statement() = default;
   /// Runs the statement. Raises a DatabaseError subclass on failure.
   virtual result execute(std::span<const sql::value> params) = 0;
+  /// Runs it once per row of parameters, in order, and stops at the first
+  /// failure, raised as execute raises it. The default executes row by row; a
+  /// driver may send the rows together (PostgreSQL pipelines them inside a
+  /// transaction, where the outcome is the same).
+  virtual std::vector<result> execute_many(std::span<const std::vector<sql::value>> rows);
 };
 
 /// Raises ArgumentError when `sql` holds a NUL byte: drivers read statement
@@ -43,6 +49,10 @@ class driver_connection {
   virtual bool ping(std::chrono::milliseconds timeout) = 0;
   /// True once the driver has seen the connection fail; the pool then discards it.
   virtual bool broken() const = 0;
+  /// True when an idle connection has something unread on its socket: a
+  /// server's goodbye (a terminated backend's FATAL, a closed socket) arrives
+  /// so. Costs no round trip; the pool then pings even inside its bypass window.
+  virtual bool input_pending() const { return false; }
 
   /// The prepared statement for `sql`, prepared on first use and kept; past
   /// `cache_limit` statements the least recently used one is dropped.
@@ -73,6 +83,11 @@ struct pool_options {
   std::chrono::milliseconds timeout{30000};  ///< how long checkout waits for a free connection
   bool pre_ping = true;          ///< check liveness on checkout and replace dead connections
   std::chrono::milliseconds pre_ping_timeout{5000};  ///< a pre-ping not answered by then means dead
+  /// A connection checked in less than this long ago is handed out unpinged
+  /// unless its socket has input waiting (a server that closed it has said so):
+  /// it answered its last statement just now (HikariCP's aliveBypassWindowMs,
+  /// 500 ms). Zero pings every checkout, as SQLAlchemy's pool_pre_ping does.
+  std::chrono::milliseconds pre_ping_skip_within{500};
 };
 
 /// URL query options the engine reads itself (`echo`); drivers accept and skip them.

@@ -3,6 +3,7 @@
 // returned, and replaces dead connections found by a liveness check. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -39,7 +40,11 @@ class pool {
   std::string description_;
   mutable std::mutex mutex_;
   std::condition_variable returned_;
-  std::deque<std::unique_ptr<driver_connection>> idle_;
+  struct idle_connection {
+    std::unique_ptr<driver_connection> conn;
+    std::chrono::steady_clock::time_point returned;  ///< when it was checked in (it answered its last statement)
+  };
+  std::deque<idle_connection> idle_;
   std::size_t out_ = 0;
 };
 

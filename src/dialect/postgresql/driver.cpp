@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -345,6 +346,7 @@ class statement final : public engine::driver_statement {
   statement(connection& owner, std::string sql) : owner_(owner), sql_(std::move(sql)) {}
   ~statement() override;
   result execute(std::span<const sql::value> params) override;
+  std::vector<result> execute_many(std::span<const std::vector<sql::value>> rows) override;
 
  private:
   const std::string& prepared_name(const bound_params& p);
@@ -396,6 +398,13 @@ class connection final : public engine::driver_connection {
 
   bool broken() const override { return silent_ || PQstatus(raw()) == CONNECTION_BAD; }
 
+  // An idle connection has nothing to read unless the server sent something
+  // unasked: a terminated backend's FATAL and the socket's end (or a notice).
+  bool input_pending() const override {
+    pollfd fd{PQsocket(raw()), POLLIN, 0};
+    return ::poll(&fd, 1, 0) != 0;
+  }
+
   PGconn* raw() const { return conn_.get(); }
   bool closing() const { return closing_; }
   std::string next_name() { return "retort_" + std::to_string(++statements_); }
@@ -442,6 +451,68 @@ result statement::execute(std::span<const sql::value> params) {
                                 p.lengths.data(), p.formats.data(), 0));
   check(owner_.raw(), res, sql_);
   return to_result(res.r);
+}
+
+// Rows of one statement inside a transaction go as a libpq pipeline, a
+// thousand at a time with one Sync each: one round trip per thousand rows
+// instead of one per row (the flush's link inserts, UPDATEs and DELETEs).
+// Inside a transaction the outcome is the sequential one: the rows before a
+// failure ran, the failure is raised, the ones after it are not executed
+// (the server skips them until the Sync) and the transaction is failed as it
+// would be after that one statement. Outside a transaction each row commits
+// on its own, which a pipeline would fold into one implicit transaction: row
+// by row there.
+std::vector<result> statement::execute_many(std::span<const std::vector<sql::value>> rows) {
+  PGconn* conn = owner_.raw();
+  if (rows.size() < 2 || PQtransactionStatus(conn) != PQTRANS_INTRANS) return driver_statement::execute_many(rows);
+  constexpr std::size_t chunk = 1000;
+  std::vector<result> out;
+  out.reserve(rows.size());
+  for (std::size_t first = 0; first < rows.size(); first += chunk) {
+    const std::size_t last = std::min(rows.size(), first + chunk);
+    std::vector<bound_params> params;
+    std::vector<const std::string*> names;
+    params.reserve(last - first);
+    names.reserve(last - first);
+    for (std::size_t i = first; i < last; ++i) {
+      params.emplace_back(rows[i]);
+      names.push_back(&prepared_name(params.back()));  // PQprepare is synchronous: before the pipeline
+    }
+    if (!PQenterPipelineMode(conn)) raise(conn, nullptr, sql_);
+    std::size_t sent = 0;
+    for (; sent < params.size(); ++sent) {
+      const auto& p = params[sent];
+      if (!PQsendQueryPrepared(conn, names[sent]->c_str(), static_cast<int>(p.values.size()), p.values.data(),
+                               p.lengths.data(), p.formats.data(), 0))
+        break;
+    }
+    // A send fails only when the connection does: nothing more can be read.
+    if (sent < params.size() || !PQpipelineSync(conn)) raise(conn, nullptr, sql_);
+    std::exception_ptr failure;  // the first failed row's error, raised once the pipeline is drained
+    for (std::size_t i = 0; i < sent; ++i) {
+      result_ptr res(PQgetResult(conn));
+      if (!res.r) raise(conn, nullptr, sql_);  // the connection died mid-pipeline
+      auto st = PQresultStatus(res.r);
+      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        out.push_back(to_result(res.r));
+      } else if (st != PGRES_PIPELINE_ABORTED && !failure) {
+        try {
+          raise(conn, res.r, sql_);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+      }
+      result_ptr end(PQgetResult(conn));  // each query's results end with a null
+    }
+    for (;;) {  // up to the Sync's own result
+      result_ptr res(PQgetResult(conn));
+      if (!res.r) raise(conn, nullptr, sql_);
+      if (PQresultStatus(res.r) == PGRES_PIPELINE_SYNC) break;
+    }
+    PQexitPipelineMode(conn);
+    if (failure) std::rethrow_exception(failure);
+  }
+  return out;
 }
 
 class driver final : public engine::driver {
