@@ -142,4 +142,15 @@ void engine::clear_recorded_queries() {
 
 void engine::dispose() { state_->pool->dispose(); }
 
+const std::string& engine::cached_text(const statement_shape& shape, const std::function<std::string()>& compile) {
+  auto& st = *state_;
+  {
+    std::lock_guard lock(st.texts_mutex);
+    if (auto it = st.texts.find(shape); it != st.texts.end()) return it->second;
+  }
+  auto text = compile();  // outside the lock: two threads may both compile it once; the first one stays
+  std::lock_guard lock(st.texts_mutex);
+  return st.texts.try_emplace(shape, std::move(text)).first->second;
+}
+
 }  // namespace retort::engine

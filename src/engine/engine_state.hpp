@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "retort/engine/engine.hpp"
@@ -22,6 +23,15 @@ struct engine_state {
   std::vector<std::pair<std::uint64_t, statement_listener>> listeners;
   std::uint64_t next_listener = 1;
   std::atomic<bool> has_listeners{false};  ///< lets emit() skip the lock when nobody listens
+
+  struct shape_hash {
+    std::size_t operator()(const engine::statement_shape& s) const noexcept {
+      auto h = std::hash<const void*>()(s.a) * 31 + std::hash<const void*>()(s.b);
+      return h * 31 + static_cast<std::size_t>(s.variant);
+    }
+  };
+  std::mutex texts_mutex;
+  std::unordered_map<engine::statement_shape, std::string, shape_hash> texts;  ///< engine::cached_text
 
   std::atomic<bool> recording{false};  ///< engine_options::record_queries, engine::record_queries()
   mutable std::mutex records_mutex;

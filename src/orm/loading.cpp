@@ -129,15 +129,15 @@ std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select
 
 const std::string& session_impl::select_where_sql(const mapper& m, const std::vector<std::size_t>& columns,
                                                  bool order_by_key) {
-  // `columns` is a mapper's or relationship's own vector: its address names the shape.
-  auto key = std::make_tuple(&m, static_cast<const void*>(&columns), order_by_key);
-  auto it = select_sql_.find(key);
-  if (it != select_sql_.end()) return it->second;
-  auto q = select_columns(m);
-  for (auto& w : match(m, columns, std::vector<sql::value>(columns.size()))) q.where(w);
-  if (order_by_key)
-    for (auto i : m.primary_key) q.order_by(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
-  return select_sql_.emplace(key, sql::compile(q, engine_.dialect()).sql).first->second;
+  // `columns` is a mapper's or relationship's own vector: its address names the
+  // shape. Compiled once per engine, for every session on it.
+  return engine_.cached_text({&m, &columns, order_by_key ? 1 : 0}, [&] {
+    auto q = select_columns(m);
+    for (auto& w : match(m, columns, std::vector<sql::value>(columns.size()))) q.where(w);
+    if (order_by_key)
+      for (auto i : m.primary_key) q.order_by(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
+    return sql::compile(q, engine_.dialect()).sql;
+  });
 }
 
 std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vector<std::size_t>& columns,
@@ -153,12 +153,11 @@ std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vect
 
 std::vector<state_ref> session_impl::load_related(const relationship_property& rel, const std::vector<sql::value>& key) {
   in_use guard(*this);
-  auto it = related_sql_.find(&rel);
-  if (it == related_sql_.end()) {
+  const auto& text = engine_.cached_text({&rel, nullptr, 2}, [&] {
     auto q = rel.join.lazy_select(*rel.parent, *rel.target, rel.kind == slot_kind::collection, rel.order_by_columns);
-    it = related_sql_.emplace(&rel, sql::compile(q, engine_.dialect()).sql).first;
-  }
-  auto rows = connection().execute(it->second, key);
+    return sql::compile(q, engine_.dialect()).sql;
+  });
+  auto rows = connection().execute(text, key);
   std::vector<state_ref> out;
   out.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0));

@@ -640,6 +640,15 @@ orm::instance_state* session::get_state(const orm::mapper& m, std::vector<sql::v
   orm::call_cause cause(live(), "session.get", m.class_name, {}, where);
   return live().get(m, key);
 }
+orm::instance_state* session::get_state_by_id(const orm::mapper& m, std::int64_t id, retort::source_location where) {
+  auto& core = live();
+  core.check_active();
+  {
+    orm::session_impl::in_use guard(core);  // another thread's use is a typed error here too
+    if (auto* hit = core.live_hit(m, id)) return hit;  // no SQL, nothing to record
+  }
+  return get_state(m, {sql::value(id)}, where);
+}
 void session::expire_state(orm::instance_state* s) { live().expire(given(s, "expire")); }
 void session::refresh_state(orm::instance_state* s) {
   if (given(s, "refresh")->session != &live()) throw InvalidRequestError("instance is not in this session");

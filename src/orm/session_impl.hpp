@@ -98,6 +98,12 @@ class session_impl {
   /// loaded state copied onto it along the merge cascade.
   state_ref merge(instance_state* source);
   instance_state* lookup(const mapper& m, const std::vector<sql::value>& key) const;
+  /// get's fast path: the live object under a single integer key, or null
+  /// (absent, deleted or expired: the full get decides those).
+  instance_state* live_hit(const mapper& m, std::int64_t id) const {
+    auto* s = identity_map_.find(identity_key{&m, id, {}});
+    return s && !s->marked_deleted && !s->expired ? s : nullptr;
+  }
 
   // Loading (loading.cpp).
   /// The object for a row, through the identity map; `offset` is where its columns start.
@@ -223,8 +229,6 @@ class session_impl {
   /// no_autoflush guards alive (shared with them, so a guard may outlive the session).
   std::shared_ptr<int> autoflush_blocks_ = std::make_shared<int>(0);
   std::uint64_t order_ = 0;
-  std::map<std::tuple<const mapper*, const void*, bool>, std::string> select_sql_;
-  std::unordered_map<const relationship_property*, std::string> related_sql_;
   std::map<std::pair<const mapper*, std::vector<std::size_t>>, std::string> deferred_sql_;
   std::vector<load_cohort> cohorts_;  ///< id - cohort_base_ - 1 indexes it
   std::uint32_t cohort_base_ = 0;     ///< ids up to it belong to cohorts forgotten (expire_all, close)

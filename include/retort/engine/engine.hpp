@@ -84,6 +84,19 @@ class engine {
 
   const std::shared_ptr<detail::engine_state>& state() const noexcept { return state_; }
 
+  /// SQL text the ORM compiles once per engine and reuses in every session on
+  /// it (a get's or a lazy load's SELECT): the text stored under `shape` (the
+  /// addresses of the mapper and column set it is made from, and a variant
+  /// number), built by `compile` the first time. Thread-safe; the reference
+  /// stays valid while the engine lives.
+  struct statement_shape {
+    const void* a = nullptr;
+    const void* b = nullptr;
+    int variant = 0;
+    bool operator==(const statement_shape&) const = default;
+  };
+  const std::string& cached_text(const statement_shape& shape, const std::function<std::string()>& compile);
+
  private:
   std::shared_ptr<detail::engine_state> state_;
 };

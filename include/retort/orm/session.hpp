@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "retort/engine/connection.hpp"
@@ -120,7 +121,10 @@ class session {
   template <class T, class K1>
   ptr<T> get(const K1& k1, retort::source_location where = retort::source_location::current()) {
     detail::check_key_types<T, K1>();
-    return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(k1)}, where));
+    if constexpr (std::is_integral_v<K1> && !std::is_same_v<K1, bool>)
+      return ptr<T>(get_state_by_id(orm::mapper_for<T>(), static_cast<std::int64_t>(k1), where));
+    else
+      return ptr<T>(get_state(orm::mapper_for<T>(), {sql::to_value(k1)}, where));
   }
   template <class T, class K1, class K2>
   ptr<T> get(const K1& k1, const K2& k2, retort::source_location where = retort::source_location::current()) {
@@ -261,6 +265,8 @@ class session {
   void add_state(orm::instance_state* s);
   void delete_state(orm::instance_state* s);
   orm::instance_state* get_state(const orm::mapper& m, std::vector<sql::value> key, retort::source_location where = {});
+  /// get() of a single integer key: an identity-map hit without building a key.
+  orm::instance_state* get_state_by_id(const orm::mapper& m, std::int64_t id, retort::source_location where);
   void expire_state(orm::instance_state* s);
   void refresh_state(orm::instance_state* s);
   void expunge_state(orm::instance_state* s);
@@ -290,8 +296,7 @@ class no_autoflush {
 template <class T>
 template <class K1>
 ptr<T> query<T>::get(const K1& key, retort::source_location where) {
-  detail::check_key_types<T, K1>();
-  return ptr<T>(base_.owner().get_state(orm::mapper_for<T>(), {sql::to_value(key)}, where));
+  return base_.owner().template get<T>(key, where);
 }
 template <class T>
 template <class... K>
