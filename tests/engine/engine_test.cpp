@@ -387,11 +387,11 @@ TEST(engine, a_bad_sqlite_timeout_is_an_argument_error_when_the_engine_is_create
 }
 
 TEST(engine, unknown_sqlite_options_are_refused_listing_the_accepted_ones) {
-  for (const char* bad : {"timout=30", "check_same_thread=false", "uri=true", "foreign_keys=off"}) {
+  for (const char* bad : {"timout=30", "check_same_thread=false", "uri=true", "foreign_key=off"}) {
     auto what = creation_error(std::string("sqlite:///x.db?") + bad);
     auto key = std::string(bad).substr(0, std::string(bad).find('='));
     EXPECT_NE(what.find("unknown sqlite URL option '" + key + "'"), std::string::npos) << what;
-    EXPECT_NE(what.find("(accepted: echo, timeout, journal_mode, mode)"), std::string::npos) << what;
+    EXPECT_NE(what.find("(accepted: echo, timeout, journal_mode, mode, foreign_keys)"), std::string::npos) << what;
   }
 }
 
@@ -400,6 +400,8 @@ TEST(engine, invalid_sqlite_option_values_are_refused_when_the_engine_is_created
             std::string::npos);
   EXPECT_NE(creation_error("sqlite:///x.db?journal_mode=wal;drop").find("journal_mode='wal;drop'"), std::string::npos);
   EXPECT_NE(creation_error("sqlite:///x.db?mode=rwx").find("mode='rwx' is not ro, rw or rwc"), std::string::npos);
+  EXPECT_NE(creation_error("sqlite:///x.db?foreign_keys=maybe").find("foreign_keys='maybe' is not on or off"),
+            std::string::npos);
   EXPECT_NE(creation_error("sqlite://?echo=yes").find("echo='yes' is not true, false, 1, 0, info or debug"), std::string::npos);
   EXPECT_NE(creation_error("postgresql://h/db?echo=on").find("echo='on'"), std::string::npos);
 }
@@ -417,6 +419,26 @@ TEST(engine, sqlite_journal_mode_and_mode_options_take_effect) {
   EXPECT_THROW(ro.connect().execute_ddl("CREATE TABLE u (x INTEGER)"), retort::OperationalError);  // read only
   retort::engine::engine rw(url + "x?mode=rw");  // rw does not create the file
   EXPECT_THROW(rw.connect(), retort::OperationalError);
+}
+
+// Foreign keys are enforced unless the URL says ?foreign_keys=off (SQLite's
+// own default is off; Retort's is on, as docs/databases.md says).
+TEST(engine, sqlite_foreign_key_enforcement_is_on_unless_the_url_turns_it_off) {
+  retort::testing::register_backends();
+  auto url = retort::testing::fresh_url(backend::sqlite);
+  auto orphan = [](retort::engine::engine& e) {
+    auto c = e.connect();
+    c.execute_ddl("CREATE TABLE IF NOT EXISTS p (id INTEGER PRIMARY KEY)");
+    c.execute_ddl("CREATE TABLE IF NOT EXISTS k (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id))");
+    EXPECT_EQ(c.execute("PRAGMA foreign_keys").scalar().as_int(), e.url().option("foreign_keys", "on") == "off" ? 0 : 1);
+    c.execute("INSERT INTO k (p_id) VALUES (42)");
+  };
+  retort::engine::engine enforcing(url + "?foreign_keys=on");
+  EXPECT_THROW(orphan(enforcing), retort::IntegrityError);
+  retort::engine::engine by_default(url);
+  EXPECT_THROW(orphan(by_default), retort::IntegrityError);
+  retort::engine::engine lax(url + "?foreign_keys=off");
+  EXPECT_NO_THROW(orphan(lax));
 }
 
 TEST(engine, a_locked_sqlite_database_waits_for_the_busy_timeout_then_fails) {

@@ -1,5 +1,5 @@
 // The SQLite driver on the sqlite3 C API; the only file that includes sqlite3.h.
-// Every connection gets PRAGMA foreign_keys=ON and a busy timeout; file
+// Every connection gets PRAGMA foreign_keys=ON (unless ?foreign_keys=off) and a busy timeout; file
 // databases use WAL so readers and a writer do not block each other.
 #include <sqlite3.h>
 
@@ -68,8 +68,17 @@ int open_flags(const std::string& mode) {
   throw ArgumentError("sqlite URL option mode='" + mode + "' is not ro, rw or rwc");
 }
 
+/// ?foreign_keys=on|off (on when absent): SQLite's enforcement of foreign keys.
+bool foreign_keys(const std::string& text) {
+  std::string v;
+  for (char c : text) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v == "on" || v == "true" || v == "1") return true;
+  if (v == "off" || v == "false" || v == "0") return false;
+  throw ArgumentError("sqlite URL option foreign_keys='" + text + "' is not on or off");
+}
+
 /// The query options this driver reads (the engine's own, `echo`, aside).
-constexpr const char* sqlite_options[] = {"timeout", "journal_mode", "mode"};
+constexpr const char* sqlite_options[] = {"timeout", "journal_mode", "mode", "foreign_keys"};
 
 /// Every option of `u` known and well-formed, or ArgumentError naming the first that is not.
 void validate_options(const engine::url& u) {
@@ -84,6 +93,7 @@ void validate_options(const engine::url& u) {
   busy_timeout_ms(u.option("timeout", "5"));
   journal_mode(u.option("journal_mode", "wal"));
   open_flags(u.option("mode", "rwc"));
+  foreign_keys(u.option("foreign_keys", "on"));
 }
 
 /// SQLite says only "FOREIGN KEY constraint failed", not which key. The
@@ -315,7 +325,7 @@ class connection final : public engine::driver_connection {
   void configure(const engine::url& u, bool keep_journal) {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, busy_timeout_ms(u.option("timeout", "5")));
-    execute_direct("PRAGMA foreign_keys=ON");
+    execute_direct(foreign_keys(u.option("foreign_keys", "on")) ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
     if (!keep_journal) execute_direct("PRAGMA journal_mode=" + journal_mode(u.option("journal_mode", "wal")));
   }
   ~connection() override {
