@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "raw_rows.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -29,28 +30,10 @@ std::string text(const result& r, int row, int col) {
   return {PQgetvalue(r.get(), row, col), static_cast<std::size_t>(PQgetlength(r.get(), row, col))};
 }
 
-struct tag_row {
-  long id;
-  std::string name;
-};
-
-struct post_row {
-  long id;
-  std::string title, content;
-  long user_id;
-  std::vector<const tag_row*> tags{};
-};
-
-struct user_row {
-  long id;
-  std::string username;
-  std::vector<post_row> posts{};
-};
-
-struct title_row {
-  long id;
-  std::string title;
-};
+using bench::raw::post_row;
+using bench::raw::tag_row;
+using bench::raw::title_row;
+using bench::raw::user_row;
 
 /// Row `i` of a SELECT id, title, content, user_id.
 post_row read_post(const result& r, int i) { return {integer(r, i, 0), text(r, i, 1), text(r, i, 2), integer(r, i, 3)}; }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "raw_rows.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -65,28 +66,10 @@ class statement {
   sqlite3_stmt* s_ = nullptr;
 };
 
-struct tag_row {
-  long id;
-  std::string name;
-};
-
-struct post_row {
-  long id;
-  std::string title, content;
-  long user_id;
-  std::vector<const tag_row*> tags{};
-};
-
-struct user_row {
-  long id;
-  std::string username;
-  std::vector<post_row> posts{};
-};
-
-struct title_row {
-  long id;
-  std::string title;
-};
+using bench::raw::post_row;
+using bench::raw::tag_row;
+using bench::raw::title_row;
+using bench::raw::user_row;
 
 post_row read_post(const statement& s) { return {s.integer(0), s.text(1), s.text(2), s.integer(3)}; }
 user_row read_user(const statement& s) { return {s.integer(0), s.text(1)}; }
