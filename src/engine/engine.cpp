@@ -142,7 +142,7 @@ void engine::clear_recorded_queries() {
 
 void engine::dispose() { state_->pool->dispose(); }
 
-const std::string& engine::cached_text(const statement_shape& shape, const std::function<std::string()>& compile) {
+const std::string& engine::cached_text(const statement_shape& shape, util::function_ref<std::string()> compile) {
   auto& st = *state_;
   {
     std::lock_guard lock(st.texts_mutex);

@@ -17,6 +17,7 @@
 #include "retort/engine/pool.hpp"
 #include "retort/engine/query_record.hpp"
 #include "retort/engine/url.hpp"
+#include "retort/util/function_ref.hpp"
 
 namespace retort::engine {
 
@@ -95,7 +96,7 @@ class engine {
     int variant = 0;
     bool operator==(const statement_shape&) const = default;
   };
-  const std::string& cached_text(const statement_shape& shape, const std::function<std::string()>& compile);
+  const std::string& cached_text(const statement_shape& shape, util::function_ref<std::string()> compile);
 
  private:
   std::shared_ptr<detail::engine_state> state_;

@@ -50,10 +50,16 @@ int busy_timeout_ms(const std::string& text) {
   return static_cast<int>(seconds * 1000);
 }
 
+/// An option's value, lower-cased: SQLite's option values are case-insensitive.
+std::string lowered(const std::string& text) {
+  std::string out;
+  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 /// SQLite's journal modes (https://sqlite.org/pragma.html#pragma_journal_mode), lower-cased.
 std::string journal_mode(const std::string& text) {
-  std::string mode;
-  for (char c : text) mode += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string mode = lowered(text);
   for (const char* known : {"delete", "truncate", "persist", "memory", "wal", "off"})
     if (mode == known) return mode;
   throw ArgumentError("sqlite URL option journal_mode='" + text +
@@ -70,8 +76,7 @@ int open_flags(const std::string& mode) {
 
 /// ?foreign_keys=on|off (on when absent): SQLite's enforcement of foreign keys.
 bool foreign_keys(const std::string& text) {
-  std::string v;
-  for (char c : text) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string v = lowered(text);
   if (v == "on" || v == "true" || v == "1") return true;
   if (v == "off" || v == "false" || v == "0") return false;
   throw ArgumentError("sqlite URL option foreign_keys='" + text + "' is not on or off");
