@@ -10,12 +10,19 @@
 namespace retort {
 
 std::map<std::string, sql::value> default_context::get_current_parameters() const {
+  if (statement_values_) return *statement_values_;
   std::map<std::string, sql::value> out;
   for (const auto& c : mapper_->columns) out.emplace(c.column.name, c.get(object_));
   return out;
 }
 
 sql::value default_context::current_parameter(std::string_view column) const {
+  if (statement_values_) {
+    auto it = statement_values_->find(std::string(column));
+    if (it != statement_values_->end()) return it->second;
+    throw ArgumentError("default_context: this UPDATE of " + mapper_->class_name + " (table " + mapper_->table.name() +
+                        ") does not set column '" + std::string(column) + "'");
+  }
   for (const auto& c : mapper_->columns)
     if (c.column.name == column) return c.get(object_);
   throw ArgumentError("default_context: " + mapper_->class_name + " (table " + mapper_->table.name() +

@@ -332,6 +332,36 @@ std::vector<row_items> query_base::rows(const retort::source_location& where, st
   return out;
 }
 
+std::int64_t query_base::bulk(bool is_delete, std::vector<assignment> values, synchronize_session sync,
+                              const retort::source_location& where) {
+  if (!mapper_ || !items_.empty()) throw InvalidRequestError("Query.update() and Query.delete() need a query of one class");
+  auto refuse = [](const char* what) {
+    throw InvalidRequestError(std::string("Can't call Query.update() or Query.delete() when ") + what +
+                              " has been called");
+  };
+  if (limit_) refuse("limit()");
+  if (offset_) refuse("offset()");
+  if (!order_.empty()) refuse("order_by()");
+  if (!group_.empty() || !having_.empty()) refuse("group_by()");
+  if (distinct_) refuse("distinct()");
+  if (!joins_.empty() || !froms_.empty() || compound_) refuse("join(), outerjoin(), select_from(), or union()");
+  dml_spec spec;
+  spec.m = mapper_;
+  spec.is_delete = is_delete;
+  spec.values = std::move(values);
+  spec.sync = sync;
+  for (const auto& [rel, parent] : parents_) {
+    if (rel->join.dir == direction::many_to_many) refuse("with_parent() of a many-to-many relationship");
+    if (!parent->has_identity() || parent->status == status::pending)
+      throw InvalidRequestError("Query.update()/delete() with_parent: the parent " + default_repr(parent.get()) +
+                                " has no row yet (flush it first)");
+    parent_criteria(*rel, read(*rel->parent, parent->object, rel->join.local_columns), spec.where);
+  }
+  spec.where.insert(spec.where.end(), where_.begin(), where_.end());
+  if (is_delete && !spec.values.empty()) throw ArgumentError("Query.delete() takes no values");
+  return execute_dml(session(), spec, where);
+}
+
 std::int64_t query_base::count(retort::source_location where) {
   auto& impl = session().impl();
   call_cause cause(impl, "query", mapper_ ? std::string_view(mapper_->class_name) : std::string_view(), "count", where);

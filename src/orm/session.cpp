@@ -655,7 +655,10 @@ void session::refresh_state(orm::instance_state* s) {
   live().refresh_cascade(s);
 }
 void session::expunge_state(orm::instance_state* s) { live().expunge(given(s, "expunge")); }
-bool session::contains_state(orm::instance_state* s) const { return s && s->session == &live(); }
+// SQLAlchemy's `obj in session`: pending or in the identity map (a flushed delete is neither).
+bool session::contains_state(orm::instance_state* s) const {
+  return s && s->session == &live() && s->status != orm::status::deleted;
+}
 
 nested_transaction::nested_transaction(orm::session_impl* s, std::uint64_t id)
     : session_(s), alive_(s->lifetime()), id_(id) {}

@@ -155,6 +155,13 @@ class session_impl {
   void drop_identity(instance_state* s) { identity_map_.drop(s); }
   void record_inserted(instance_state* s) { inserted_in_txn_.emplace_back(s); }
   void record_deleted(instance_state* s) { deleted_in_txn_.emplace_back(s); }
+  /// Every object in the identity map (persistent ones), for an ORM UPDATE / DELETE's synchronization.
+  void for_each_identity(util::function_ref<void(instance_state*)> f) const { identity_map_.for_each(f); }
+  /// A row an ORM DELETE removed (dml.cpp): its object leaves the identity map as a
+  /// flushed DELETE's does (deleted until commit, persistent again on rollback).
+  void bulk_deleted(instance_state* s);
+  /// The refresh-expire cascade's step: a persistent object is expired, a pending one expunged.
+  void conditional_expire(instance_state* s);
   /// The flush wrote everything: the candidates are cleared.
   void flushed();
   /// Puts back the "no key" value of a key the database generated in a failed flush.
@@ -181,8 +188,6 @@ class session_impl {
   void forget_since(std::size_t inserted_mark, std::size_t deleted_mark);
   void collect_limbo();
   void detach(instance_state* s, orm::status to);
-  /// The refresh-expire cascade's step: a persistent object is expired, a pending one expunged.
-  void conditional_expire(instance_state* s);
   struct merge_memo;
   state_ref merge_state(instance_state* source, merge_memo& memo);
   state_ref merge_target(const mapper& m, instance_state* source);

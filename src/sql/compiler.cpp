@@ -407,6 +407,7 @@ class compiler {
       out_ += " WHERE ";
       conjunction(s.wheres());
     }
+    returning(s.returning_columns());
   }
 
  private:

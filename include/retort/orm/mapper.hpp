@@ -71,6 +71,9 @@ struct column_property {
   std::function<void(void* object, const default_context&)> insert_default;
   /// onupdate(...): sets the member when an UPDATE of the row does not change it.
   std::function<void(void* object, const default_context&)> update_default;
+  /// The onupdate callable takes the object (`[](const T&) {...}`): an ORM UPDATE
+  /// of many rows has none to give it.
+  bool update_default_reads_object = false;
   /// server_onupdate: the database changes the column on UPDATE; fetched or expired after.
   bool server_onupdate = false;
   /// retort::version_id: the row's version counter (mapper::version_column).

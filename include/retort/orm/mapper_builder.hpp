@@ -168,6 +168,8 @@ void apply_column_option(column_property& p, default_t<F> d) {
 template <auto M, class F>
 void apply_column_option(column_property& p, onupdate_t<F> d) {
   p.update_default = default_thunk<M>(d.value);
+  p.update_default_reads_object = !std::is_invocable_v<const F&, const default_context&> &&
+                                  std::is_invocable_v<const F&, const retort::detail::class_of<M>&>;
 }
 template <auto M>
 void apply_column_option(column_property& p, server_onupdate_t) {

@@ -157,10 +157,16 @@ class default_context {
  public:
   default_context(const orm::mapper& m, const void* object, bool insert) noexcept
       : mapper_(&m), object_(object), insert_(insert) {}
+  /// The context of an ORM UPDATE of many rows (retort::update<T>()): no
+  /// object, only the statement's literal SET values by column name.
+  default_context(const orm::mapper& m, const std::map<std::string, sql::value>* statement_values) noexcept
+      : mapper_(&m), object_(nullptr), insert_(false), statement_values_(statement_values) {}
   /// SQLAlchemy's context.get_current_parameters(): every column of the row by
-  /// column name, as the object holds it now (defaults of earlier columns applied).
+  /// column name, as the object holds it now (defaults of earlier columns applied);
+  /// in an ORM UPDATE of many rows, the statement's literal SET values (as SQLAlchemy's).
   std::map<std::string, sql::value> get_current_parameters() const;
-  /// One column of the row by column name; ArgumentError naming the class if there is none.
+  /// One column of the row by column name; ArgumentError naming the class if there is none
+  /// (or, in an ORM UPDATE of many rows, if the statement does not set it).
   sql::value current_parameter(std::string_view column) const;
   /// True for an INSERT's default_, false for an UPDATE's onupdate.
   bool is_insert() const noexcept { return insert_; }
@@ -169,6 +175,7 @@ class default_context {
   const orm::mapper* mapper_;
   const void* object_;
   bool insert_;
+  const std::map<std::string, sql::value>* statement_values_ = nullptr;
 };
 
 template <class F>

@@ -9,6 +9,7 @@
 
 #include "retort/orm/aliased.hpp"
 #include "retort/orm/columns.hpp"
+#include "retort/orm/dml.hpp"
 #include "retort/orm/load_options.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/sql/statement.hpp"
@@ -103,6 +104,12 @@ class query_base {
   retort::session& owner() const noexcept { return *session_; }
   /// Whether this is a statement of one entity (else of items).
   bool of_entity() const noexcept { return mapper_ != nullptr; }
+
+  /// The legacy Query.update() / Query.delete(): one UPDATE / DELETE with this
+  /// query's criteria (InvalidRequestError if it has joins, limit, offset,
+  /// order_by, group_by or distinct); the rows matched.
+  std::int64_t bulk(bool is_delete, std::vector<assignment> values, synchronize_session sync,
+                    const retort::source_location& where);
 
   /// The rows `parent` holds through `rel` (SQLAlchemy's with_parent): the
   /// relationship's criteria, with the parent's key read when the query runs
@@ -339,6 +346,20 @@ class query : public orm::query_clauses<query<T>> {
   template <class... K>
     requires(sizeof...(K) != 1)
   ptr<T> get(const K&... key);
+
+  /// UPDATE of every row this query matches (SQLAlchemy's legacy
+  /// `query.filter(...).update({"fullname": "x"}, synchronize_session="auto")`):
+  /// `q.update({assign<&User::fullname>("x")})` or `q.update({{"fullname", "x"}})`;
+  /// the rows matched. dml.hpp has the synchronization rules.
+  std::int64_t update(std::vector<assignment> values, synchronize_session sync = synchronize_session::auto_,
+                      retort::source_location where = retort::source_location::current()) {
+    return base_.bulk(false, std::move(values), sync, where);
+  }
+  /// DELETE of every row this query matches (`query.filter(...).delete()`); no cascade runs.
+  std::int64_t delete_(synchronize_session sync = synchronize_session::auto_,
+                       retort::source_location where = retort::source_location::current()) {
+    return base_.bulk(true, {}, sync, where);
+  }
 
   /// This query UNION `other` (SQLAlchemy's Query.union): the objects of
   /// either, once each; further where / order_by apply to the union (FROM

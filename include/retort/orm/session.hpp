@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "retort/engine/connection.hpp"
+#include "retort/orm/dml.hpp"
 #include "retort/orm/events.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/orm/primary_key.hpp"
@@ -162,6 +163,18 @@ class session {
   result<Ts...> execute(const select_statement<Ts...>& stmt,
                         retort::source_location where = retort::source_location::current()) {
     return orm::execute(*this, stmt, where);
+  }
+  /// Runs an ORM UPDATE with criteria (SQLAlchemy 2.0's `session.execute(update(User).where(...).values(...))`):
+  /// autoflush, one UPDATE, then the session's objects synchronized (dml.hpp); the rows matched.
+  template <class T>
+  dml_result execute(const update_statement<T>& stmt, retort::source_location where = retort::source_location::current()) {
+    return {orm::execute_dml(*this, stmt.spec(), where)};
+  }
+  /// Runs an ORM DELETE with criteria (`session.execute(delete(User).where(...))`); matched objects
+  /// leave the session as deleted. No relationship cascade runs (use ON DELETE CASCADE).
+  template <class T>
+  dml_result execute(const delete_statement<T>& stmt, retort::source_location where = retort::source_location::current()) {
+    return {orm::execute_dml(*this, stmt.spec(), where)};
   }
   /// `session.scalars(stmt)`: execute(stmt).scalars().
   template <class... Ts>

@@ -154,12 +154,16 @@ class delete_ {
  public:
   explicit delete_(std::string table) : table_(std::move(table)) {}
   delete_& where(const expr<bool>& cond) { where_.push_back(cond); return *this; }
+  /// DELETE ... RETURNING these columns (an ORM DELETE's synchronize_session=fetch reads the keys so).
+  delete_& returning(std::vector<std::string> names) { returning_ = std::move(names); return *this; }
   const std::string& table() const noexcept { return table_; }
   const std::vector<expr<bool>>& wheres() const noexcept { return where_; }
+  const std::vector<std::string>& returning_columns() const noexcept { return returning_; }
 
  private:
   std::string table_;
   std::vector<expr<bool>> where_;
+  std::vector<std::string> returning_;
 };
 
 template <class T>

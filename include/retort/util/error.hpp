@@ -52,6 +52,12 @@ class MultipleResultsFound : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
 
+/// synchronize_session=evaluate met a criterion it cannot evaluate in C++
+/// (SQLAlchemy's UnevaluatableError): use fetch, or none.
+class UnevaluatableError : public InvalidRequestError {
+  using InvalidRequestError::InvalidRequestError;
+};
+
 /// A lazy load or refresh was needed on an object that belongs to no session.
 class DetachedInstanceError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;

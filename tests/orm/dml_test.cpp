@@ -1,0 +1,359 @@
+// ORM-enabled UPDATE and DELETE with criteria (SQLAlchemy 2.0's
+// `session.execute(update(User).where(...).values(...))` and the legacy
+// `query.filter(...).update({...})` / `.delete()`): one statement, the row
+// count, and the session's objects synchronized per synchronize_session —
+// evaluate (criteria evaluated in C++ on loaded objects), fetch (RETURNING of
+// the matched keys), auto (evaluate, else fetch) and none.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/orm_fixture.hpp"
+
+using retort::testing::count_matching;
+using retort::testing::orm_test;
+using namespace retort::testing::sql_rules;
+
+namespace bk {
+struct Member {
+  int id = 0;
+  std::string name{};
+  int age = 0;
+  std::optional<std::string> nickname{};
+  int visits = 0;
+  retort::deferred<std::string> bio{};
+};
+inline int stamp_calls = 0;
+struct Stamped {
+  int id = 0;
+  std::string label{};
+  int touched = 0;  // onupdate of default_context: counts the calls
+};
+}  // namespace bk
+
+template <>
+inline constexpr auto retort::mapping<bk::Member> = retort::model(
+    retort::column<&bk::Member::id>(retort::primary_key),
+    retort::column<&bk::Member::name>(retort::String(40), retort::not_null),
+    retort::column<&bk::Member::age>(retort::not_null), retort::column<&bk::Member::nickname>(retort::String(40)),
+    retort::column<&bk::Member::visits>(retort::not_null), retort::column<&bk::Member::bio>(retort::Text));
+
+template <>
+inline constexpr auto retort::mapping<bk::Stamped> = retort::model(
+    retort::column<&bk::Stamped::id>(retort::primary_key), retort::column<&bk::Stamped::label>(retort::String(40)),
+    retort::column<&bk::Stamped::touched>(retort::onupdate([](const retort::default_context& ctx) {
+      ++bk::stamp_calls;
+      return ctx.current_parameter("label").as_string() == "x" ? 100 : 7;
+    })));
+
+namespace {
+
+using bk::Member;
+using retort::assign;
+using retort::col;
+using retort::synchronize_session;
+
+class dml_test : public orm_test {
+ protected:
+  /// Four members, committed, then loaded into `s` (ids 1..4, ages 20, 30, 40, 50).
+  std::vector<retort::ptr<Member>> seed(retort::session& s) {
+    for (int i = 1; i <= 4; ++i)
+      s.add(Member{.name = "m" + std::to_string(i), .age = 10 * (i + 1), .visits = i, .bio = "bio" + std::to_string(i)});
+    s.commit();
+    return s.query<Member>().order_by(col<&Member::id>).all();
+  }
+  /// The row as the database holds it now, read on a connection of its own.
+  std::pair<int, std::string> row(int id) {
+    auto conn = db().engine().connect();
+    auto r = conn.execute("SELECT age, name FROM member WHERE id = " + std::to_string(id));
+    return {static_cast<int>(r[0][0].as_int()), r[0][1].as_string()};
+  }
+};
+RETORT_ORM_SUITE(dml_test);
+
+TEST_P(dml_test, evaluate_updates_the_matching_loaded_objects_without_sql) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  auto r = s.execute(retort::update<Member>()
+                         .where(col<&Member::age> >= 30 && col<&Member::name> != "m4")
+                         .values(assign<&Member::age>(col<&Member::age> + 1), assign<&Member::nickname>("old")));
+  EXPECT_EQ(r.rowcount(), 2);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = member.age + ?, nickname = ? WHERE member.age >= ? AND "
+                                "member.name != ?")
+                       .params({1, "old", 30, "m4"})});
+  rec.clear();
+  EXPECT_EQ(m[0]->age, 20);
+  EXPECT_EQ(m[0]->nickname, std::nullopt);
+  EXPECT_EQ(m[1]->age, 31);
+  EXPECT_EQ(m[1]->nickname, "old");
+  EXPECT_EQ(m[2]->age, 41);
+  EXPECT_EQ(m[3]->age, 50);
+  // The new values are the objects' loaded state: nothing is dirty, the commit writes nothing.
+  EXPECT_EQ(s.dirty_count(), 0u);
+  s.commit();
+  EXPECT_EQ(count_matching(rec, starts_with("UPDATE")), 0u);
+  EXPECT_EQ(row(2), std::make_pair(31, std::string("m2")));
+  EXPECT_EQ(row(4), std::make_pair(50, std::string("m4")));
+}
+
+TEST_P(dml_test, the_legacy_query_update_and_delete_spelling) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  auto n = s.query<Member>().where(col<&Member::age> < 35).update({{"nickname", "young"}, assign<&Member::visits>(0)});
+  EXPECT_EQ(n, 2);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET nickname = ?, visits = ? WHERE member.age < ?").params({"young", 0, 35})});
+  EXPECT_EQ(m[0]->nickname, "young");
+  EXPECT_EQ(m[1]->visits, 0);
+  EXPECT_EQ(m[2]->nickname, std::nullopt);
+  rec.clear();
+  EXPECT_EQ(s.query<Member>().filter_by<&Member::name>("m3").delete_(), 1);
+  EXPECT_SQL(rec, {compiled_sql("DELETE FROM member WHERE member.name = ?").params({"m3"})});
+  EXPECT_FALSE(s.contains(m[2]));
+  EXPECT_EQ(s.get<Member>(3), nullptr);
+  s.commit();
+  EXPECT_EQ(s.query<Member>().count(), 3);
+}
+
+TEST_P(dml_test, legacy_update_refuses_limit_order_by_join_and_distinct) {
+  auto s = session();
+  seed(s);
+  auto& rec = record();
+  try {
+    s.query<Member>().limit(2).update({{"age", 1}});
+    FAIL() << "limit() was accepted";
+  } catch (const retort::InvalidRequestError& e) {
+    EXPECT_STREQ(e.what(), "Can't call Query.update() or Query.delete() when limit() has been called");
+  }
+  EXPECT_THROW(s.query<Member>().order_by(col<&Member::age>).delete_(), retort::InvalidRequestError);
+  EXPECT_THROW(s.query<Member>().distinct().delete_(), retort::InvalidRequestError);
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+TEST_P(dml_test, evaluate_delete_removes_matched_objects_as_deleted_and_rollback_restores_them) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  auto r = s.execute(retort::delete_<Member>().where(col<&Member::age>.in_({20, 40})));
+  EXPECT_EQ(r.rowcount(), 2);
+  EXPECT_SQL(rec, {compiled_sql("DELETE FROM member WHERE member.age IN (?, ?)").params({20, 40})});
+  EXPECT_FALSE(s.contains(m[0]));
+  EXPECT_TRUE(s.contains(m[1]));
+  EXPECT_FALSE(s.contains(m[2]));
+  EXPECT_EQ(s.identity_count(), 2u);
+  // get() finds no row in the map and none in the database.
+  rec.clear();
+  EXPECT_EQ(s.get<Member>(1), nullptr);
+  EXPECT_EQ(rec.count(), 1u);
+  s.rollback();
+  EXPECT_TRUE(s.contains(m[0]));  // the DELETE was rolled back: persistent again, as after a flushed delete
+  EXPECT_EQ(m[0]->name, "m1");
+}
+
+TEST_P(dml_test, a_committed_delete_detaches_the_objects) {
+  auto s = session();
+  auto m = seed(s);
+  s.execute(retort::delete_<Member>().where(col<&Member::name> == "m2"));
+  s.commit();
+  EXPECT_FALSE(s.contains(m[1]));
+  EXPECT_EQ(s.query<Member>().count(), 3);
+  EXPECT_EQ(m[1]->name, "m2");  // detached: its values stay readable
+}
+
+TEST_P(dml_test, unevaluatable_criteria_raise_under_evaluate_and_fall_back_to_fetch_under_auto) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  try {
+    s.execute(retort::update<Member>()
+                  .where(col<&Member::name>.like("m%"))
+                  .values(assign<&Member::age>(1))
+                  .execution_options(synchronize_session::evaluate));
+    FAIL() << "LIKE was evaluated";
+  } catch (const retort::UnevaluatableError& e) {
+    EXPECT_NE(std::string(e.what()).find("update(Member): could not evaluate the current criteria in C++ (cannot "
+                                         "evaluate the operator LIKE)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(rec.count(), 0u);
+  // auto: the matched keys come back with RETURNING and those objects take the new values.
+  auto r = s.execute(retort::update<Member>()
+                         .where(col<&Member::name>.like("m_") && col<&Member::age> > 25)
+                         .values(assign<&Member::age>(col<&Member::age> * 2)));
+  EXPECT_EQ(r.rowcount(), 3);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = member.age * ? WHERE member.name LIKE ? AND member.age > ? "
+                                "RETURNING id")
+                       .params({2, "m_", 25})});
+  EXPECT_EQ(m[0]->age, 20);
+  EXPECT_EQ(m[1]->age, 60);
+  EXPECT_EQ(m[3]->age, 100);
+  EXPECT_EQ(s.dirty_count(), 0u);
+}
+
+TEST_P(dml_test, fetch_delete_reads_the_keys_back) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  auto r = s.execute(retort::delete_<Member>()
+                         .where(col<&Member::age> > 35)
+                         .execution_options(synchronize_session::fetch));
+  EXPECT_EQ(r.rowcount(), 2);
+  EXPECT_SQL(rec, {compiled_sql("DELETE FROM member WHERE member.age > ? RETURNING id").params({35})});
+  EXPECT_TRUE(s.contains(m[1]));
+  EXPECT_FALSE(s.contains(m[2]));
+  EXPECT_FALSE(s.contains(m[3]));
+}
+
+TEST_P(dml_test, none_leaves_the_objects_stale_until_expired) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  s.execute(retort::update<Member>().values(assign<&Member::age>(99)).execution_options(synchronize_session::none));
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = ?").params({99})});
+  EXPECT_EQ(m[0]->age, 20);
+  s.expire_all();
+  EXPECT_EQ(m[0]->age, 99);
+  s.execute(retort::delete_<Member>().execution_options(synchronize_session::none));
+  EXPECT_TRUE(s.contains(m[1]));
+}
+
+TEST_P(dml_test, a_value_it_cannot_evaluate_is_read_back_with_returning) {
+  auto s = session();
+  auto m = seed(s);
+  auto& rec = record();
+  // upper(name) is a function: the session cannot compute it, so the UPDATE returns it.
+  auto upper = retort::sql::expr<std::string>(retort::sql::detail::make_function("upper", {col<&Member::name>.get()}));
+  s.execute(retort::update<Member>().where(col<&Member::id> <= 2).values(assign<&Member::name>(upper)));
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET name = upper(member.name) WHERE member.id <= ? RETURNING id, name")
+                       .params({2})});
+  rec.clear();
+  EXPECT_EQ(m[0]->name, "M1");
+  EXPECT_EQ(m[1]->name, "M2");
+  EXPECT_EQ(m[2]->name, "m3");
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+TEST_P(dml_test, an_attribute_changed_in_memory_takes_the_database_value) {
+  auto s = session();
+  auto m = seed(s);
+  retort::no_autoflush guard(s);
+  m[0]->age = 77;   // set in memory, not flushed; the UPDATE below sets it too
+  m[0]->name = "renamed";  // another column: the change stays pending
+  auto& rec = record();
+  s.execute(retort::update<Member>().where(col<&Member::id> == 1).values(assign<&Member::age>(col<&Member::age> + 5)));
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = member.age + ? WHERE member.id = ? RETURNING id, age")
+                       .params({5, 1})});
+  EXPECT_EQ(m[0]->age, 25);  // 20 + 5 in the database, not 77 + 5
+  EXPECT_EQ(m[0]->name, "renamed");
+  EXPECT_EQ(s.dirty_count(), 1u);
+}
+
+TEST_P(dml_test, null_criteria_follow_sql_three_valued_logic) {
+  auto s = session();
+  auto m = seed(s);
+  m[0]->nickname = "a";
+  s.flush();
+  // nickname != 'a' is NULL (not true) for the members without a nickname.
+  auto r = s.execute(retort::update<Member>().where(col<&Member::nickname> != "b").values(assign<&Member::visits>(50)));
+  EXPECT_EQ(r.rowcount(), 1);
+  EXPECT_EQ(m[0]->visits, 50);
+  EXPECT_EQ(m[1]->visits, 2);
+  r = s.execute(retort::update<Member>().where(col<&Member::nickname>.is_null()).values(assign<&Member::visits>(9)));
+  EXPECT_EQ(r.rowcount(), 3);
+  EXPECT_EQ(m[0]->visits, 50);
+  EXPECT_EQ(m[3]->visits, 9);
+  r = s.execute(retort::update<Member>()
+                    .where(!(col<&Member::nickname> == "a") || col<&Member::age> == 20)
+                    .values(assign<&Member::nickname>(std::nullopt)));
+  EXPECT_EQ(r.rowcount(), 1);
+  EXPECT_EQ(m[0]->nickname, std::nullopt);
+  s.commit();
+  EXPECT_EQ(m[0]->nickname, std::nullopt);
+}
+
+TEST_P(dml_test, a_criterion_on_an_unloaded_column_expires_the_objects_it_might_match) {
+  auto s = session();
+  auto m = seed(s);
+  s.expire(m[0]);
+  auto& rec = record();
+  // bio is deferred and not loaded: the match is unknown, so the object is expired.
+  s.execute(retort::update<Member>().where(col<&Member::bio> == "bio2").values(assign<&Member::age>(1)));
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = ? WHERE member.bio = ?").params({1, "bio2"})});
+  // Every loaded Member has bio unloaded, so each match is unknown and each object is expired
+  // (SQLAlchemy's _EXPIRED_OBJECT); m[0] was expired already. Each reloads the row.
+  rec.clear();
+  EXPECT_EQ(m[1]->age, 1);
+  EXPECT_EQ(m[0]->age, 20);
+  EXPECT_EQ(m[2]->age, 40);
+  EXPECT_EQ(count_matching(rec, starts_with("SELECT")), 3u);
+}
+
+TEST_P(dml_test, pending_changes_are_autoflushed_first) {
+  auto s = session();
+  auto m = seed(s);
+  m[0]->age = 33;
+  auto& rec = record();
+  auto r = s.execute(retort::delete_<Member>().where(col<&Member::age> == 33));
+  EXPECT_EQ(r.rowcount(), 1);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE member SET age = ? WHERE member.id = ?").params({33, 1}),
+                   compiled_sql("DELETE FROM member WHERE member.age = ?").params({33})});
+  EXPECT_FALSE(s.contains(m[0]));
+}
+
+TEST_P(dml_test, a_session_delete_not_yet_flushed_is_not_deleted_twice) {
+  auto s = session();
+  auto m = seed(s);
+  retort::no_autoflush guard(s);
+  s.delete_(m[1]);
+  s.execute(retort::delete_<Member>().where(col<&Member::id> == 2));
+  auto& rec = record();
+  s.commit();
+  EXPECT_EQ(count_matching(rec, starts_with("DELETE")), 0u);
+  EXPECT_EQ(s.query<Member>().count(), 3);
+}
+
+TEST_P(dml_test, bad_values_are_typed_errors_naming_the_class_and_attribute) {
+  auto s = session();
+  seed(s);
+  auto& rec = record();
+  try {
+    s.execute(retort::update<Member>().values({{"shoe_size", 42}}));
+    FAIL();
+  } catch (const retort::ArgumentError& e) {
+    EXPECT_STREQ(e.what(), "update(Member).values(): Member has no column attribute 'shoe_size'");
+  }
+  EXPECT_THROW(s.execute(retort::update<Member>().values(assign<&Member::age>(1), assign<&Member::age>(2))),
+               retort::ArgumentError);
+  EXPECT_THROW(s.execute(retort::update<Member>()), retort::ArgumentError);
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+TEST_P(dml_test, onupdate_runs_once_per_statement_with_the_literal_values) {
+  auto s = session();
+  auto a = s.add(bk::Stamped{.label = "a"});
+  auto b = s.add(bk::Stamped{.label = "b"});
+  s.commit();
+  a->label;  // loads both
+  b->label;
+  bk::stamp_calls = 0;
+  auto& rec = record();
+  s.execute(retort::update<bk::Stamped>().values(assign<&bk::Stamped::label>("x")));
+  EXPECT_EQ(bk::stamp_calls, 1);
+  EXPECT_SQL(rec, {compiled_sql("UPDATE stamped SET label = ?, touched = ?").params({"x", 100})});
+  EXPECT_EQ(a->touched, 100);
+  EXPECT_EQ(b->touched, 100);
+}
+
+TEST_P(dml_test, a_primary_key_update_moves_the_identity) {
+  auto s = session();
+  auto m = seed(s);
+  s.execute(retort::update<Member>().where(col<&Member::id> == 4).values(assign<&Member::id>(40)));
+  EXPECT_EQ(m[3]->id, 40);
+  auto& rec = record();
+  EXPECT_EQ(s.get<Member>(40), m[3]);
+  EXPECT_EQ(rec.count(), 0u);
+}
+
+}  // namespace
