@@ -327,7 +327,41 @@ class compiler {
     else
       values(s);
     in_column({}, {});
+    if (s.conflict_clause()) on_conflict(s, *s.conflict_clause());
     returning(s.returning_columns());
+  }
+
+  void on_conflict(const insert& s, const insert::conflict& c) {
+    if (s.is_sentinel_ordered()) out_ += " WHERE true";  // SQLite: an upsert after INSERT ... SELECT needs a WHERE
+    out_ += " ON CONFLICT";
+    if (!c.target.empty()) {
+      out_ += " (";
+      for (std::size_t i = 0; i < c.target.size(); ++i) {
+        if (i) out_ += ", ";
+        ident(c.target[i]);
+      }
+      out_ += ')';
+    }
+    if (c.sets.empty()) {
+      if (!c.where.empty()) throw ArgumentError("INSERT INTO " + s.table() + ": ON CONFLICT DO NOTHING takes no WHERE");
+      out_ += " DO NOTHING";
+      return;
+    }
+    if (c.target.empty())
+      throw ArgumentError("INSERT INTO " + s.table() + ": ON CONFLICT DO UPDATE needs the conflict's columns (index_elements)");
+    out_ += " DO UPDATE SET ";
+    for (std::size_t i = 0; i < c.sets.size(); ++i) {
+      if (i) out_ += ", ";
+      ident(c.sets[i].first);
+      out_ += " = ";
+      in_column(s.table(), c.sets[i].first);
+      operand(c.sets[i].second.get());
+    }
+    in_column({}, {});
+    if (!c.where.empty()) {
+      out_ += " WHERE ";
+      conjunction(c.where);
+    }
   }
 
   void values(const insert& s) {

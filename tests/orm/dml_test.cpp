@@ -29,6 +29,14 @@ struct Stamped {
   std::string label{};
   int touched = 0;  // onupdate of default_context: counts the calls
 };
+/// For bulk INSERT and upserts: a unique slug, a client default, a nullable note.
+struct Gizmo {
+  int id = 0;
+  std::string slug{};
+  int hits = 0;
+  std::string tier{};  // default_("basic")
+  std::optional<std::string> note{};
+};
 }  // namespace bk
 
 template <>
@@ -46,8 +54,17 @@ inline constexpr auto retort::mapping<bk::Stamped> = retort::model(
       return ctx.current_parameter("label").as_string() == "x" ? 100 : 7;
     })));
 
+template <>
+inline constexpr auto retort::mapping<bk::Gizmo> = retort::model(
+    retort::column<&bk::Gizmo::id>(retort::primary_key),
+    retort::column<&bk::Gizmo::slug>(retort::String(40), retort::not_null, retort::unique),
+    retort::column<&bk::Gizmo::hits>(retort::not_null),
+    retort::column<&bk::Gizmo::tier>(retort::String(20), retort::not_null, retort::default_("basic")),
+    retort::column<&bk::Gizmo::note>(retort::Text));
+
 namespace {
 
+using bk::Gizmo;
 using bk::Member;
 using retort::assign;
 using retort::col;
@@ -354,6 +371,135 @@ TEST_P(dml_test, a_primary_key_update_moves_the_identity) {
   auto& rec = record();
   EXPECT_EQ(s.get<Member>(40), m[3]);
   EXPECT_EQ(rec.count(), 0u);
+}
+
+// ---- bulk INSERT and upserts ----
+
+TEST_P(dml_test, insert_from_structs_batches_per_dialect_and_creates_no_objects) {
+  auto s = session();
+  auto& rec = record();
+  std::vector<Gizmo> rows{{.slug = "a", .hits = 1}, {.slug = "b", .hits = 2, .tier = "gold"}, {.slug = "c", .hits = 3}};
+  auto r = s.execute(retort::insert<Gizmo>(), rows);
+  EXPECT_EQ(r.rowcount(), 3);
+  EXPECT_SQL(rec, {conditional(caps().multirow_insert_returning,
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?), (?, ?, ?, ?), "
+                                             "(?, ?, ?, ?)")
+                                    .params({"a", 1, "basic", std::nullopt, "b", 2, "gold", std::nullopt, "c", 3, "basic",
+                                             std::nullopt})},
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")
+                                    .params({"a", 1, "basic", std::nullopt})
+                                    .batch(3)})});
+  EXPECT_EQ(s.identity_count(), 0u);
+  s.commit();
+  auto all = s.query<Gizmo>().order_by(col<&Gizmo::id>).all();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]->id, 1);
+  EXPECT_EQ(all[1]->tier, "gold");
+  EXPECT_EQ(all[2]->tier, "basic");
+}
+
+TEST_P(dml_test, insert_from_value_rows_leaves_out_what_a_row_does_not_give) {
+  auto s = session();
+  auto& rec = record();
+  std::vector<retort::value_row> rows{{{"slug", "x"}, {"hits", 5}}, {{"slug", "y"}, {"hits", 6}},
+                                      {{"slug", "z"}, {"hits", 7}, {"note", "n"}}};
+  auto r = s.execute(retort::insert<Gizmo>(), rows);
+  EXPECT_EQ(r.rowcount(), 3);
+  // Rows giving other columns start another statement; the default_ fills tier in each.
+  EXPECT_SQL(rec, {conditional(caps().multirow_insert_returning,
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?), (?, ?, ?)")
+                                    .params({"x", 5, "basic", "y", 6, "basic"}),
+                                compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")
+                                    .params({"z", 7, "basic", "n"})},
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?)")
+                                    .params({"x", 5, "basic"})
+                                    .batch(2),
+                                compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")
+                                    .params({"z", 7, "basic", "n"})})});
+  EXPECT_EQ(s.query<Gizmo>().where(col<&Gizmo::note>.is_null()).count(), 2);
+}
+
+TEST_P(dml_test, insert_returning_gives_persistent_objects_of_the_session) {
+  auto s = session();
+  auto& rec = record();
+  std::vector<Gizmo> rows{{.slug = "a", .hits = 1}, {.slug = "b", .hits = 2}};
+  auto objects = s.execute(retort::insert<Gizmo>().returning(), rows).objects();
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0]->id, 1);
+  EXPECT_EQ(objects[1]->slug, "b");
+  EXPECT_EQ(objects[1]->tier, "basic");
+  EXPECT_TRUE(s.contains(objects[0]));
+  EXPECT_EQ(s.new_count(), 0u);
+  rec.clear();
+  EXPECT_EQ(s.get<Gizmo>(2), objects[1]);
+  EXPECT_EQ(rec.count(), 0u);
+  objects[0]->hits = 10;
+  s.commit();
+  EXPECT_SQL(rec, {compiled_sql("UPDATE gizmo SET hits = ? WHERE gizmo.id = ?").params({10, 1})});
+}
+
+TEST_P(dml_test, upsert_do_nothing_skips_the_conflicting_rows) {
+  auto s = session();
+  s.execute(retort::insert<Gizmo>(), std::vector<Gizmo>{{.slug = "a", .hits = 1}});
+  auto& rec = record();
+  auto r = s.execute(retort::insert<Gizmo>().on_conflict_do_nothing<&Gizmo::slug>(),
+                     std::vector<Gizmo>{{.slug = "a", .hits = 9}, {.slug = "b", .hits = 2}});
+  EXPECT_EQ(r.rowcount(), 1);
+  EXPECT_EQ(count_matching(rec, starts_with("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")), 1u);
+  EXPECT_NE(rec.sql().front().find("ON CONFLICT (slug) DO NOTHING"), std::string::npos) << rec.sql().front();
+  s.commit();
+  EXPECT_EQ(s.query<Gizmo>().count(), 2);
+  EXPECT_EQ(s.query<Gizmo>().filter_by<&Gizmo::slug>("a").one()->hits, 1);
+}
+
+TEST_P(dml_test, upsert_do_update_with_excluded_and_populate_existing_refreshes_loaded_objects) {
+  auto s = session();
+  s.execute(retort::insert<Gizmo>(), std::vector<Gizmo>{{.slug = "a", .hits = 1}, {.slug = "b", .hits = 2}});
+  auto a = s.query<Gizmo>().filter_by<&Gizmo::slug>("a").one();
+  auto& rec = record();
+  auto stmt = retort::insert<Gizmo>()
+                  .on_conflict_do_update<&Gizmo::slug>(assign<&Gizmo::hits>(col<&Gizmo::hits> + retort::excluded<&Gizmo::hits>),
+                                                       assign<&Gizmo::note>("merged"))
+                  .returning()
+                  .populate_existing();
+  auto objects = s.execute(stmt, std::vector<retort::value_row>{{{"slug", "a"}, {"hits", 10}}, {{"slug", "c"}, {"hits", 3}}})
+                     .objects();
+  EXPECT_SQL(rec, {conditional(caps().multirow_insert_returning,
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT "
+                                             "(slug) DO UPDATE SET hits = gizmo.hits + excluded.hits, note = ? RETURNING "
+                                             "id, slug, hits, tier, note")
+                                    .params({"a", 10, "basic", "c", 3, "basic", "merged"})},
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?) ON CONFLICT (slug) DO "
+                                             "UPDATE SET hits = gizmo.hits + excluded.hits, note = ? RETURNING id, slug, "
+                                             "hits, tier, note")
+                                    .params({"a", 10, "basic", "merged"})
+                                    .batch(2)})});
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0], a);  // the same object, through the identity map
+  EXPECT_EQ(a->hits, 11);
+  EXPECT_EQ(a->note, "merged");
+  EXPECT_EQ(objects[1]->slug, "c");
+  EXPECT_EQ(objects[1]->note, std::nullopt);
+  EXPECT_EQ(s.dirty_count(), 0u);
+}
+
+TEST_P(dml_test, bad_insert_rows_are_typed_errors_and_write_nothing) {
+  auto s = session();
+  auto& rec = record();
+  try {
+    s.execute(retort::insert<Gizmo>(), std::vector<retort::value_row>{{{"slug", "a"}, {"hits", 1}}, {{"colour", "red"}}});
+    FAIL();
+  } catch (const retort::ArgumentError& e) {
+    EXPECT_STREQ(e.what(), "insert(Gizmo): row 1: Gizmo has no column attribute 'colour'");
+  }
+  EXPECT_THROW(s.execute(retort::insert<Gizmo>(),
+                         std::vector<retort::value_row>{{{"slug", "a"}, assign<&Gizmo::hits>(col<&Gizmo::hits> + 1)}}),
+               retort::ArgumentError);
+  EXPECT_EQ(rec.count(), 0u);
+  // A failing row (NOT NULL) fails the statement; rollback leaves the session usable.
+  EXPECT_THROW(s.execute(retort::insert<Gizmo>(), std::vector<retort::value_row>{{{"hits", 1}}}), retort::IntegrityError);
+  s.rollback();
+  EXPECT_EQ(s.query<Gizmo>().count(), 0);
 }
 
 }  // namespace

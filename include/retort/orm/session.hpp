@@ -176,6 +176,25 @@ class session {
   dml_result execute(const delete_statement<T>& stmt, retort::source_location where = retort::source_location::current()) {
     return {orm::execute_dml(*this, stmt.spec(), where)};
   }
+  /// Runs an ORM INSERT of many rows (SQLAlchemy 2.0's `session.execute(insert(User), [...])`):
+  /// from objects' column values (no object joins the session) or from value rows,
+  /// batched per dialect; with returning(), the rows come back as objects of this session.
+  template <class T>
+  insert_result<T> execute(const insert_statement<T>& stmt, const std::vector<T>& rows,
+                           retort::source_location where = retort::source_location::current()) {
+    std::vector<orm::state_ref> objects;
+    auto n = orm::execute_insert(
+        *this, stmt.spec(), [&](std::size_t i) -> const void* { return &rows[i]; }, rows.size(),
+        stmt.spec().returning ? &objects : nullptr, where);
+    return insert_result<T>(n, std::move(objects));
+  }
+  template <class T>
+  insert_result<T> execute(const insert_statement<T>& stmt, const std::vector<value_row>& rows,
+                           retort::source_location where = retort::source_location::current()) {
+    std::vector<orm::state_ref> objects;
+    auto n = orm::execute_insert(*this, stmt.spec(), rows, stmt.spec().returning ? &objects : nullptr, where);
+    return insert_result<T>(n, std::move(objects));
+  }
   /// `session.scalars(stmt)`: execute(stmt).scalars().
   template <class... Ts>
   auto scalars(const select_statement<Ts...>& stmt, retort::source_location where = retort::source_location::current()) {

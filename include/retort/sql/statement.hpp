@@ -108,6 +108,16 @@ class insert {
   /// (INSERT ... SELECT ... FROM (VALUES ...) ORDER BY sentinel): keys from a sequence
   /// then rise in row order, so each returned key can be matched to its row.
   insert& sentinel_ordered(bool on = true) { sentinel_ordered_ = on; return *this; }
+  /// What an upsert does with a row whose `target` columns collide with an
+  /// existing row's unique index: `ON CONFLICT (target) DO NOTHING`, or `DO
+  /// UPDATE SET ... [WHERE ...]` (PostgreSQL and SQLite spell it alike; the
+  /// proposed row is the `excluded` table: sql::column_ref<T>("excluded", "c")).
+  struct conflict {
+    std::vector<std::string> target;  ///< empty: any constraint (DO NOTHING only)
+    std::vector<std::pair<std::string, expression>> sets;  ///< empty: DO NOTHING
+    std::vector<expr<bool>> where;
+  };
+  insert& on_conflict(conflict c) { conflict_ = std::move(c); return *this; }
 
   const std::string& table() const noexcept { return table_; }
   const std::vector<std::string>& column_names() const noexcept { return columns_; }
@@ -115,6 +125,7 @@ class insert {
   const std::vector<std::string>& returning_columns() const noexcept { return returning_; }
   const std::vector<type>& column_types() const noexcept { return types_; }
   bool is_sentinel_ordered() const noexcept { return sentinel_ordered_; }
+  const std::optional<conflict>& conflict_clause() const noexcept { return conflict_; }
 
  private:
   std::string table_;
@@ -123,6 +134,7 @@ class insert {
   std::vector<std::string> returning_;
   std::vector<type> types_;
   bool sentinel_ordered_ = false;
+  std::optional<conflict> conflict_;
 };
 
 /// UPDATE: `update("t").set("a", 5).where(id == 1)`.
