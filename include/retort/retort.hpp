@@ -28,4 +28,5 @@ using sql::count;
 using sql::exists;
 using sql::not_;
 using sql::or_;
+using sql::text;
 }  // namespace retort

@@ -117,6 +117,36 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   return fresh.get();
 }
 
+std::vector<state_ref> session_impl::load_textual(const mapper& m, const sql::compiled& c, bool overwrite) {
+  in_use guard(*this);
+  auto rows = connection().execute(c);
+  const auto& names = rows.columns();
+  // Where each column a load selects sits in the statement's rows.
+  std::vector<std::size_t> at;
+  std::vector<std::string> ordered;
+  for (auto i : m.plan.selected) {
+    const auto& name = m.columns[i].column.name;
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      throw InvalidRequestError("from_statement: the statement returns no column '" + name + "' for " + m.class_name +
+                                "." + m.columns[i].attribute + " (a plain member loads with its object: select it, or "
+                                "declare it retort::deferred<T>)");
+    at.push_back(static_cast<std::size_t>(it - names.begin()));
+    ordered.push_back(name);
+  }
+  engine::result by_plan(std::move(ordered));
+  by_plan.reserve_cells(rows.size() * at.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto row = rows.row(r);
+    for (auto k : at) by_plan.push(row[k]);
+  }
+  std::vector<state_ref> out;
+  out.reserve(rows.size());
+  for (std::size_t r = 0; r < by_plan.size(); ++r) out.emplace_back(load_row(m, by_plan.row(r), 0, overwrite));
+  note_cohort(out);
+  return out;
+}
+
 std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select& s) {
   in_use guard(*this);
   auto& conn = connection();

@@ -247,7 +247,27 @@ retort::session& query_base::session() const {
   return *session_;
 }
 
+void query_base::from_statement(sql::text t) {
+  if (!mapper_ || !items_.empty()) throw InvalidRequestError("from_statement needs a query of one class");
+  textual_ = std::make_shared<const sql::text>(std::move(t));
+}
+
+namespace {
+
+/// A from_statement query has no clauses of its own: the text is the whole statement.
+void check_textual(const std::string& class_name, bool clauses) {
+  if (clauses)
+    throw InvalidRequestError("query<" + class_name + ">.from_statement: the text is the whole statement; where, "
+                              "order_by, limit, offset, joins and loader options do not apply to it");
+}
+
+}  // namespace
+
 std::vector<state_ref> query_base::entity_rows(const retort::source_location& where, bool& needs_unique) {
+  if (textual_) {
+    needs_unique = false;
+    return run(where, "execute");
+  }
   auto nodes = plan(*mapper_, options_);
   needs_unique = multiplies(nodes);
   auto& impl = session().impl();
@@ -267,6 +287,15 @@ std::vector<state_ref> query_base::run(const retort::source_location& where, std
   call_cause cause(impl, "query", mapper_->class_name, call, where);
   session_impl::in_use guard(impl);
   impl.check_active();
+  if (textual_) {
+    check_textual(mapper_->class_name, !where_.empty() || !order_.empty() || (limit_ && call != "first") || offset_ ||
+                                           !joins_.empty() || !froms_.empty() || !options_.empty() || !group_.empty() ||
+                                           !parents_.empty() || compound_ || distinct_);
+    impl.autoflush();
+    auto out = impl.load_textual(*mapper_, textual_->compile(impl.connection().dialect()), populate_existing_);
+    if (call == "first" && out.size() > 1) out.resize(1);
+    return out;
+  }
   impl.autoflush();
   return run_load(impl, *mapper_, parts(true), plan(*mapper_, options_), populate_existing_).entities;
 }
@@ -335,6 +364,7 @@ std::vector<row_items> query_base::rows(const retort::source_location& where, st
 std::int64_t query_base::bulk(bool is_delete, std::vector<assignment> values, synchronize_session sync,
                               const retort::source_location& where) {
   if (!mapper_ || !items_.empty()) throw InvalidRequestError("Query.update() and Query.delete() need a query of one class");
+  if (textual_) throw InvalidRequestError("Can't call Query.update() or Query.delete() when from_statement() has been called");
   auto refuse = [](const char* what) {
     throw InvalidRequestError(std::string("Can't call Query.update() or Query.delete() when ") + what +
                               " has been called");
@@ -365,6 +395,9 @@ std::int64_t query_base::bulk(bool is_delete, std::vector<assignment> values, sy
 std::int64_t query_base::count(retort::source_location where) {
   auto& impl = session().impl();
   call_cause cause(impl, "query", mapper_ ? std::string_view(mapper_->class_name) : std::string_view(), "count", where);
+  if (textual_)
+    throw InvalidRequestError("count() of a from_statement query: count the text's rows in the text itself "
+                              "(SELECT count(*) FROM (...) AS t)");
   session_impl::in_use guard(impl);
   impl.check_active();
   impl.autoflush();

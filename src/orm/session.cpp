@@ -655,6 +655,23 @@ void session::refresh_state(orm::instance_state* s) {
   live().refresh_cascade(s);
 }
 void session::expunge_state(orm::instance_state* s) { live().expunge(given(s, "expunge")); }
+engine::result session::execute(const sql::text& t, retort::source_location where) {
+  auto& s = live();
+  orm::call_cause cause(s, "execute", {}, "text", where);
+  orm::session_impl::in_use guard(s);
+  s.check_active();
+  auto c = t.compile(s.connection().dialect());  // a missing value fails before the autoflush writes anything
+  s.autoflush();
+  return s.connection().execute(c);
+}
+
+namespace detail {
+void text_columns_mismatch(std::size_t returned, std::size_t typed) {
+  throw ArgumentError("text(...).columns<...>(): the statement returns " + std::to_string(returned) + " column(s), " +
+                      std::to_string(typed) + " type(s) given");
+}
+}  // namespace detail
+
 // SQLAlchemy's `obj in session`: pending or in the identity map (a flushed delete is neither).
 bool session::contains_state(orm::instance_state* s) const {
   return s && s->session == &live() && s->status != orm::status::deleted;

@@ -116,6 +116,9 @@ class session_impl {
   /// The deferred load: after autoflush, SELECT of `columns` (deferred<T> members
   /// of a persistent `s`) by its primary key, stored into the object (compiled once per shape).
   void load_columns(instance_state* s, const std::vector<std::size_t>& columns);
+  /// Loads `m`'s objects from a textual statement's rows (from_statement):
+  /// columns matched by name; every column a load selects must be there.
+  std::vector<state_ref> load_textual(const mapper& m, const sql::compiled& c, bool overwrite);
   /// Runs a SELECT of `m`'s columns and loads every row.
   std::vector<state_ref> load_all(const mapper& m, const sql::select& s);
   /// SELECT of `m`'s columns WHERE `columns` = `values` [ORDER BY key], loaded. The SQL

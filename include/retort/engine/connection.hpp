@@ -10,6 +10,7 @@
 
 #include "retort/engine/engine.hpp"
 #include "retort/sql/compiler.hpp"
+#include "retort/sql/text.hpp"
 
 namespace retort::engine {
 
@@ -55,6 +56,8 @@ class connection {
   result execute(const sql::insert& s) { return execute(sql::compile(s, dialect())); }
   result execute(const sql::update& s) { return execute(sql::compile(s, dialect())); }
   result execute(const sql::delete_& s) { return execute(sql::compile(s, dialect())); }
+  /// A text() with its named values (SQLAlchemy's `conn.execute(text(...), {...})`).
+  result execute(const sql::text& t) { return execute(t.compile(dialect())); }
   /// One prepared statement run once per parameter row (DB-API's executemany); one event.
   std::vector<result> execute_many(const std::string& sql, const std::vector<std::vector<sql::value>>& rows);
   /// DDL and other parameterless SQL.

@@ -13,6 +13,7 @@
 #include "retort/orm/load_options.hpp"
 #include "retort/orm/mapper_builder.hpp"
 #include "retort/sql/statement.hpp"
+#include "retort/sql/text.hpp"
 #include "retort/util/source_location.hpp"
 
 namespace retort {
@@ -105,6 +106,10 @@ class query_base {
   /// Whether this is a statement of one entity (else of items).
   bool of_entity() const noexcept { return mapper_ != nullptr; }
 
+  /// Objects from a textual statement (SQLAlchemy's from_statement): its rows
+  /// replace this query's own SELECT; columns are matched by name.
+  void from_statement(sql::text t);
+
   /// The legacy Query.update() / Query.delete(): one UPDATE / DELETE with this
   /// query's criteria (InvalidRequestError if it has joins, limit, offset,
   /// order_by, group_by or distinct); the rows matched.
@@ -155,6 +160,7 @@ class query_base {
   bool distinct_ = false;
   bool populate_existing_ = false;
   std::vector<parent_criterion> parents_;
+  std::shared_ptr<const sql::text> textual_;  ///< from_statement
   bool legacy_unique_ = true;  ///< the legacy Query returns each object of a join once
   int secondaries_ = 0;  ///< secondary tables joined, for their aliases
 };
@@ -308,6 +314,13 @@ class query : public orm::query_clauses<query<T>> {
   query& filter_by(const V& v) {
     static_assert(std::is_same_v<detail::class_of<M>, T>, "filter_by: the member belongs to another class");
     base_.where(col<M> == v);
+    return *this;
+  }
+  /// The objects of a textual SELECT (SQLAlchemy's `query(User).from_statement(text(...))`):
+  /// `s.query<User>().from_statement(sql::text("SELECT * FROM user WHERE name = :n").bind("n", "x")).all()`.
+  /// The statement must return every column a load of T selects, matched by name.
+  query& from_statement(sql::text t) {
+    base_.from_statement(std::move(t));
     return *this;
   }
   /// Loader options: `options(joinedload<&User::posts>(), raiseload_all())`. A

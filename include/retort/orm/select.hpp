@@ -51,6 +51,13 @@ class select_statement : public orm::query_clauses<select_statement<Ts...>> {
     (orm::add_option<typename std::tuple_element_t<0, std::tuple<Ts...>>::element_type>(base_, o), ...);
     return *this;
   }
+  /// `select(User).from_statement(text(...))`: the objects of a textual SELECT.
+  select_statement& from_statement(sql::text t) {
+    static_assert(sizeof...(Ts) == 1 && detail::is_ptr<std::tuple_element_t<0, std::tuple<Ts...>>>,
+                  "select(...).from_statement: the objects of a textual statement need a select of one entity, select<T>()");
+    base_.from_statement(std::move(t));
+    return *this;
+  }
   select_statement& populate_existing() {
     base_.populate_existing();
     return *this;

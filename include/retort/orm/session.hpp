@@ -27,6 +27,10 @@ namespace retort {
 namespace orm {
 class session_impl;
 }
+namespace detail {
+/// ArgumentError: text().columns<...>() names another number of columns than the statement returns.
+[[noreturn]] void text_columns_mismatch(std::size_t returned, std::size_t typed);
+}
 
 /// A SAVEPOINT scope from session.begin_nested(): commit() releases it,
 /// rollback() undoes the work since it began (ending the savepoints begun
@@ -195,6 +199,29 @@ class session {
     auto n = orm::execute_insert(*this, stmt.spec(), rows, stmt.spec().returning ? &objects : nullptr, where);
     return insert_result<T>(n, std::move(objects));
   }
+  /// A textual statement on the session's transaction (SQLAlchemy's
+  /// `session.execute(text("..."), {...})`): autoflush, then its rows, untyped.
+  engine::result execute(const sql::text& t, retort::source_location where = retort::source_location::current());
+  /// A text() with typed columns (`text(...).columns<int, std::string>()`): a
+  /// retort::result of tuples; ArgumentError when the statement returns another
+  /// number of columns.
+  template <class... Ts>
+  result<Ts...> execute(const sql::typed_text<Ts...>& t, retort::source_location where = retort::source_location::current()) {
+    auto rows = execute(t.statement(), where);
+    if (rows.columns().size() != sizeof...(Ts)) detail::text_columns_mismatch(rows.columns().size(), sizeof...(Ts));
+    std::vector<std::tuple<Ts...>> out;
+    out.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(decode_text_row<Ts...>(rows.row(i), std::index_sequence_for<Ts...>{}));
+    return result<Ts...>(std::move(out), false);
+  }
+  template <class... Ts>
+  auto scalars(const sql::typed_text<Ts...>& t, retort::source_location where = retort::source_location::current()) {
+    return execute(t, where).scalars();
+  }
+  template <class... Ts>
+  auto scalar(const sql::typed_text<Ts...>& t, retort::source_location where = retort::source_location::current()) {
+    return execute(t, where).scalar();
+  }
   /// `session.scalars(stmt)`: execute(stmt).scalars().
   template <class... Ts>
   auto scalars(const select_statement<Ts...>& stmt, retort::source_location where = retort::source_location::current()) {
@@ -306,6 +333,10 @@ class session {
   bool contains_state(orm::instance_state* s) const;
 
  private:
+  template <class... Ts, std::size_t... I>
+  static std::tuple<Ts...> decode_text_row(const engine::row_view& r, std::index_sequence<I...>) {
+    return std::tuple<Ts...>(sql::value_traits<Ts>::from(r[I])...);
+  }
   orm::session_impl& live() const;
   std::unique_ptr<orm::session_impl> impl_;
 };
