@@ -16,7 +16,7 @@ connection::connection(std::shared_ptr<detail::engine_state> engine, std::unique
 connection::connection(connection&& o) noexcept
     : engine_(std::move(o.engine_)), conn_(std::move(o.conn_)), in_transaction_(o.in_transaction_),
       begin_pending_(o.begin_pending_), invalid_(o.invalid_), savepoints_(o.savepoints_), self_(std::make_shared<connection*>(this)), log_(o.log_),
-      log_always_(o.log_always_) {
+      log_always_(o.log_always_), lease_(std::exchange(o.lease_, std::make_shared<int>(0))) {
   o.in_transaction_ = false;
   o.begin_pending_ = false;
   o.log_ = nullptr;
@@ -34,6 +34,7 @@ connection& connection::operator=(connection&& o) noexcept {
     savepoints_ = o.savepoints_;
     log_ = std::exchange(o.log_, nullptr);
     log_always_ = o.log_always_;
+    lease_ = std::exchange(o.lease_, std::make_shared<int>(0));
     o.in_transaction_ = false;
   }
   return *this;
@@ -52,6 +53,7 @@ void connection::close() {
     }
   }
   in_transaction_ = false;
+  lease_ = std::make_shared<int>(0);  // this connection's cursors are over
   if (invalid_) conn_.reset();  // closed here; the pool only counts it back in
   engine_->pool->checkin(std::move(conn_));
 }
@@ -138,6 +140,34 @@ result connection::execute(const std::string& sql, std::span<const sql::value> p
   auto r = c.cached(sql).execute(params);
   if (rec) record(sql, params, 1, start);
   if (engine_->logs(logging::level::debug)) engine_->log_rows(r);
+  return r;
+}
+
+cursor connection::stream(const sql::compiled& c) {
+  auto& d = live();
+  check_statement_text(c.sql);
+  if (begin_pending_ && !only_reads(c.sql)) send_pending_begin();
+  engine_->emit({c.sql, c.params, 1, false});
+  count_statement();
+  const bool rec = recording();
+  const auto start = rec ? query_record::clock::now() : query_record::clock::time_point{};
+  auto impl = d.open_cursor(c.sql, c.params);
+  if (rec) record(c.sql, c.params, 1, start);
+  return cursor(std::move(impl), lease_, c.sql);
+}
+
+cursor::~cursor() {
+  if (impl_ && lease_.expired()) impl_->abandon();
+}
+
+result cursor::fetch(std::size_t n) {
+  if (n == 0) throw ArgumentError("cursor.fetch: the batch size must be at least 1");
+  if (!impl_ || lease_.expired())
+    throw InvalidRequestError("this cursor's connection has been closed; read a streamed result before closing it [SQL: " +
+                              sql_ + "]");
+  if (done_) return result();
+  auto r = impl_->fetch(n);
+  if (r.size() < n) done_ = true;
   return r;
 }
 

@@ -531,3 +531,59 @@ TEST_P(engine_test, foreign_key_actions_run_on_the_server) {
 }
 
 }  // namespace
+
+namespace {
+
+/// `n` parents, ids 1..n, in one transaction.
+void fill_parents(retort::engine::connection& c, int n) {
+  auto tx = c.begin();
+  std::vector<std::vector<sql::value>> rows;
+  for (int i = 1; i <= n; ++i) rows.push_back({i, "p" + std::to_string(i)});
+  c.execute_many("INSERT INTO parent (id, name) VALUES (" + std::string(c.dialect().name() == "postgresql" ? "$1, $2" : "?, ?") + ")", rows);
+  tx.commit();
+}
+
+TEST_P(engine_test, a_stream_reads_its_rows_in_batches_and_other_statements_run_between_them) {
+  auto c = engine().connect();
+  fill_parents(c, 2500);
+  for (bool in_transaction : {false, true}) {
+    std::optional<retort::engine::transaction> tx;
+    if (in_transaction) tx.emplace(c.begin());
+    auto cur = c.stream(sql::text("SELECT id, name FROM parent WHERE id > :min ORDER BY id").bind("min", 0));
+    std::vector<std::size_t> sizes;
+    std::int64_t sum = 0;
+    for (;;) {
+      auto batch = cur.fetch(1000);
+      sizes.push_back(batch.size());
+      if (batch.empty()) break;
+      EXPECT_EQ(batch.columns(), (std::vector<std::string>{"id", "name"}));
+      for (auto row : batch) sum += row[0].as_int();
+      // Another statement on the same connection, between batches.
+      EXPECT_EQ(c.execute(sql::text("SELECT count(*) FROM parent")).scalar().as_int(), 2500);
+    }
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{1000, 1000, 500, 0}));
+    EXPECT_EQ(sum, 2500 * 2501 / 2);
+    EXPECT_TRUE(cur.exhausted());
+    if (tx) tx->commit();
+  }
+}
+
+TEST_P(engine_test, a_stream_is_one_recorded_statement_and_dies_with_its_connection) {
+  auto c = engine().connect();
+  fill_parents(c, 10);
+  int events = 0;
+  auto l = engine().listen([&](const retort::engine::statement_event&) { ++events; });
+  struct unlisten {
+    retort::engine::engine& e;
+    std::uint64_t id;
+    ~unlisten() { e.unlisten(id); }
+  } guard{engine(), l};
+  auto cur = c.stream(sql::select({parent_id}).from("parent").order_by(parent_id));
+  EXPECT_EQ(cur.fetch(3).size(), 3u);
+  EXPECT_EQ(events, 1);
+  c.close();
+  EXPECT_THROW(cur.fetch(3), retort::InvalidRequestError);
+  EXPECT_THROW(engine().connect().stream(sql::text("SELECT * FROM nowhere")), retort::ProgrammingError);
+}
+
+}  // namespace

@@ -119,6 +119,10 @@ struct counted_connection final : retort::engine::driver_connection {
   explicit counted_connection(std::atomic<int>* p) : pings(p) {}
   std::unique_ptr<retort::engine::driver_statement> prepare(const std::string&) override { return nullptr; }
   void execute_direct(const std::string&) override {}
+  std::unique_ptr<retort::engine::driver_cursor> open_cursor(const std::string&,
+                                                             std::span<const retort::sql::value>) override {
+    return nullptr;
+  }
   bool ping(std::chrono::milliseconds) override {
     ++*pings;
     return alive;

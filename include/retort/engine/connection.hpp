@@ -43,6 +43,29 @@ class transaction {
   bool active_ = true;
 };
 
+/// The rows of one SELECT read in batches (SQLAlchemy's `stream_results`):
+/// from connection::stream. Memory holds one batch at a time. It must be read
+/// before its connection is closed; fetch() after that raises InvalidRequestError.
+class cursor {
+ public:
+  cursor(cursor&&) noexcept = default;
+  cursor& operator=(cursor&&) noexcept = default;
+  ~cursor();
+  /// The next at most `n` rows (n >= 1); a result without rows once they are all read.
+  result fetch(std::size_t n);
+  /// Whether every row has been read.
+  bool exhausted() const noexcept { return done_; }
+
+ private:
+  friend class connection;
+  cursor(std::unique_ptr<driver_cursor> c, std::weak_ptr<int> lease, std::string sql)
+      : impl_(std::move(c)), lease_(std::move(lease)), sql_(std::move(sql)) {}
+  std::unique_ptr<driver_cursor> impl_;
+  std::weak_ptr<int> lease_;  ///< expires when the connection goes back to the pool
+  std::string sql_;
+  bool done_ = false;
+};
+
 class connection {
  public:
   connection(std::shared_ptr<detail::engine_state> engine, std::unique_ptr<driver_connection> conn);
@@ -58,6 +81,13 @@ class connection {
   result execute(const sql::delete_& s) { return execute(sql::compile(s, dialect())); }
   /// A text() with its named values (SQLAlchemy's `conn.execute(text(...), {...})`).
   result execute(const sql::text& t) { return execute(t.compile(dialect())); }
+  /// The rows of a SELECT in batches (`execution_options(stream_results=True)`, `yield_per`):
+  /// recorded and echoed once, as one statement. SQLite steps the statement;
+  /// PostgreSQL reads a server-side cursor (DECLARE / FETCH), so other
+  /// statements may run on this connection between batches.
+  cursor stream(const sql::compiled& c);
+  cursor stream(const sql::select& s) { return stream(sql::compile(s, dialect())); }
+  cursor stream(const sql::text& t) { return stream(t.compile(dialect())); }
   /// One prepared statement run once per parameter row (DB-API's executemany); one event.
   std::vector<result> execute_many(const std::string& sql, const std::vector<std::vector<sql::value>>& rows);
   /// DDL and other parameterless SQL.
@@ -123,6 +153,8 @@ class connection {
   std::shared_ptr<connection*> self_;
   std::vector<query_record>* log_ = nullptr;
   bool log_always_ = false;
+  /// Alive while this object holds its driver connection: cursors check it.
+  std::shared_ptr<int> lease_ = std::make_shared<int>(0);
 };
 
 }  // namespace retort::engine

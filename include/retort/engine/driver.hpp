@@ -32,6 +32,19 @@ class driver_statement {
   virtual std::vector<result> execute_many(std::span<const std::vector<sql::value>> rows);
 };
 
+/// The rows of one statement, read in batches (stream_results, yield_per):
+/// SQLite steps its statement, PostgreSQL FETCHes from a server-side cursor.
+/// Closed when destroyed.
+class driver_cursor {
+ public:
+  virtual ~driver_cursor() = default;
+  /// The next at most `n` rows (n >= 1); a result without rows once they are all read.
+  virtual result fetch(std::size_t n) = 0;
+  /// The connection is no longer this cursor's (it went back to the pool): the
+  /// destructor then frees client memory only and sends nothing.
+  virtual void abandon() noexcept {}
+};
+
 /// Raises ArgumentError when `sql` holds a NUL byte: drivers read statement
 /// text as a C string, so the rest would be dropped silently. Run once per
 /// text, where it is prepared (the statement cache) or executed directly.
@@ -44,6 +57,8 @@ class driver_connection {
   virtual std::unique_ptr<driver_statement> prepare(const std::string& sql) = 0;
   /// Runs SQL without parameters (transaction control, DDL).
   virtual void execute_direct(const std::string& sql) = 0;
+  /// Opens a cursor over a SELECT with `params`; the rows are read by fetch().
+  virtual std::unique_ptr<driver_cursor> open_cursor(const std::string& sql, std::span<const sql::value> params) = 0;
   /// A cheap round trip; false when the connection is dead, or has not
   /// answered within `timeout` (a server that went silent counts as dead).
   virtual bool ping(std::chrono::milliseconds timeout) = 0;

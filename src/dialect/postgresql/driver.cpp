@@ -373,6 +373,9 @@ class connection final : public engine::driver_connection {
     check(raw(), res, sql);
   }
 
+  std::unique_ptr<engine::driver_cursor> open_cursor(const std::string& sql,
+                                                     std::span<const sql::value> params) override;
+
   /// SELECT 1 sent without blocking, its answer awaited until `timeout`: a
   /// server that accepts bytes and never answers would hang PQexec forever.
   /// Unanswered, the connection is unusable (a query is still in flight): it
@@ -532,6 +535,56 @@ std::vector<result> statement::execute_many(std::span<const std::vector<sql::val
     if (failure) std::rethrow_exception(failure);
   }
   return out;
+}
+
+// A server-side cursor: DECLARE ... CURSOR FOR the statement (its parameters
+// bound as any statement's), then FETCH FORWARD n per batch, CLOSE at the end.
+// Inside a transaction it lives as long as the transaction; outside one it is
+// declared WITH HOLD (PostgreSQL then keeps the rows on the server until CLOSE).
+// libpq 15 has no chunked row mode, and single-row mode would keep the
+// connection busy: a lazy load during the iteration could not run.
+class cursor final : public engine::driver_cursor {
+ public:
+  cursor(connection& owner, const std::string& sql, std::span<const sql::value> params)
+      : owner_(owner), name_("retort_cursor_" + owner.next_name()) {
+    const bool hold = PQtransactionStatus(owner.raw()) != PQTRANS_INTRANS;
+    const std::string declare = "DECLARE " + name_ + " NO SCROLL CURSOR " + (hold ? "WITH HOLD " : "") + "FOR " + sql;
+    bound_params p(params);
+    result_ptr res(PQexecParams(owner.raw(), declare.c_str(), static_cast<int>(params.size()), p.types.data(),
+                                p.values.data(), p.lengths.data(), p.formats.data(), 0));
+    check(owner.raw(), res, sql);
+    open_ = true;
+    fetch_sql_prefix_ = "FETCH FORWARD ";
+  }
+  ~cursor() override {
+    if (!open_ || abandoned_ || owner_.broken()) return;
+    PQclear(PQexec(owner_.raw(), ("CLOSE " + name_).c_str()));  // fails harmlessly in a failed transaction
+  }
+  result fetch(std::size_t n) override {
+    if (!open_) return result();
+    const std::string sql = fetch_sql_prefix_ + std::to_string(n) + " FROM " + name_;
+    result_ptr res(PQexec(owner_.raw(), sql.c_str()));
+    check(owner_.raw(), res, sql);
+    auto out = to_result(res.r);
+    if (out.size() < n) {  // the last batch: close now, not when the cursor object goes
+      PQclear(PQexec(owner_.raw(), ("CLOSE " + name_).c_str()));
+      open_ = false;
+    }
+    return out;
+  }
+  void abandon() noexcept override { abandoned_ = true; }
+
+ private:
+  connection& owner_;
+  std::string name_;
+  std::string fetch_sql_prefix_;
+  bool open_ = false;
+  bool abandoned_ = false;
+};
+
+std::unique_ptr<engine::driver_cursor> connection::open_cursor(const std::string& sql,
+                                                               std::span<const sql::value> params) {
+  return std::make_unique<cursor>(*this, sql, params);
 }
 
 class driver final : public engine::driver {

@@ -212,7 +212,8 @@ class statement final : public engine::driver_statement {
   }
   ~statement() override { sqlite3_finalize(stmt_); }
 
-  result execute(std::span<const sql::value> params) override {
+  /// Resets the statement and binds `params`.
+  void start(std::span<const sql::value> params) {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     int expected = sqlite3_bind_parameter_count(stmt_);
@@ -220,6 +221,31 @@ class statement final : public engine::driver_statement {
       throw ArgumentError("statement takes " + std::to_string(expected) + " parameters, " +
                           std::to_string(params.size()) + " given [SQL: " + sql_ + "]");
     for (std::size_t i = 0; i < params.size(); ++i) bind(static_cast<int>(i) + 1, params[i]);
+  }
+
+  /// Steps up to `n` more rows of a started statement; `done` is set once SQLite says so.
+  result step(std::size_t n, bool& done) {
+    result out(columns_);
+    const int ncols = static_cast<int>(columns_.size());
+    for (std::size_t i = 0; i < n && !done; ++i) {
+      int rc = sqlite3_step(stmt_);
+      if (rc == SQLITE_DONE) {
+        done = true;
+        sqlite3_reset(stmt_);
+        break;
+      }
+      if (rc != SQLITE_ROW) {
+        done = true;
+        sqlite3_reset(stmt_);
+        raise(db_, rc, sql_);
+      }
+      for (int c = 0; c < ncols; ++c) out.push(column(c));
+    }
+    return out;
+  }
+
+  result execute(std::span<const sql::value> params) override {
+    start(params);
     result out(columns_);
     const int ncols = static_cast<int>(columns_.size());
     for (;;) {
@@ -301,6 +327,18 @@ class statement final : public engine::driver_statement {
   bool inserts_ = false;
 };
 
+/// A statement of its own (not the cache's: a cached one may run again while
+/// this one is being read), stepped a batch at a time.
+class cursor final : public engine::driver_cursor {
+ public:
+  cursor(sqlite3* db, const std::string& sql, std::span<const sql::value> params) : stmt_(db, sql) { stmt_.start(params); }
+  result fetch(std::size_t n) override { return stmt_.step(n, done_); }
+
+ private:
+  statement stmt_;
+  bool done_ = false;
+};
+
 class connection final : public engine::driver_connection {
  public:
   explicit connection(const engine::url& u) {
@@ -347,6 +385,11 @@ class connection final : public engine::driver_connection {
     int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
     sqlite3_free(err);
     if (rc != SQLITE_OK) raise(db_, rc, sql);
+  }
+
+  std::unique_ptr<engine::driver_cursor> open_cursor(const std::string& sql,
+                                                     std::span<const sql::value> params) override {
+    return std::make_unique<cursor>(db_, sql, params);
   }
 
   bool ping(std::chrono::milliseconds) override { return db_ != nullptr; }  // in-process: nothing to wait for
