@@ -320,6 +320,54 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
   return out;
 }
 
+stream_load::stream_load(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node> nodes,
+                         bool populate_existing, std::size_t batch)
+    : session_(s), m_(m), nodes_(std::move(nodes)), ctx_(s, populate_existing), batch_(batch),
+      session_alive_(s.lifetime()) {
+  if (batch == 0) throw ArgumentError("yield_per: the batch size must be at least 1");
+  for (const auto& n : nodes_) {
+    const std::string how(n.strategy->name());
+    if ((how == "joined" && n.rel->kind == slot_kind::collection) || how == "subquery")
+      throw InvalidRequestError("yield_per is not compatible with " + how + " eager loading of " + n.rel->name() +
+                                " (the rows of one object could span batches); load it with selectinload, or lazily");
+  }
+  session_impl::in_use guard(s);
+  prepare(ctx_, m, std::move(parts), nodes_);
+  cursor_.emplace(s.connection().stream(sql::compile(make_select(ctx_), s.connection().dialect())));
+}
+
+std::vector<state_ref> stream_load::next() {
+  if (session_alive_.expired()) throw InvalidRequestError("yield_per: the session of this stream has been destroyed");
+  session_impl::in_use guard(session_);
+  session_.release_if_unheld(std::move(previous_));
+  previous_.clear();
+  std::vector<state_ref> out;
+  if (!cursor_ || cursor_->exhausted()) return out;
+  auto rows = cursor_->fetch(batch_);
+  const auto lead = ctx_.parts.lead.size();
+  const column_plan* plan = ctx_.parts.columns.get();
+  out.reserve(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto row = rows.row(r);
+    auto* st = ctx_.entity_at(m_, row, lead, plan);
+    if (!st) continue;
+    out.emplace_back(st);
+    for (auto& n : nodes_) n.strategy->process_row(ctx_, n, st, row);
+  }
+  session_.note_cohort(out);
+  std::vector<instance_state*> parents;
+  parents.reserve(out.size());
+  for (const auto& e : out) parents.push_back(e.get());
+  for (auto& n : nodes_) {
+    relationship_cause cause(session_, *n.rel, n.strategy->name());
+    n.strategy->after_load(ctx_, n, parents);
+  }
+  previous_ = out;
+  return out;
+}
+
+std::vector<state_ref> next_batch(stream_load& s) { return s.next(); }
+
 namespace {
 
 /// The lazy load's statement for one parent, as parts (the compiled fast path

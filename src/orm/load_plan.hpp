@@ -18,6 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "retort/engine/connection.hpp"
 #include "retort/orm/instance_state.hpp"
 #include "retort/orm/load_options.hpp"
 #include "retort/orm/loader_strategy.hpp"
@@ -136,6 +137,29 @@ sql::select build_statement(session_impl& s, const mapper& m, query_parts parts,
 /// Runs the statement for `m` with the loaders of `nodes`.
 load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node> nodes,
                      bool populate_existing, bool keep_lead = false);
+
+/// A load read in batches (yield_per): the statement runs as a cursor, and
+/// each next() loads at most `batch` rows, runs the loaders' own statements
+/// (selectin) for them, and lets the session free the objects of the batch
+/// before that no one holds any more. Joined and subquery eager loading of
+/// collections are refused, as SQLAlchemy refuses them.
+class stream_load {
+ public:
+  stream_load(session_impl& s, const mapper& m, query_parts parts, std::vector<load_node> nodes,
+              bool populate_existing, std::size_t batch);
+  /// The next batch's objects; empty once the rows are all read.
+  std::vector<state_ref> next();
+
+ private:
+  session_impl& session_;
+  const mapper& m_;
+  std::vector<load_node> nodes_;
+  load_context ctx_;
+  std::optional<engine::cursor> cursor_;
+  std::size_t batch_;
+  std::vector<state_ref> previous_;  ///< the last batch, released at the next
+  std::weak_ptr<void> session_alive_;
+};
 
 /// Loads `rel` of one object now, with `children` for what it loads (the lazy
 /// load: its SELECT, compiled once per session when nothing below it is eager).

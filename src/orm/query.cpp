@@ -247,6 +247,17 @@ retort::session& query_base::session() const {
   return *session_;
 }
 
+std::shared_ptr<stream_load> query_base::stream(std::size_t n, const retort::source_location& where) {
+  if (!mapper_ || !items_.empty()) throw InvalidRequestError("yield_per needs a query of one class");
+  if (textual_) throw InvalidRequestError("yield_per of a from_statement query: stream the text with connection().stream()");
+  auto& impl = session().impl();
+  call_cause cause(impl, "query", mapper_->class_name, "yield_per", where);
+  session_impl::in_use guard(impl);
+  impl.check_active();
+  impl.autoflush();
+  return std::make_shared<stream_load>(impl, *mapper_, parts(true), plan(*mapper_, options_), populate_existing_, n);
+}
+
 void query_base::from_statement(sql::text t) {
   if (!mapper_ || !items_.empty()) throw InvalidRequestError("from_statement needs a query of one class");
   textual_ = std::make_shared<const sql::text>(std::move(t));

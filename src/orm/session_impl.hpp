@@ -163,6 +163,9 @@ class session_impl {
   /// A row an ORM DELETE removed (dml.cpp): its object leaves the identity map as a
   /// flushed DELETE's does (deleted until commit, persistent again on rollback).
   void bulk_deleted(instance_state* s);
+  /// yield_per's release: each of `states` that only the identity map still
+  /// holds and that has no pending change leaves the session and is freed.
+  void release_if_unheld(std::vector<state_ref> states);
   /// The refresh-expire cascade's step: a persistent object is expired, a pending one expunged.
   void conditional_expire(instance_state* s);
   /// The flush wrote everything: the candidates are cleared.

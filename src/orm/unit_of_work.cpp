@@ -552,6 +552,36 @@ void session_impl::autoflush() {
   if (options_.autoflush && *autoflush_blocks_ == 0 && !flushing_ && has_changes()) flush();
 }
 
+// yield_per's release of an earlier batch. Reading an object through ptr<T>
+// marks it touched (it may have been written); one whose columns and
+// relationships are as loaded is no pending change, so it leaves the touched
+// list first. Then an object that only the identity map and `states` hold
+// leaves the session and is freed with `states`.
+void session_impl::release_if_unheld(std::vector<state_ref> states) {
+  bool untouched = false;
+  for (auto& r : states) {
+    auto* s = r.get();
+    if (s->touched && s->session == this && s->status == status::persistent && !s->expired && !columns_changed(s) &&
+        !relationships_changed(s)) {
+      s->touched = false;
+      untouched = true;
+    }
+  }
+  if (untouched)
+    touched_.erase(std::remove_if(touched_.begin(), touched_.end(), [](const state_ref& r) { return !r->touched; }),
+                   touched_.end());
+  for (auto& r : states) {
+    auto* s = r.get();
+    // Two references: the identity map's and this list's. Anything else (a
+    // handle, a loaded relationship) keeps the object here.
+    if (s->refs != 2 || s->session != this || s->status != status::persistent || s->touched || s->marked_deleted)
+      continue;
+    s->session = nullptr;
+    s->status = status::detached;
+    identity_map_.drop(s);
+  }
+}
+
 bool session_impl::has_changes() const { return !new_.empty() || !deleted_.empty() || !touched_.empty(); }
 
 std::size_t session_impl::dirty_count() const {

@@ -3,7 +3,10 @@
 // (after autoflush) and turns rows into objects through the identity map.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,9 @@ struct row_items {
 };
 
 struct query_parts;  // src/orm/load_plan.hpp
+class stream_load;   // src/orm/load_plan.hpp: a load read in batches (yield_per)
+/// The next batch of a yield_per load; empty once the rows are all read.
+std::vector<state_ref> next_batch(stream_load& s);
 
 /// The state of a query; shared by every query<T> and row_query<...>. An
 /// entity query (query<T>) loads objects of one class; a row query selects
@@ -105,6 +111,9 @@ class query_base {
   retort::session& owner() const noexcept { return *session_; }
   /// Whether this is a statement of one entity (else of items).
   bool of_entity() const noexcept { return mapper_ != nullptr; }
+
+  /// This query read in batches of `n` rows (yield_per; see retort::streamed).
+  std::shared_ptr<stream_load> stream(std::size_t n, const retort::source_location& where);
 
   /// Objects from a textual statement (SQLAlchemy's from_statement): its rows
   /// replace this query's own SELECT; columns are matched by name.
@@ -301,6 +310,96 @@ class query_clauses {
 
 struct paginate_args;  // pagination.hpp
 
+/// The objects of a query read in batches (SQLAlchemy's `yield_per(n)`):
+/// `for (auto& u : s.query<User>().yield_per(1000))` or, a batch at a time,
+/// `for (auto& batch : stream.partitions())`. Rows are fetched `n` at a time
+/// (SQLite steps the statement; PostgreSQL FETCHes from a server-side cursor),
+/// and when the next batch is fetched, the objects of the one before that
+/// nothing else holds (no handle, no loaded relationship, no pending change)
+/// leave the session and are freed: reading a million rows keeps memory flat.
+/// Read it before the session commits, rolls back or closes (the cursor ends
+/// with the connection: InvalidRequestError after). An input range: one pass.
+template <class T>
+class streamed {
+ public:
+  explicit streamed(std::shared_ptr<orm::stream_load> s) : s_(std::move(s)) {}
+
+  /// The next batch of at most n objects; empty once the rows are all read.
+  std::vector<ptr<T>> next_partition() {
+    current_.clear();  // the handles of the batch before go first, so it can be released
+    auto states = orm::next_batch(*s_);
+    std::vector<ptr<T>> out;
+    out.reserve(states.size());
+    for (auto& st : states) out.emplace_back(std::move(st));
+    return out;
+  }
+
+  /// One object at a time.
+  class iterator {
+   public:
+    using value_type = ptr<T>;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(streamed* s) : s_(s) { advance(); }
+    const ptr<T>& operator*() const { return s_->current_[i_]; }
+    const ptr<T>* operator->() const { return &s_->current_[i_]; }
+    iterator& operator++() {
+      ++i_;
+      if (i_ >= s_->current_.size()) advance();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    bool operator==(std::default_sentinel_t) const { return s_ == nullptr; }
+
+   private:
+    void advance() {
+      i_ = 0;
+      s_->current_ = s_->next_partition();
+      if (s_->current_.empty()) s_ = nullptr;
+    }
+    streamed* s_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  iterator begin() { return iterator(this); }
+  std::default_sentinel_t end() const { return {}; }
+
+  /// The batches (SQLAlchemy's `result.partitions()`), each a std::vector<ptr<T>>.
+  class partition_range {
+   public:
+    class iterator {
+     public:
+      using value_type = std::vector<ptr<T>>;
+      using difference_type = std::ptrdiff_t;
+      iterator() = default;
+      explicit iterator(streamed* s) : s_(s) { ++*this; }
+      std::vector<ptr<T>>& operator*() const { return batch_; }
+      iterator& operator++() {
+        batch_.clear();
+        batch_ = s_->next_partition();
+        if (batch_.empty()) s_ = nullptr;
+        return *this;
+      }
+      void operator++(int) { ++*this; }
+      bool operator==(std::default_sentinel_t) const { return s_ == nullptr; }
+
+     private:
+      streamed* s_ = nullptr;
+      mutable std::vector<ptr<T>> batch_;
+    };
+    explicit partition_range(streamed* s) : s_(s) {}
+    iterator begin() { return iterator(s_); }
+    std::default_sentinel_t end() const { return {}; }
+
+   private:
+    streamed* s_;
+  };
+  partition_range partitions() { return partition_range(this); }
+
+ private:
+  std::shared_ptr<orm::stream_load> s_;
+  std::vector<ptr<T>> current_;
+};
+
 /// The legacy ORM query of one class (SQLAlchemy's `session.query(User)`).
 /// Objects come back once each, in order of first appearance, however many
 /// rows a join gives them (the legacy Query's uniquing).
@@ -353,6 +452,12 @@ class query : public orm::query_clauses<query<T>> {
     return ptr<T>(base_.one_or_none(where));
   }
   std::int64_t count(retort::source_location where = retort::source_location::current()) { return base_.count(where); }
+  /// The objects read `n` rows at a time (SQLAlchemy's `query.yield_per(n)`); see retort::streamed.
+  /// After autoflush, the statement opens as a cursor. Joined and subquery eager
+  /// loading of collections are refused (InvalidRequestError), selectin runs per batch.
+  streamed<T> yield_per(std::size_t n, retort::source_location where = retort::source_location::current()) {
+    return streamed<T>(base_.stream(n, where));
+  }
   /// session.get<T>(key) (SQLAlchemy's legacy Query.get).
   template <class K1>
   ptr<T> get(const K1& key, retort::source_location where = retort::source_location::current());
