@@ -93,6 +93,15 @@ TEST_P(stream_test, selectin_loads_each_batchs_collections_and_joined_collection
   EXPECT_THROW(s.query<User>().yield_per(0), retort::ArgumentError);
 }
 
+TEST_P(stream_test, the_2_0_spelling_streams_a_select) {
+  seed(120);
+  auto s = session();
+  auto stream = s.scalars(retort::select<User>().where(col<&User::id> > 20).order_by(col<&User::id>).yield_per(50));
+  std::vector<std::size_t> sizes;
+  for (auto& batch : stream.partitions()) sizes.push_back(batch.size());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{50, 50}));
+}
+
 TEST_P(stream_test, autoflush_runs_first_and_the_stream_ends_with_the_transaction) {
   seed(30);
   auto s = session();

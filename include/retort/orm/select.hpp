@@ -22,6 +22,8 @@ namespace retort {
 
 template <class... Ts>
 class select_statement;
+template <class T>
+class yield_per_statement;
 
 /// SELECT of one entity (SQLAlchemy 2.0's `select(User)`).
 template <class T>
@@ -58,6 +60,14 @@ class select_statement : public orm::query_clauses<select_statement<Ts...>> {
     base_.from_statement(std::move(t));
     return *this;
   }
+  /// Read in batches of `n` (SQLAlchemy 2.0's `execution_options(yield_per=n)`): session.scalars(stmt)
+  /// gives a retort::streamed<T>.
+  auto yield_per(std::size_t n) const {
+    static_assert(sizeof...(Ts) == 1 && detail::is_ptr<std::tuple_element_t<0, std::tuple<Ts...>>>,
+                  "select(...).yield_per: streaming objects needs a select of one entity, select<T>()");
+    using P = std::tuple_element_t<0, std::tuple<Ts...>>;
+    return yield_per_statement<typename P::element_type>(base_, n);
+  }
   select_statement& populate_existing() {
     base_.populate_existing();
     return *this;
@@ -72,6 +82,20 @@ class select_statement : public orm::query_clauses<select_statement<Ts...>> {
 
 template <class T>
 class scalar_result;
+
+/// `select(User).execution_options(yield_per=n)`: run by session.scalars / session.execute
+/// as a retort::streamed<T> (the rows read n at a time; see query<T>::yield_per).
+template <class T>
+class yield_per_statement {
+ public:
+  yield_per_statement(orm::query_base base, std::size_t n) : base_(std::move(base)), n_(n) {}
+  const orm::query_base& core() const noexcept { return base_; }
+  std::size_t batch() const noexcept { return n_; }
+
+ private:
+  orm::query_base base_;
+  std::size_t n_;
+};
 
 namespace detail {
 

@@ -222,6 +222,16 @@ class session {
   auto scalar(const sql::typed_text<Ts...>& t, retort::source_location where = retort::source_location::current()) {
     return execute(t, where).scalar();
   }
+  /// A select read in batches (`session.scalars(select(User).execution_options(yield_per=1000))`).
+  template <class T>
+  streamed<T> scalars(const yield_per_statement<T>& stmt, retort::source_location where = retort::source_location::current()) {
+    auto base = stmt.core().bound(*this);
+    return streamed<T>(base.stream(stmt.batch(), where));
+  }
+  template <class T>
+  streamed<T> execute(const yield_per_statement<T>& stmt, retort::source_location where = retort::source_location::current()) {
+    return scalars(stmt, where);
+  }
   /// `session.scalars(stmt)`: execute(stmt).scalars().
   template <class... Ts>
   auto scalars(const select_statement<Ts...>& stmt, retort::source_location where = retort::source_location::current()) {
