@@ -137,8 +137,32 @@ std::int64_t run(retort::session& sess, const insert_spec& spec, std::vector<row
     }
     const std::size_t batch =
         std::max<std::size_t>(1, std::min(max_rows_per_statement, d.max_parameters() / g.columns.size()));
-    for (std::size_t from = 0; from < g.rows.size(); from += batch)
-      take(conn.execute(statement(from, std::min(g.rows.size(), from + batch), true)));
+    // Every full batch has the same text: compiled once, its parameters the
+    // rows' values then the statement's own (an upsert's SET values).
+    std::optional<sql::compiled> full;
+    for (std::size_t from = 0; from < g.rows.size(); from += batch) {
+      const std::size_t to = std::min(g.rows.size(), from + batch);
+      if (to - from < batch || !full) {
+        auto c = sql::compile(statement(from, to, to - from < batch), d);
+        if (to - from < batch) {
+          take(conn.execute(c));
+          continue;
+        }
+        full = std::move(c);
+        take(conn.execute(*full));
+        continue;
+      }
+      std::vector<sql::value> params;
+      params.reserve(full->params.size());
+      for (std::size_t r = from; r < to; ++r)
+        for (std::size_t k = 0; k < g.rows[r].size(); ++k) {
+          d.check_text(g.rows[r][k], m.table.name(), names[k]);  // what the compiler checks of every value
+          params.push_back(std::move(g.rows[r][k]));
+        }
+      params.insert(params.end(), full->params.begin() + static_cast<std::ptrdiff_t>(batch * g.columns.size()),
+                    full->params.end());
+      take(conn.execute(full->sql, params));
+    }
   }
   return count;
 }
@@ -176,6 +200,7 @@ std::int64_t execute_insert(retort::session& sess, const insert_spec& spec,
     const void* object = object_at(r);
     columns.clear();
     values.clear();
+    values.reserve(m.columns.size());
     bool defaults = false;
     for (std::size_t i = 0; i < m.columns.size(); ++i) {
       const auto& c = m.columns[i];
@@ -191,7 +216,7 @@ std::int64_t execute_insert(retort::session& sess, const insert_spec& spec,
       for (std::size_t i = 0; i < m.columns.size(); ++i) m.columns[i].set(scratch->object, m.columns[i].get(object));
       apply_defaults(m, scratch.get(), given, columns, values);
     }
-    add_row(groups, columns, values);
+    add_row(groups, std::move(columns), std::move(values));
   }
   return run(sess, spec, std::move(groups), objects);
 }

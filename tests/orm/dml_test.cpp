@@ -36,6 +36,7 @@ struct Gizmo {
   int hits = 0;
   std::string tier{};  // default_("basic")
   std::optional<std::string> note{};
+  std::optional<double> score{};
 };
 }  // namespace bk
 
@@ -60,7 +61,7 @@ inline constexpr auto retort::mapping<bk::Gizmo> = retort::model(
     retort::column<&bk::Gizmo::slug>(retort::String(40), retort::not_null, retort::unique),
     retort::column<&bk::Gizmo::hits>(retort::not_null),
     retort::column<&bk::Gizmo::tier>(retort::String(20), retort::not_null, retort::default_("basic")),
-    retort::column<&bk::Gizmo::note>(retort::Text));
+    retort::column<&bk::Gizmo::note>(retort::Text), retort::column<&bk::Gizmo::score>());
 
 namespace {
 
@@ -382,12 +383,12 @@ TEST_P(dml_test, insert_from_structs_batches_per_dialect_and_creates_no_objects)
   auto r = s.execute(retort::insert<Gizmo>(), rows);
   EXPECT_EQ(r.rowcount(), 3);
   EXPECT_SQL(rec, {conditional(caps().multirow_insert_returning,
-                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?), (?, ?, ?, ?), "
-                                             "(?, ?, ?, ?)")
-                                    .params({"a", 1, "basic", std::nullopt, "b", 2, "gold", std::nullopt, "c", 3, "basic",
-                                             std::nullopt})},
-                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")
-                                    .params({"a", 1, "basic", std::nullopt})
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note, score) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), "
+                                             "(?, ?, ?, ?, ?)")
+                                    .params({"a", 1, "basic", std::nullopt, std::nullopt, "b", 2, "gold", std::nullopt, std::nullopt, "c",
+                                             3, "basic", std::nullopt, std::nullopt})},
+                               {compiled_sql("INSERT INTO gizmo (slug, hits, tier, note, score) VALUES (?, ?, ?, ?, ?)")
+                                    .params({"a", 1, "basic", std::nullopt, std::nullopt})
                                     .batch(3)})});
   EXPECT_EQ(s.identity_count(), 0u);
   s.commit();
@@ -445,7 +446,7 @@ TEST_P(dml_test, upsert_do_nothing_skips_the_conflicting_rows) {
   auto r = s.execute(retort::insert<Gizmo>().on_conflict_do_nothing<&Gizmo::slug>(),
                      std::vector<Gizmo>{{.slug = "a", .hits = 9}, {.slug = "b", .hits = 2}});
   EXPECT_EQ(r.rowcount(), 1);
-  EXPECT_EQ(count_matching(rec, starts_with("INSERT INTO gizmo (slug, hits, tier, note) VALUES (?, ?, ?, ?)")), 1u);
+  EXPECT_EQ(count_matching(rec, starts_with("INSERT INTO gizmo (slug, hits, tier, note, score) VALUES (?, ?, ?, ?, ?)")), 1u);
   EXPECT_NE(rec.sql().front().find("ON CONFLICT (slug) DO NOTHING"), std::string::npos) << rec.sql().front();
   s.commit();
   EXPECT_EQ(s.query<Gizmo>().count(), 2);
@@ -467,11 +468,11 @@ TEST_P(dml_test, upsert_do_update_with_excluded_and_populate_existing_refreshes_
   EXPECT_SQL(rec, {conditional(caps().multirow_insert_returning,
                                {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT "
                                              "(slug) DO UPDATE SET hits = gizmo.hits + excluded.hits, note = ? RETURNING "
-                                             "id, slug, hits, tier, note")
+                                             "id, slug, hits, tier, note, score")
                                     .params({"a", 10, "basic", "c", 3, "basic", "merged"})},
                                {compiled_sql("INSERT INTO gizmo (slug, hits, tier) VALUES (?, ?, ?) ON CONFLICT (slug) DO "
                                              "UPDATE SET hits = gizmo.hits + excluded.hits, note = ? RETURNING id, slug, "
-                                             "hits, tier, note")
+                                             "hits, tier, note, score")
                                     .params({"a", 10, "basic", "merged"})
                                     .batch(2)})});
   ASSERT_EQ(objects.size(), 2u);
@@ -481,6 +482,21 @@ TEST_P(dml_test, upsert_do_update_with_excluded_and_populate_existing_refreshes_
   EXPECT_EQ(objects[1]->slug, "c");
   EXPECT_EQ(objects[1]->note, std::nullopt);
   EXPECT_EQ(s.dirty_count(), 0u);
+}
+
+TEST_P(dml_test, an_upsert_of_many_batches_binds_its_own_values_in_each) {
+  auto s = session();
+  std::vector<Gizmo> rows;
+  for (int i = 0; i < 2500; ++i) rows.push_back({.slug = "g" + std::to_string(i), .hits = i, .score = 0.1 * i});
+  EXPECT_EQ(s.execute(retort::insert<Gizmo>(), rows).rowcount(), 2500);
+  auto r = s.execute(retort::insert<Gizmo>().on_conflict_do_update<&Gizmo::slug>(
+                         assign<&Gizmo::hits>(col<&Gizmo::hits> + retort::excluded<&Gizmo::hits>), assign<&Gizmo::note>("again")),
+                     rows);
+  EXPECT_EQ(r.rowcount(), 2500);
+  EXPECT_EQ(s.query<Gizmo>().where(col<&Gizmo::note> == "again").count(), 2500);
+  EXPECT_EQ(s.scalar(retort::text("SELECT sum(hits) FROM gizmo").columns<std::int64_t>()), 2 * (2499 * 2500 / 2));
+  // Doubles go as the shortest text that reads back exactly.
+  EXPECT_EQ(s.query<Gizmo>().filter_by<&Gizmo::slug>("g3").one()->score, 0.1 * 3);
 }
 
 TEST_P(dml_test, bad_insert_rows_are_typed_errors_and_write_nothing) {

