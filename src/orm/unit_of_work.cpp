@@ -580,6 +580,17 @@ void session_impl::release_if_unheld(std::vector<state_ref> states) {
     s->status = status::detached;
     identity_map_.drop(s);
   }
+  // The batch's cohort (automatic N+1 batching) keeps only the keys still in
+  // the session: a million streamed rows must not leave a million keys behind.
+  std::vector<std::uint32_t> ids;
+  for (auto& r : states)
+    if (r->cohort > cohort_base_ && std::find(ids.begin(), ids.end(), r->cohort) == ids.end()) ids.push_back(r->cohort);
+  for (auto id : ids) {
+    auto& keys = cohorts_[id - cohort_base_ - 1].keys;
+    keys.erase(std::remove_if(keys.begin(), keys.end(), [&](const identity_key& k) { return !identity_map_.find(k); }),
+               keys.end());
+    keys.shrink_to_fit();
+  }
 }
 
 bool session_impl::has_changes() const { return !new_.empty() || !deleted_.empty() || !touched_.empty(); }
