@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "orm/dml_target.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
 #include "orm/unit_of_work.hpp"
@@ -72,10 +73,7 @@ sql::insert::conflict resolve_conflict(const insert_spec& spec) {
   sql::insert::conflict out;
   for (const auto& t : c.target) out.target.push_back(m.find_column(t)->column.name);
   for (const auto& a : c.sets) {
-    const auto* col = m.find_column(a.attribute);
-    if (!col)
-      for (const auto& k : m.columns)
-        if (k.column.name == a.attribute) col = &k;
+    const auto* col = assignment_target(m, a.attribute);
     if (!col)
       throw ArgumentError(name_of(spec) + ".on_conflict_do_update: " + m.class_name + " has no column attribute '" +
                           a.attribute + "'");
@@ -175,17 +173,28 @@ void check_spec(const insert_spec& spec) {
       throw ArgumentError(name_of(spec) + ".on_conflict: " + m.class_name + "." + t + " is not a column");
 }
 
+/// What both overloads do first: the query record's cause, the session's
+/// one-thread guard, the failed-flush check and the upsert's target columns.
+class insert_call {
+ public:
+  insert_call(session_impl& impl, const insert_spec& spec, const retort::source_location& where)
+      : cause_(impl, "insert", spec.m->class_name, "execute", where), guard_(impl) {
+    impl.check_active();
+    check_spec(spec);
+  }
+
+ private:
+  call_cause cause_;
+  session_impl::in_use guard_;
+};
+
 }  // namespace
 
 std::int64_t execute_insert(retort::session& sess, const insert_spec& spec,
                             util::function_ref<const void*(std::size_t)> object_at, std::size_t n,
                             std::vector<state_ref>* objects, const retort::source_location& where) {
   const mapper& m = *spec.m;
-  auto& impl = sess.impl();
-  call_cause cause(impl, "insert", m.class_name, "execute", where);
-  session_impl::in_use guard(impl);
-  impl.check_active();
-  check_spec(spec);
+  insert_call call(sess.impl(), spec, where);
   if (n == 0) return 0;
   const bool any_default = std::any_of(m.columns.begin(), m.columns.end(), [](const column_property& c) {
     return static_cast<bool>(c.insert_default);
@@ -224,21 +233,14 @@ std::int64_t execute_insert(retort::session& sess, const insert_spec& spec,
 std::int64_t execute_insert(retort::session& sess, const insert_spec& spec, const std::vector<value_row>& rows,
                             std::vector<state_ref>* objects, const retort::source_location& where) {
   const mapper& m = *spec.m;
-  auto& impl = sess.impl();
-  call_cause cause(impl, "insert", m.class_name, "execute", where);
-  session_impl::in_use guard(impl);
-  impl.check_active();
-  check_spec(spec);
+  insert_call call(sess.impl(), spec, where);
   if (rows.empty()) return 0;
   std::vector<row_group> groups;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::vector<bool> given(m.columns.size());
     std::vector<sql::value> by_column(m.columns.size());
     for (const auto& a : rows[r]) {
-      const auto* c = m.find_column(a.attribute);
-      if (!c)
-        for (const auto& k : m.columns)
-          if (k.column.name == a.attribute) c = &k;
+      const auto* c = assignment_target(m, a.attribute);
       if (!c)
         throw ArgumentError(name_of(spec) + ": row " + std::to_string(r) + ": " + m.class_name +
                             " has no column attribute '" + a.attribute + "'");

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "orm/dml_target.hpp"
 #include "orm/event_dispatch.hpp"
 #include "orm/identity_map.hpp"
 #include "orm/session_impl.hpp"
@@ -300,13 +301,6 @@ std::string statement_name(const dml_spec& spec) {
   return std::string(spec.is_delete ? "delete(" : "update(") + spec.m->class_name + ")";
 }
 
-const column_property* find_target(const mapper& m, const std::string& name) {
-  if (auto* c = m.find_column(name)) return c;
-  for (const auto& c : m.columns)
-    if (c.column.name == name) return &c;
-  return nullptr;
-}
-
 bool loaded(const column_property& c, const instance_state* s) {
   if (!c.deferred) return true;
   auto* d = c.deferred(s->object);
@@ -345,7 +339,7 @@ std::int64_t execute_dml(retort::session& sess, const dml_spec& spec, const reto
   if (!spec.is_delete) {
     if (spec.values.empty()) throw ArgumentError(name + ".values(): the UPDATE sets no columns");
     for (const auto& a : spec.values) {
-      const auto* c = find_target(m, a.attribute);
+      const auto* c = assignment_target(m, a.attribute);
       if (!c)
         throw ArgumentError(name + ".values(): " + m.class_name + " has no column attribute '" + a.attribute + "'");
       std::size_t i = static_cast<std::size_t>(c - m.columns.data());
