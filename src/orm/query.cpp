@@ -154,6 +154,21 @@ void query_base::union_(const query_base& other, bool all) {
   distinct_ = false;
 }
 
+namespace {
+
+/// A with_parent criterion: the parent's key, read now; InvalidRequestError if it has no row yet.
+void with_parent_criteria(const relationship_property& rel, instance_state* parent, std::vector<sql::expr<bool>>& out) {
+  if (!parent->has_identity() || parent->status == status::pending) {
+    const auto& c = rel.parent->columns[rel.join.local_columns.front()];
+    throw InvalidRequestError("can't resolve value for column " + rel.parent->table.name() + "." + c.column.name +
+                              " on object " + default_repr(parent) + "; no value has been set for this "
+                              "column (the " + rel.name() + " query needs its row: flush it first)");
+  }
+  parent_criteria(rel, read(*rel.parent, parent->object, rel.join.local_columns), out);
+}
+
+}  // namespace
+
 query_parts query_base::parts(bool from_where) const {
   query_parts p;
   if (mapper_) {
@@ -167,14 +182,8 @@ query_parts query_base::parts(bool from_where) const {
   for (const auto& f : froms_) p.froms.push_back(f);
   p.joins = joins_;
   for (const auto& [rel, parent] : parents_) {
-    if (!parent->has_identity() || parent->status == status::pending) {
-      const auto& c = rel->parent->columns[rel->join.local_columns.front()];
-      throw InvalidRequestError("can't resolve value for column " + rel->parent->table.name() + "." + c.column.name +
-                                " on object " + default_repr(parent.get()) + "; no value has been set for this "
-                                "column (the " + rel->name() + " query needs its row: flush it first)");
-    }
     if (rel->join.dir == direction::many_to_many) p.froms.emplace_back(rel->join.secondary->name());
-    parent_criteria(*rel, read(*rel->parent, parent->object, rel->join.local_columns), p.where);
+    with_parent_criteria(*rel, parent.get(), p.where);
   }
   p.where.insert(p.where.end(), where_.begin(), where_.end());
   p.order = order_;
@@ -393,10 +402,7 @@ std::int64_t query_base::bulk(bool is_delete, std::vector<assignment> values, sy
   spec.sync = sync;
   for (const auto& [rel, parent] : parents_) {
     if (rel->join.dir == direction::many_to_many) refuse("with_parent() of a many-to-many relationship");
-    if (!parent->has_identity() || parent->status == status::pending)
-      throw InvalidRequestError("Query.update()/delete() with_parent: the parent " + default_repr(parent.get()) +
-                                " has no row yet (flush it first)");
-    parent_criteria(*rel, read(*rel->parent, parent->object, rel->join.local_columns), spec.where);
+    with_parent_criteria(*rel, parent.get(), spec.where);
   }
   spec.where.insert(spec.where.end(), where_.begin(), where_.end());
   if (is_delete && !spec.values.empty()) throw ArgumentError("Query.delete() takes no values");
