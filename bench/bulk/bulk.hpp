@@ -1,5 +1,6 @@
 // The set-based benchmark (issue 14, item 6; docs/performance.md): bulk
-// INSERT, ORM UPDATE and DELETE with criteria, through Retort
+// INSERT, ORM UPDATE and DELETE with criteria, and a streamed read of every
+// row, through Retort
 // (retort_side.cpp) and through hand-written code on the raw drivers
 // (raw_sqlite.cpp, raw_postgresql.cpp). main.cpp times each call.
 //
@@ -44,11 +45,16 @@ inline constexpr const char* fingerprint_sql =
 /// How Retort's UPDATE / DELETE synchronizes the session (the hand-written side has no session).
 enum class sync { none, auto_ };
 
+/// B4's batch: rows per SQLite step run / PostgreSQL FETCH, objects per yield_per batch.
+inline constexpr long read_batch = 1000;
+
 /// One implementation, one database. main.cpp calls, per round, on a fresh
 /// object: reset, b1_structs, reset, b1_values, b2_all (none, then auto),
-/// b2_range (none, then auto), b3_delete, with state() after each. Every
+/// b2_range (none, then auto), b3_delete; then, untimed, refills the table
+/// with M rows through the hand-written insert (on both sides: the fastest
+/// path), and calls b4_read (and Retort's b4b_all); state() after each. Every
 /// workload is one transaction, committed; it returns the rows it inserted,
-/// updated or deleted.
+/// updated or deleted, except the reads, which return SUM(qty).
 class implementation {
  public:
   virtual ~implementation() = default;
@@ -64,12 +70,22 @@ class implementation {
   virtual long b2_range(long lo, long hi, sync s) = 0;
   /// B3: DELETE FROM bench_item WHERE price < 13.5 (half the rows).
   virtual long b3_delete() = 0;
+  /// B4: SELECT id, name, qty, price, note FROM bench_item, read read_batch rows at a time
+  /// (Retort: query<Item>().yield_per(read_batch)), each row's qty summed; the sum.
+  virtual long b4_read() = 0;
   /// Untimed: fingerprint_sql through this side's driver.
   virtual fingerprint state() = 0;
 };
 
+/// Retort's side has one workload more, with no hand-written counterpart.
+class orm_implementation : public implementation {
+ public:
+  /// B4b: B4 through query<Item>().all(), every object held at once: the peak RSS B4 avoids.
+  virtual long b4b_all() = 0;
+};
+
 /// target: a SQLite file path or a PostgreSQL conninfo (a postgresql:// URI).
-std::unique_ptr<implementation> make_retort(bool postgresql, const std::string& target);
+std::unique_ptr<orm_implementation> make_retort(bool postgresql, const std::string& target);
 std::unique_ptr<implementation> make_raw_sqlite(const std::string& path);
 std::unique_ptr<implementation> make_raw_postgresql(const std::string& conninfo);
 

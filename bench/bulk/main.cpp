@@ -1,24 +1,30 @@
 // The set-based benchmark's driver (issue 14, item 6; docs/performance.md):
 // Retort's bulk INSERT and ORM UPDATE / DELETE with criteria against the
-// same statements written by hand on the raw drivers.
+// same statements written by hand on the raw drivers, and a streamed read of
+// every row (query<T>().yield_per) against a hand-written cursor.
 //
-//   bench_bulk [--rows N] [--rounds R] [--postgresql URL] [--no-sqlite] [--quick]
-//              [--profile retort|raw]
+//   bench_bulk [--rows N] [--stream-rows M] [--rounds R] [--postgresql URL] [--no-sqlite]
+//              [--quick] [--profile retort|raw]
 //
-// --quick is N = 5,000, one round. --profile runs one side alone, in this
-// process, once, with no table (for perf: `perf record -g bench_bulk --profile
-// retort`; PostgreSQL when --postgresql is given).
+// --quick is N = 5,000, one round. B4 and B4b read a table of M rows (default
+// N), refilled untimed after B3 through the hand-written insert on both sides,
+// so that the read can be large (1,000,000) while the writes stay at N.
+// --profile runs one side alone, in this process, once, with no table (for
+// perf: `perf record -g bench_bulk --profile retort`; PostgreSQL when
+// --postgresql is given).
 //
 // Per database (a SQLite file in a temporary directory, then PostgreSQL when a
 // URL is given) and per round, each implementation runs in a process of its
 // own, in turn (hand-written, Retort, hand-written, ...): the workloads of
 // bulk.hpp in order, each timed (wall, CPU of this process) with its peak RSS
-// (VmHWM, reset before it). Every row count and the table's fingerprint after
-// every workload must equal the values computed here from the data's
-// definition, on every side; the run stops at the first mismatch. Then one
-// markdown table per database: medians over the rounds. On PostgreSQL the
-// table lives in a schema of this run's own (search_path), dropped at the end,
-// so concurrent runs on one server do not meet.
+// (VmHWM, reset to the current RSS just before the workload starts, so after
+// any untimed setup: B4's peak is the RSS at the start of the read plus what
+// the read adds). Every row count (for B4, SUM(qty)) and the table's
+// fingerprint after every workload must equal the values computed here from
+// the data's definition, on every side; the run stops at the first mismatch.
+// Then one markdown table per database: medians over the rounds. On
+// PostgreSQL the table lives in a schema of this run's own (search_path),
+// dropped at the end, so concurrent runs on one server do not meet.
 #include <libpq-fe.h>
 #include <malloc.h>
 #include <sys/resource.h>
@@ -50,6 +56,8 @@ struct sample {
 struct workload {
   const char* name;
   const char* description;
+  bool retort_only = false;  ///< no hand-written counterpart
+  bool reads_m = false;      ///< on the table of M rows
 };
 const std::vector<workload> workloads = {
     {"B1a", "INSERT N rows from structs, commit"},
@@ -59,6 +67,8 @@ const std::vector<workload> workloads = {
     {"B2c", "UPDATE 10% by id range (2 SETs), sync none"},
     {"B2d", "UPDATE 10% by id range, sync auto"},
     {"B3", "DELETE half the rows (price < 13.5)"},
+    {"B4", "read M rows 1,000 at a time (yield_per), sum qty", false, true},
+    {"B4b", "read M rows at once (all()), Retort only", true, true},
 };
 
 struct round_result {
@@ -99,7 +109,8 @@ sample measure(const std::function<long()>& work) {
 
 /// One round of one implementation, in this (child) process, as text lines:
 /// "<workload> wall cpu rss rows", then "state <workload> f0 .. f6".
-std::string run_round(bench::implementation& impl, long n) {
+/// `fill` (untimed) refills the table with the M rows B4 reads.
+std::string run_round(bench::implementation& impl, long n, const std::function<void()>& fill) {
   std::ostringstream out;
   auto emit = [&](const char* name, const std::function<long()>& work) {
     auto s = measure(work);
@@ -118,10 +129,14 @@ std::string run_round(bench::implementation& impl, long n) {
   emit("B2c", [&] { return impl.b2_range(lo, hi, bench::sync::none); });
   emit("B2d", [&] { return impl.b2_range(lo, hi, bench::sync::auto_); });
   emit("B3", [&] { return impl.b3_delete(); });
+  fill();
+  emit("B4", [&] { return impl.b4_read(); });
+  // After B4, so B4's baseline is not what all() left behind.
+  if (auto* orm = dynamic_cast<bench::orm_implementation*>(&impl)) emit("B4b", [&] { return orm->b4b_all(); });
   return out.str();
 }
 
-round_result parse(const std::string& who, const std::string& text) {
+round_result parse(const std::string& who, const std::string& text, bool retort) {
   round_result r;
   std::istringstream in(text);
   std::string name;
@@ -136,7 +151,7 @@ round_result parse(const std::string& who, const std::string& text) {
     r.samples[name] = s;
   }
   for (const auto& w : workloads)
-    if (!r.samples.count(w.name) || !r.states.count(w.name)) {
+    if ((retort || !w.retort_only) && (!r.samples.count(w.name) || !r.states.count(w.name))) {
       std::fprintf(stderr, "%s: no result for %s; its output was:\n%s\n", who.c_str(), w.name, text.c_str());
       std::exit(1);
     }
@@ -182,7 +197,26 @@ struct expectation {
   std::map<std::string, bench::fingerprint> states;
 };
 
-expectation expected(long n) {
+/// The fingerprint of the table as freshly filled with m rows, computed row by
+/// row without holding them: this process's heap is every child's starting RSS.
+bench::fingerprint fresh_state(long m) {
+  bench::fingerprint f{};
+  double price4 = 0;
+  for (long i = 0; i < m; ++i) {
+    auto note = bench::item_note(i);
+    f[0] += 1;
+    f[1] += i + 1;
+    f[2] += bench::item_qty(i);
+    f[3] += static_cast<long>(bench::item_name(i).size());
+    f[4] += note ? 1 : 0;
+    f[5] += note ? static_cast<long>(note->size()) : 0;
+    price4 += bench::item_price(i) * 4;
+  }
+  f[6] = static_cast<long>(price4);
+  return f;
+}
+
+expectation expected(long n, long m) {
   struct row {
     long id, qty;
     double price;
@@ -237,14 +271,21 @@ expectation expected(long n) {
   auto before = static_cast<long>(table.size());
   std::erase_if(table, [](const row& r) { return r.price < bench::delete_below; });
   record("B3", before - static_cast<long>(table.size()));
+  // The reads leave the table as the fill made it and return SUM(qty).
+  for (const char* read : {"B4", "B4b"}) {
+    e.states[read] = fresh_state(m);
+    e.rows[read] = e.states[read][2];
+  }
   return e;
 }
 
 void check(const std::string& who, const round_result& r, const expectation& e) {
   for (const auto& w : workloads) {
+    if (!r.samples.count(w.name)) continue;  // a Retort-only workload on the hand-written side (parse checked)
     long got = r.samples.at(w.name).rows, want = e.rows.at(w.name);
     if (got != want) {
-      std::fprintf(stderr, "%s: %s reported %ld rows, expected %ld\n", who.c_str(), w.name, got, want);
+      std::fprintf(stderr, "%s: %s reported %ld %s, expected %ld\n", who.c_str(), w.name, got,
+                   w.reads_m ? "as SUM(qty)" : "rows", want);
       std::exit(1);
     }
     const auto& f = r.states.at(w.name);
@@ -279,12 +320,18 @@ struct side {
   }
 };
 
-void table(const std::string& database, long n, const side& raw, const side& orm) {
-  std::printf("\n### %s, N = %ld rows (median of %zu rounds)\n\n", database.c_str(), n, orm.rounds.size());
+void table(const std::string& database, long n, long m, const side& raw, const side& orm) {
+  std::printf("\n### %s, N = %ld rows, B4 on M = %ld (median of %zu rounds)\n\n", database.c_str(), n, m,
+              orm.rounds.size());
   std::printf("| workload | Retort wall ms | raw wall ms | **Retort/raw wall** | Retort CPU ms | raw CPU ms | "
               "Retort/raw CPU | peak RSS MiB Retort / raw |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& w : workloads) {
+    if (w.retort_only) {
+      std::printf("| %s %s | %.1f | – | – | %.1f | – | – | %.0f / – |\n", w.name, w.description,
+                  orm.med(w.name, &sample::wall_ms), orm.med(w.name, &sample::cpu_ms), orm.rss_mib(w.name));
+      continue;
+    }
     double ow = orm.med(w.name, &sample::wall_ms), rw = raw.med(w.name, &sample::wall_ms);
     double oc = orm.med(w.name, &sample::cpu_ms), rc = raw.med(w.name, &sample::cpu_ms);
     std::printf("| %s %s | %.1f | %.1f | **%.2fx** | %.1f | %.1f | %.2fx | %.0f / %.0f |\n", w.name, w.description, ow,
@@ -352,15 +399,32 @@ std::string pg_url_in_own_schema(const std::string& url) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + pg_schema;
 }
 
+std::unique_ptr<bench::implementation> make_raw(bool postgresql, const std::string& target) {
+  return postgresql ? bench::make_raw_postgresql(target) : bench::make_raw_sqlite(target);
+}
+
+/// B4's table: m fresh rows through the hand-written insert on a connection of
+/// its own, closed before the read (its page cache and buffers go with it).
+void fill(bool postgresql, const std::string& target, long m) {
+  auto raw = make_raw(postgresql, target);
+  raw->reset();
+  raw->b1_structs(m);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool quick = flag(argc, argv, "--quick");
   long n = std::atol(text_arg(argc, argv, "--rows", quick ? "5000" : "100000").c_str());
   long rounds = std::atol(text_arg(argc, argv, "--rounds", quick ? "1" : "3").c_str());
+  long m = std::atol(text_arg(argc, argv, "--stream-rows", std::to_string(n)).c_str());
   std::string pg_url = text_arg(argc, argv, "--postgresql", "");
   if (n < 100 || n % 100 != 0) {
     std::fprintf(stderr, "--rows must be a multiple of 100, at least 100 (B3 deletes exactly half)\n");
+    return 2;
+  }
+  if (m < 1) {
+    std::fprintf(stderr, "--stream-rows must be at least 1\n");
     return 2;
   }
   if (rounds < 1) {
@@ -370,7 +434,7 @@ int main(int argc, char** argv) {
   parent_pid = getpid();
   std::atexit(clean_up);
   if (!pg_url.empty()) pg_url = pg_url_in_own_schema(pg_url);
-  auto want = expected(n);
+  auto want = expected(n, m);
   auto dir = std::filesystem::temp_directory_path() / ("retort-bulk-" + std::to_string(parent_pid));
   std::filesystem::create_directories(dir);
   sqlite_dir = dir;
@@ -378,11 +442,15 @@ int main(int argc, char** argv) {
   if (auto who = text_arg(argc, argv, "--profile", ""); !who.empty()) {
     bool pg = !pg_url.empty();
     auto path = (dir / "profile.db").string();
-    auto impl = who == "raw" ? (pg ? bench::make_raw_postgresql(pg_url) : bench::make_raw_sqlite(path))
-                             : bench::make_retort(pg, pg ? pg_url : path);
-    auto text = run_round(*impl, n);
+    auto target = pg ? pg_url : path;
+    std::unique_ptr<bench::implementation> impl;
+    if (who == "raw")
+      impl = make_raw(pg, target);
+    else
+      impl = bench::make_retort(pg, target);
+    auto text = run_round(*impl, n, [&] { fill(pg, target, m); });
     impl.reset();
-    check(who, parse(who, text), want);
+    check(who, parse(who, text, who != "raw"), want);
     std::printf("%s", text.c_str());
     return 0;
   }
@@ -406,12 +474,17 @@ int main(int argc, char** argv) {
     auto make_side = [&](const std::string& name, const std::string& file, bool retort) {
       return side{name, [&, name, file, retort](int r) {
                     auto t = target(file, r);
-                    return parse(name, in_child(name, [&] {
-                                   auto impl = retort ? bench::make_retort(db.postgresql, t)
-                                                      : db.postgresql ? bench::make_raw_postgresql(t)
-                                                                      : bench::make_raw_sqlite(t);
-                                   return run_round(*impl, n);
-                                 }));
+                    return parse(name,
+                                 in_child(name,
+                                          [&] {
+                                            std::unique_ptr<bench::implementation> impl;
+                                            if (retort)
+                                              impl = bench::make_retort(db.postgresql, t);
+                                            else
+                                              impl = make_raw(db.postgresql, t);
+                                            return run_round(*impl, n, [&] { fill(db.postgresql, t, m); });
+                                          }),
+                                 retort);
                   }, {}};
     };
     std::vector<side> sides{make_side("hand-written", "raw", false), make_side("Retort", "retort", true)};
@@ -422,7 +495,7 @@ int main(int argc, char** argv) {
         s.rounds.push_back(std::move(result));
         std::fprintf(stderr, "%s, round %d/%ld: %s done\n", db.label.c_str(), r + 1, rounds, s.name.c_str());
       }
-    table(db.label, n, sides[0], sides[1]);
+    table(db.label, n, m, sides[0], sides[1]);
   }
   std::printf("\nEvery row count and the table's fingerprint after every workload matched on both sides.\n");
   return 0;

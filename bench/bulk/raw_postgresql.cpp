@@ -3,7 +3,9 @@
 // INSERTs. Multi-row INSERTs of 1,000 rows (a prepared statement per batch
 // size), every batch sent in one pipeline before any result is read, so the
 // client builds batch k+1 while the server inserts batch k; one UPDATE or
-// DELETE per workload. Parameters travel as text. Any error ends the process.
+// DELETE per workload; the read DECLAREs a cursor in a transaction and FETCHes
+// FORWARD 1,000 rows at a time. Parameters and results travel as text. Any
+// error ends the process.
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -76,6 +78,23 @@ class raw_postgresql final : public bench::implementation {
     long deleted = affected("DELETE FROM bench_item WHERE price < $1", {text_of(bench::delete_below)});
     command("COMMIT");
     return deleted;
+  }
+
+  long b4_read() override {
+    command("BEGIN");
+    // The columns Retort's load selects; only qty is parsed.
+    command("DECLARE bench_read NO SCROLL CURSOR FOR SELECT id, name, qty, price, note FROM bench_item");
+    const std::string fetch = "FETCH FORWARD " + std::to_string(bench::read_batch) + " FROM bench_read";
+    long sum = 0;
+    for (;;) {
+      auto r = check(PQexec(conn_, fetch.c_str()), PGRES_TUPLES_OK);
+      const int rows = PQntuples(r.get());
+      for (int i = 0; i < rows; ++i) sum += std::strtol(PQgetvalue(r.get(), i, 2), nullptr, 10);
+      if (rows < bench::read_batch) break;  // the last batch: no empty FETCH to learn it
+    }
+    command("CLOSE bench_read");
+    command("COMMIT");
+    return sum;
   }
 
   bench::fingerprint state() override {

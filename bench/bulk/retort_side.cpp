@@ -1,6 +1,7 @@
 // Retort's side of the set-based benchmark (bulk.hpp says what each workload
 // does), written as a user writes it: one session per workload,
-// session.execute of insert / update / delete_, commit.
+// session.execute of insert / update / delete_, commit; the reads iterate
+// query<Item>().yield_per(n) or .all() and let the session close.
 #include <retort/retort.hpp>
 #include <optional>
 #include <string>
@@ -36,7 +37,7 @@ retort::synchronize_session to_retort(bench::sync s) {
   return s == bench::sync::none ? retort::synchronize_session::none : retort::synchronize_session::auto_;
 }
 
-class retort_side final : public bench::implementation {
+class retort_side final : public bench::orm_implementation {
  public:
   explicit retort_side(const std::string& url) : db_(url) {
     (void)retort::orm::mapper_for<Item>();  // create_all creates what the registry holds
@@ -106,6 +107,21 @@ class retort_side final : public bench::implementation {
     return static_cast<long>(r.rowcount());
   }
 
+  long b4_read() override {
+    auto s = db_.session();
+    long sum = 0;
+    // Each batch's objects are released when the next is fetched: nothing else holds them.
+    for (auto& item : s.query<Item>().yield_per(bench::read_batch)) sum += item->qty;
+    return sum;
+  }
+
+  long b4b_all() override {
+    auto s = db_.session();
+    long sum = 0;
+    for (auto& item : s.query<Item>().all()) sum += item->qty;
+    return sum;
+  }
+
   bench::fingerprint state() override {
     bench::fingerprint f{};
     auto c = db_.engine().connect();
@@ -120,6 +136,6 @@ class retort_side final : public bench::implementation {
 
 }  // namespace
 
-std::unique_ptr<bench::implementation> bench::make_retort(bool postgresql, const std::string& target) {
+std::unique_ptr<bench::orm_implementation> bench::make_retort(bool postgresql, const std::string& target) {
   return std::make_unique<retort_side>(postgresql ? target : "sqlite:///" + target);
 }
