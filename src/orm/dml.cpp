@@ -164,6 +164,8 @@ int compare_values(const sql::value& a, const sql::value& b) {
     case sql::value_kind::binary: return order(a.bytes(), b.bytes());
     case sql::value_kind::date: return order(a.as_date(), b.as_date());
     case sql::value_kind::date_time: return order(a.as_date_time(), b.as_date_time());
+    case sql::value_kind::date_time_tz: return order(a.as_date_time_tz().utc, b.as_date_time_tz().utc);
+    case sql::value_kind::uuid: return order(a.as_uuid(), b.as_uuid());
     default: throw unevaluatable{"cannot compare " + a.repr() + " with " + b.repr()};
   }
 }
@@ -231,6 +233,11 @@ eval_value evaluate(const eval_node& e, const mapper& m, const instance_state* s
       const auto& a = args[0].v;
       const auto& b = args[1].v;
       if (a.is_null() || b.is_null()) return {};
+      // Labels and documents have an equality but no order the session knows
+      // (a native ENUM orders by declaration, SQLite's text by spelling).
+      bool unordered = a.kind() == sql::value_kind::enum_label || a.kind() == sql::value_kind::json;
+      if (unordered && a.kind() == b.kind() && (e.op == "=" || e.op == "!="))
+        return {sql::value((a == b) == (e.op == "=")), false};
       int c = compare_values(a, b);
       bool r = e.op == "=" ? c == 0 : e.op == "!=" ? c != 0 : e.op == "<" ? c < 0 : e.op == "<=" ? c <= 0
                                                            : e.op == ">" ? c > 0 : c >= 0;

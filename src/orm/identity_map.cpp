@@ -14,6 +14,10 @@ std::size_t identity_hash::operator()(const identity_key& k) const noexcept {
     switch (v.kind()) {
       case sql::value_kind::integer: x = std::hash<std::int64_t>()(v.as_int()); break;
       case sql::value_kind::text: x = std::hash<std::string>()(v.text()); break;
+      // Equal when the instants are, whatever the offsets: hash the instant.
+      case sql::value_kind::date_time_tz:
+        x = std::hash<std::int64_t>()(v.as_date_time_tz().utc.time_since_epoch().count());
+        break;
       default: x = std::hash<std::string>()(v.repr()); break;
     }
     h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);

@@ -52,6 +52,8 @@ void populate(const mapper& m, instance_state* s, const engine::row_view& row, s
     }
     try {
       c.set(s->object, row[offset + at]);
+    } catch (const LookupError& e) {  // a stored enum name that is no enumerator: keeps its type
+      throw LookupError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
     } catch (const ArgumentError& e) {
       throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
     }
@@ -237,6 +239,8 @@ void session_impl::load_columns(instance_state* s, const std::vector<std::size_t
     const auto& c = m.columns[columns[j]];
     try {
       c.set(s->object, row[j]);
+    } catch (const LookupError& e) {
+      throw LookupError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
     } catch (const ArgumentError& e) {
       throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
     }

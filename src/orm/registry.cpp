@@ -32,6 +32,9 @@ bool holds(sql::type_kind member, sql::type_kind column) {
     case k::text: return column == k::string || column == k::text;
     case k::float_:
     case k::double_: return column == k::float_ || column == k::double_ || column == k::numeric;
+    // A name or a document in a plain string column (SQLAlchemy's Enum(native_enum=False), JSON as text).
+    case k::enumeration:
+    case k::json: return column == member || column == k::string || column == k::text;
     default: return column == member;
   }
 }
@@ -50,6 +53,9 @@ std::string member_description(sql::type_kind member) {
     case k::date: return "a retort::date member";
     case k::date_time: return "a retort::date_time member";
     case k::large_binary: return "a retort::blob member";
+    case k::json: return "a JSON member";
+    case k::uuid: return "a retort::uuid member";
+    case k::enumeration: return "an enum member stored by name";
   }
   return "a member";
 }

@@ -36,6 +36,10 @@ std::string str_of(const sql::value& v) {
       if (s.ends_with(".000000")) s.resize(s.size() - 7);  // Python leaves zero microseconds out
       return s;
     }
+    std::string operator()(const sql::json_text& j) const { return j.text; }
+    std::string operator()(const retort::uuid& u) const { return u.str(); }  // str(uuid)
+    std::string operator()(const sql::enum_label& l) const { return l.name; }
+    std::string operator()(retort::date_time_tz t) const { return sql::format_date_time_tz(t); }
   };
   return std::visit(visitor{}, v.data());
 }

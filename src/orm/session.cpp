@@ -35,6 +35,10 @@ bool key_fits(sql::type_kind k, const sql::value& v) {
     case sql::value_kind::decimal: return k == tk::numeric;
     case sql::value_kind::date: return k == tk::date;
     case sql::value_kind::date_time: return k == tk::date_time;
+    case sql::value_kind::date_time_tz: return k == tk::date_time;
+    case sql::value_kind::uuid: return k == tk::uuid;
+    case sql::value_kind::json: return k == tk::json;
+    case sql::value_kind::enum_label: return k == tk::enumeration;
   }
   return false;
 }

@@ -1,4 +1,5 @@
-// DDL compilation: CREATE/DROP TABLE and CREATE INDEX, in foreign-key order.
+// DDL compilation: CREATE/DROP TABLE and CREATE INDEX, in foreign-key order, and
+// the native enum types the tables use.
 // Emits schema text only; server defaults and CHECK bodies are developer-written SQL.
 #include <algorithm>
 
@@ -128,10 +129,31 @@ std::string drop_index(const index& i, const dialect& d, bool if_exists) {
   return (if_exists ? "DROP INDEX IF EXISTS " : "DROP INDEX ") + d.quote(i.name);
 }
 
+namespace {
+
+/// The native enum types the tables use, each once (by SQL name), in column order.
+std::vector<const enum_info*> enum_types(const std::vector<const table*>& tables, const dialect& d) {
+  std::vector<const enum_info*> out;
+  if (!d.native_enum()) return out;
+  for (const auto* t : tables)
+    for (const auto& c : t->columns()) {
+      const enum_info* e = c.sql_type.kind == type_kind::enumeration ? c.sql_type.enumeration : nullptr;
+      if (!e) continue;
+      bool seen = false;
+      for (const auto* o : out) seen = seen || o->sql_name() == e->sql_name();
+      if (!seen) out.push_back(e);
+    }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists) {
   std::vector<std::string> out;
   auto sorted = m.sorted_tables();
   auto deferred = deferred_keys(sorted, d);
+  // Enum types first: the tables' columns name them.
+  for (const auto* e : enum_types(sorted, d)) out.push_back(d.create_enum(*e, if_not_exists));
   for (const auto* t : sorted) {
     out.push_back(create_table_without(*t, d, if_not_exists, deferred));
     for (const auto& c : t->columns())
@@ -156,6 +178,8 @@ std::vector<std::string> drop_all(const metadata& m, const dialect& d, bool if_e
                   " DROP CONSTRAINT " + (if_exists ? "IF EXISTS " : "") + d.quote(deferred_name(*t, *fk)));
   std::reverse(sorted.begin(), sorted.end());
   for (const auto* t : sorted) out.push_back(drop_table(*t, d, if_exists));
+  for (const auto* e : enum_types(sorted, d))  // after the tables that use them, as SQLAlchemy's drop_all
+    out.push_back((if_exists ? "DROP TYPE IF EXISTS " : "DROP TYPE ") + d.quote(e->sql_name()));
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Names of SQL type kinds for error messages.
+// Names of SQL type kinds for error messages; an enum type's SQL name.
 #include "retort/sql/types.hpp"
 
 namespace retort::sql {
@@ -16,8 +16,20 @@ std::string_view kind_name(type_kind kind) {
     case type_kind::date: return "Date";
     case type_kind::date_time: return "DateTime";
     case type_kind::large_binary: return "LargeBinary";
+    case type_kind::json: return "JSON";
+    case type_kind::uuid: return "Uuid";
+    case type_kind::enumeration: return "Enum";
   }
   return "?";
+}
+
+std::string enum_info::sql_name() const {
+  if (type_name) return type_name;
+  std::string out;
+  for (char c : class_name())
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else out += c;
+  return out;
 }
 
 }  // namespace retort::sql

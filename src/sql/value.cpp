@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "retort/util/error.hpp"
@@ -25,6 +26,10 @@ const char* kind_label(value_kind k) {
     case value_kind::decimal: return "decimal";
     case value_kind::date: return "date";
     case value_kind::date_time: return "date_time";
+    case value_kind::json: return "json";
+    case value_kind::uuid: return "uuid";
+    case value_kind::enum_label: return "enum label";
+    case value_kind::date_time_tz: return "date_time_tz";
   }
   return "?";
 }
@@ -88,9 +93,47 @@ const std::string& value::text() const {
 
 std::string value::as_string() const {
   if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  if (auto* j = std::get_if<json_text>(&v_)) return j->text;
+  if (auto* l = std::get_if<enum_label>(&v_)) return l->name;
+  if (auto* u = std::get_if<retort::uuid>(&v_)) return u->str();
+  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return format_date_time_tz(*t);
   if (is_null()) bad(*this, "string");
   if (auto* b = std::get_if<blob>(&v_)) return std::string(b->begin(), b->end());
   return repr();
+}
+
+const std::string& value::json() const {
+  if (auto* j = std::get_if<json_text>(&v_)) return j->text;
+  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  bad(*this, "JSON");
+}
+
+const std::string& value::label() const {
+  if (auto* l = std::get_if<enum_label>(&v_)) return l->name;
+  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  bad(*this, "an enum label");
+}
+
+retort::uuid value::as_uuid() const {
+  if (auto* u = std::get_if<retort::uuid>(&v_)) return *u;
+  if (auto* s = std::get_if<std::string>(&v_)) {
+    if (auto u = retort::uuid::parse(*s)) return *u;
+  }
+  if (auto* b = std::get_if<blob>(&v_); b && b->size() == 16) {
+    retort::uuid u;
+    for (std::size_t i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
+    return u;
+  }
+  bad(*this, "uuid");
+}
+
+retort::date_time_tz value::as_date_time_tz() const {
+  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return *t;
+  if (auto* t = std::get_if<retort::date_time>(&v_)) return {*t, std::chrono::minutes{0}};
+  if (auto* s = std::get_if<std::string>(&v_)) {
+    if (auto t = parse_date_time_tz(*s)) return *t;
+  }
+  bad(*this, "date_time_tz");
 }
 
 const blob& value::bytes() const {
@@ -120,6 +163,7 @@ retort::date value::as_date() const {
 
 retort::date_time value::as_date_time() const {
   if (auto* t = std::get_if<retort::date_time>(&v_)) return *t;
+  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return t->utc;
   if (auto* s = std::get_if<std::string>(&v_)) {
     if (auto t = parse_date_time(*s)) return *t;
   }
@@ -141,6 +185,10 @@ std::string value::repr() const {
     std::string operator()(const numeric& n) const { return n.text; }
     std::string operator()(retort::date d) const { return "'" + format_date(d) + "'"; }
     std::string operator()(retort::date_time t) const { return "'" + format_date_time(t) + "'"; }
+    std::string operator()(const json_text& j) const { return "'" + j.text + "'"; }
+    std::string operator()(const retort::uuid& u) const { return "'" + u.str() + "'"; }
+    std::string operator()(const enum_label& l) const { return "'" + l.name + "'"; }
+    std::string operator()(retort::date_time_tz t) const { return "'" + format_date_time_tz(t) + "'"; }
   };
   return std::visit(visitor{}, v_);
 }
@@ -247,4 +295,134 @@ std::optional<retort::date_time> parse_date_time(std::string_view text) {
   return out + hours{*hh} + minutes{*mm} + seconds{ss} + microseconds{micros};
 }
 
+std::string format_date_time_tz(retort::date_time_tz t) {
+  auto minutes = t.offset.count();
+  char sign = minutes < 0 ? '-' : '+';
+  if (minutes < 0) minutes = -minutes;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", sign, static_cast<long>(minutes / 60), static_cast<long>(minutes % 60));
+  return format_date_time(t.local()) + buf;
+}
+
+std::optional<retort::date_time_tz> parse_date_time_tz(std::string_view text) {
+  using namespace std::chrono;
+  // The offset starts at the last sign after the time ("2026-01-02 03:04:05+05:30");
+  // a sign in the date part (position < 10) is not one.
+  auto sign = text.find_last_of("+-");
+  if (sign == std::string_view::npos || sign < 11) {
+    auto t = parse_date_time(text);  // no offset, or "Z": UTC
+    if (!t) return std::nullopt;
+    return retort::date_time_tz{*t, minutes{0}};
+  }
+  auto local = parse_date_time(text.substr(0, sign));
+  if (!local) return std::nullopt;
+  std::string_view off = text.substr(sign + 1);
+  std::size_t i = 0;
+  auto hh = digits(off, i, 2);
+  if (!hh || i != 2) return std::nullopt;
+  int mm = 0, ss = 0;
+  if (i < off.size()) {
+    skip(off, i, ':');
+    auto m = digits(off, i, 2);
+    if (!m || *m > 59) return std::nullopt;
+    mm = *m;
+    if (i < off.size()) {  // PostgreSQL prints seconds of a historical offset ("+00:53:28")
+      if (!skip(off, i, ':')) return std::nullopt;
+      auto s = digits(off, i, 2);
+      if (!s || *s > 59) return std::nullopt;
+      ss = *s;
+    }
+  }
+  if (i != off.size() || *hh > 23) return std::nullopt;
+  auto offset = hours{*hh} + minutes{mm} + seconds{ss};
+  if (text[sign] == '-') offset = -offset;
+  // A date_time_tz keeps whole minutes; the instant is exact.
+  return retort::date_time_tz{*local - offset, duration_cast<minutes>(offset)};
+}
+
+[[noreturn]] void json_not_a_document(const value& v, const char* why) {
+  throw ArgumentError("a JSON column holds " + v.repr() + ", which is not a JSON document (" + why + ")");
+}
+
+[[noreturn]] void unknown_enum_label(const enum_info& e, std::string_view label) {
+  std::string names;
+  for (std::size_t i = 0; i < e.count; ++i) names += (i ? ", " : "") + std::string(e.label(i));
+  throw LookupError("'" + std::string(label) + "' is not among the defined enum values. Enum name: " + e.sql_name() +
+                    ". Possible values: " + names);
+}
+
+[[noreturn]] void unknown_enum_value(const enum_info& e, long long value) {
+  std::string names;
+  for (std::size_t i = 0; i < e.count; ++i) names += (i ? ", " : "") + std::string(e.label(i));
+  throw LookupError(std::string(e.class_name()) + "(" + std::to_string(value) +
+                    ") has no name in retort::enum_names<" + std::string(e.class_name()) +
+                    ">, so it is not among the defined enum values. Enum name: " + e.sql_name() +
+                    ". Possible values: " + names);
+}
+
 }  // namespace retort::sql
+
+namespace retort {
+
+namespace {
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string uuid::hex() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (std::size_t i = 0; i < 16; ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+std::string uuid::str() const {
+  auto h = hex();
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+std::optional<uuid> uuid::parse(std::string_view text) {
+  if (text.starts_with("urn:uuid:")) text.remove_prefix(9);
+  if (text.size() >= 2 && text.front() == '{' && text.back() == '}') text = text.substr(1, text.size() - 2);
+  std::string h;
+  if (text.size() == 36) {
+    for (std::size_t i = 0; i < 36; ++i) {
+      bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash != (text[i] == '-')) return std::nullopt;
+      if (!dash) h += text[i];
+    }
+  } else if (text.size() == 32) {
+    h = std::string(text);
+  } else {
+    return std::nullopt;
+  }
+  uuid u;
+  for (std::size_t i = 0; i < 16; ++i) {
+    int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    u.bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return u;
+}
+
+uuid uuid4() {
+  // One generator per thread, seeded from the OS once: UUIDs are identifiers, not secrets.
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  uuid u;
+  for (std::size_t i = 0; i < 16; i += 8) {
+    auto r = gen();
+    for (std::size_t k = 0; k < 8; ++k) u.bytes[i + k] = static_cast<std::uint8_t>(r >> (8 * k));
+  }
+  u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0F) | 0x40);  // version 4
+  u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  return u;
+}
+
+}  // namespace retort

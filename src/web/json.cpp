@@ -47,6 +47,17 @@ nlohmann::json value_json(const sql::value& v) {
     case sql::value_kind::decimal: return v.as_numeric().text;
     case sql::value_kind::date: return sql::format_date(v.as_date());
     case sql::value_kind::date_time: return iso(v.as_date_time());
+    case sql::value_kind::date_time_tz: {  // isoformat() of an aware datetime: "...T14:30:00.123456+05:30"
+      auto s = sql::format_date_time_tz(v.as_date_time_tz());
+      if (auto space = s.find(' '); space != std::string::npos) s[space] = 'T';
+      return s;
+    }
+    case sql::value_kind::uuid: return v.as_uuid().str();
+    case sql::value_kind::enum_label: return v.label();
+    // The document itself, not its text (a stored document is valid JSON; anything else stays a string).
+    case sql::value_kind::json: return nlohmann::json::parse(v.json(), nullptr, false).is_discarded()
+                                           ? nlohmann::json(v.json())
+                                           : nlohmann::json::parse(v.json());
   }
   return nullptr;
 }
@@ -110,11 +121,30 @@ sql::value to_value(const orm::column_property& c, std::string_view attribute, c
         if (auto d = sql::parse_date(v.get<std::string>())) return sql::value(*d);
       wrong(attribute, "must be a date (YYYY-MM-DD)");
     case type_kind::date_time:
-      if (v.is_string())
+      if (v.is_string() && c.column.sql_type.timezone) {
+        if (auto t = sql::parse_date_time_tz(v.get<std::string>())) return sql::value(*t);
+      } else if (v.is_string()) {
         if (auto t = sql::parse_date_time(v.get<std::string>())) return sql::value(*t);
+      }
       wrong(attribute, "must be a date and time (ISO 8601)");
     case type_kind::large_binary:
       wrong(attribute, "is binary and cannot be set from JSON");
+    case type_kind::json: return sql::value(sql::json_text{v.dump()});  // any document
+    case type_kind::uuid:
+      if (v.is_string())
+        if (auto u = retort::uuid::parse(v.get<std::string>())) return sql::value(*u);
+      wrong(attribute, "must be a UUID");
+    case type_kind::enumeration: {
+      const auto* e = c.column.sql_type.enumeration;
+      if (v.is_string() && e) {
+        auto name = v.get<std::string>();
+        for (std::size_t i = 0; i < e->count; ++i)
+          if (e->label(i) == name) return sql::value(sql::enum_label{std::move(name)});
+      }
+      std::string names;
+      for (std::size_t i = 0; e && i < e->count; ++i) names += (i ? ", " : "") + std::string(e->label(i));
+      wrong(attribute, "must be one of: " + names);
+    }
   }
   wrong(attribute, "has an unsupported type");
 }

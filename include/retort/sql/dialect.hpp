@@ -61,6 +61,17 @@ class dialect {
     return statement;
   }
 
+  /// Whether an enum stored by name is a type of its own (PostgreSQL's CREATE
+  /// TYPE ... AS ENUM) that create_all creates before the tables and drop_all
+  /// drops after them; elsewhere it is VARCHAR.
+  virtual bool native_enum() const { return false; }
+  /// CREATE TYPE for `e` (native_enum() only); `if_not_exists` makes it a no-op when the type exists.
+  virtual std::string create_enum(const enum_info& e, bool if_not_exists) const {
+    (void)e;
+    (void)if_not_exists;
+    return {};
+  }
+
   /// Quotes `identifier` if it is reserved, not all lower-case, or not a plain word.
   std::string quote(std::string_view identifier) const;
   /// Appends `identifier`, quoted if needed.

@@ -2,10 +2,23 @@
 // Dialects spell them (INTEGER, VARCHAR(50), BYTEA, ...).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace retort::sql {
+
+/// The enumerators of an enum stored by name (value.hpp's enum_names): the
+/// labels a column may hold and, on PostgreSQL, the native ENUM type's name.
+struct enum_info {
+  std::string_view (*class_name)();  ///< the C++ enum's name, without namespaces
+  const char* type_name;        ///< the ENUM type's name, or null: the class name lower-cased (SQLAlchemy's)
+  std::size_t count;
+  std::string_view (*label)(std::size_t i);
+  /// The ENUM type's name: type_name, or class_name lower-cased without separators.
+  std::string sql_name() const;
+};
 
 enum class type_kind : std::uint8_t {
   integer,
@@ -17,8 +30,11 @@ enum class type_kind : std::uint8_t {
   double_,
   numeric,  ///< NUMERIC(precision, scale)
   date,
-  date_time,
+  date_time,  ///< TIMESTAMP; with `timezone`, TIMESTAMP WITH TIME ZONE
   large_binary,
+  json,         ///< JSONB on PostgreSQL, TEXT on SQLite
+  uuid,         ///< UUID on PostgreSQL, CHAR(32) on SQLite
+  enumeration,  ///< a native ENUM on PostgreSQL (`enumeration`), VARCHAR(length) on SQLite
 };
 
 /// A column type. Literal type, so mappings can hold it in `constexpr` data.
@@ -27,6 +43,8 @@ struct type {
   int length = 0;
   int precision = 0;
   int scale = 0;
+  bool timezone = false;                  ///< date_time: with time zone (DateTime(timezone=True))
+  const enum_info* enumeration = nullptr;  ///< enumeration: the labels
 
   constexpr bool operator==(const type&) const = default;
   /// Whether a foreign key of this type may reference a column of `other`.
@@ -56,6 +74,10 @@ inline constexpr sql::type Double{sql::type_kind::double_};
 inline constexpr sql::type Date{sql::type_kind::date};
 inline constexpr sql::type DateTime{sql::type_kind::date_time};
 inline constexpr sql::type LargeBinary{sql::type_kind::large_binary};
+/// DateTime(timezone=True): TIMESTAMP WITH TIME ZONE (a retort::date_time_tz member's default).
+inline constexpr sql::type DateTimeTZ{sql::type_kind::date_time, 0, 0, 0, true};
+inline constexpr sql::type JSON{sql::type_kind::json};
+inline constexpr sql::type Uuid{sql::type_kind::uuid};
 constexpr sql::type String(int length = 0) { return sql::type{sql::type_kind::string, length}; }
 constexpr sql::type Numeric(int precision = 18, int scale = 2) {
   return sql::type{sql::type_kind::numeric, 0, precision, scale};

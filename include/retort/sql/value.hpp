@@ -3,8 +3,10 @@
 // that turns member values into `value`s and back.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "retort/sql/types.hpp"
+#include "retort/util/names.hpp"
 
 namespace retort {
 
@@ -27,17 +30,118 @@ using blob = std::vector<std::uint8_t>;
 using date = std::chrono::year_month_day;
 using date_time = std::chrono::sys_time<std::chrono::microseconds>;
 
+/// A timezone-aware timestamp (SQLAlchemy's DateTime(timezone=True) with an
+/// aware datetime): the instant, in UTC, and the offset from UTC it was
+/// written or read with. Equal when the instants are, as Python's aware
+/// datetimes compare; PostgreSQL's timestamptz keeps the instant only and reads
+/// back in the session's TimeZone, SQLite's text keeps the offset too.
+struct date_time_tz {
+  date_time utc{};
+  std::chrono::minutes offset{0};
+  /// The wall-clock time at `offset` (what the text form shows).
+  date_time local() const { return utc + offset; }
+  /// The instant given as a wall-clock time at `offset` from UTC.
+  static date_time_tz at(date_time local_time, std::chrono::minutes offset) { return {local_time - offset, offset}; }
+  bool operator==(const date_time_tz& o) const { return utc == o.utc; }
+  auto operator<=>(const date_time_tz& o) const { return utc <=> o.utc; }
+};
+
+/// A UUID (SQLAlchemy 2.0's Uuid with as_uuid=True): 16 bytes. Native `UUID`
+/// on PostgreSQL; on SQLite 32 hex digits in a CHAR(32), as SQLAlchemy stores it.
+struct uuid {
+  std::array<std::uint8_t, 16> bytes{};
+  /// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower case (Python's str(uuid)).
+  std::string str() const;
+  /// The 32 hex digits without dashes (Python's uuid.hex).
+  std::string hex() const;
+  /// The 36-character form or the 32 hex digits, either case, optionally in
+  /// braces or with a "urn:uuid:" prefix (what Python's UUID() takes); nullopt otherwise.
+  static std::optional<uuid> parse(std::string_view text);
+  bool operator==(const uuid&) const = default;
+  auto operator<=>(const uuid&) const = default;
+};
+
+/// A random (version 4) UUID: `default_(retort::uuid4)`, as `default=uuid.uuid4`.
+uuid uuid4();
+
+/// One enumerator and the name a column stores for it.
+template <class E>
+struct enumerator {
+  E value;
+  const char* name;
+};
+template <class E, std::size_t N>
+struct enum_names_def {
+  std::array<enumerator<E>, N> entries;
+  const char* type_name = nullptr;
+  /// The native ENUM type's name on PostgreSQL (SQLAlchemy's Enum(name=...));
+  /// without it, the enum's class name lower-cased (`PostStatus` -> `poststatus`).
+  constexpr enum_names_def named(const char* name) const {
+    auto c = *this;
+    c.type_name = name;
+    return c;
+  }
+};
+/// The enumerators of an enum stored by name:
+///
+///   template <> inline constexpr auto retort::enum_names<Status> =
+///       retort::enumerators<Status>({{Status::draft, "draft"}, {Status::published, "published"}});
+template <class E, std::size_t N>
+constexpr enum_names_def<E, N> enumerators(const enumerator<E> (&list)[N]) {
+  enum_names_def<E, N> d{};
+  for (std::size_t i = 0; i < N; ++i) d.entries[i] = list[i];
+  return d;
+}
+namespace detail {
+struct no_enum_names {};
+}  // namespace detail
+/// Specialize (with enumerators) to store an enum by name: a native ENUM on
+/// PostgreSQL, VARCHAR on SQLite, as SQLAlchemy's Enum(PyEnum) stores names.
+/// An enum without it is stored as its underlying integer value.
+template <class E>
+inline constexpr auto enum_names = detail::no_enum_names{};
+
 }  // namespace retort
 
 namespace retort::sql {
 
-enum class value_kind : std::uint8_t { null, boolean, integer, real, text, binary, decimal, date, date_time };
+enum class value_kind : std::uint8_t {
+  null,
+  boolean,
+  integer,
+  real,
+  text,
+  binary,
+  decimal,
+  date,
+  date_time,
+  json,          ///< a JSON document's text (json_text)
+  uuid,          ///< retort::uuid
+  enum_label,    ///< an enum stored by name (enum_label)
+  date_time_tz,  ///< retort::date_time_tz
+};
+
+/// A JSON document as text, as a JSON column holds it: `jsonb` on PostgreSQL,
+/// TEXT on SQLite (retort/types/json.hpp maps nlohmann::json members onto it).
+struct json_text {
+  std::string text;
+  bool operator==(const json_text&) const = default;
+};
+
+/// The name of an enumerator, as a column of an enum stored by name holds it:
+/// a native ENUM on PostgreSQL (bound untyped, so the column's type applies),
+/// VARCHAR on SQLite.
+struct enum_label {
+  std::string name;
+  bool operator==(const enum_label&) const = default;
+};
 
 /// One SQL value. Small, copyable; `null` when default-constructed.
 class value {
  public:
   using storage = std::variant<std::monostate, bool, std::int64_t, double, std::string, blob, numeric,
-                               retort::date, retort::date_time>;
+                               retort::date, retort::date_time, json_text, retort::uuid, enum_label,
+                               retort::date_time_tz>;
 
   value() = default;
   value(std::nullopt_t) {}
@@ -52,6 +156,10 @@ class value {
   value(numeric v) : v_(std::move(v)) {}
   value(retort::date v) : v_(v) {}
   value(retort::date_time v) : v_(v) {}
+  value(json_text v) : v_(std::move(v)) {}
+  value(retort::uuid v) : v_(v) {}
+  value(enum_label v) : v_(std::move(v)) {}
+  value(retort::date_time_tz v) : v_(v) {}
 
   value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
   bool is_null() const noexcept { return v_.index() == 0; }
@@ -60,12 +168,19 @@ class value {
   bool as_bool() const;                 ///< boolean, or integer 0/1
   std::int64_t as_int() const;          ///< integer, boolean, or integral real
   double as_double() const;             ///< real, integer or decimal
-  std::string as_string() const;        ///< text, or any value rendered as text
+  std::string as_string() const;        ///< text, a JSON document's or a label's text, or any value rendered as text
   const std::string& text() const;      ///< text only
+  /// The text of a JSON document: json, or text (what SQLite and a cast give back).
+  const std::string& json() const;
+  /// An enum label: enum_label, or text (what a database returns for it).
+  const std::string& label() const;
+  retort::uuid as_uuid() const;         ///< uuid, or its text (36 or 32 hex digits), or 16 bytes
   const blob& bytes() const;            ///< binary only
   numeric as_numeric() const;           ///< decimal, text, integer or real
   retort::date as_date() const;         ///< date, or ISO text "YYYY-MM-DD"
-  retort::date_time as_date_time() const;  ///< date_time, or ISO text
+  retort::date_time as_date_time() const;  ///< date_time, a date_time_tz's instant, or ISO text
+  /// date_time_tz; a date_time (taken as UTC); ISO text with an offset ("+05:30", "Z") or without (UTC).
+  retort::date_time_tz as_date_time_tz() const;
 
   bool operator==(const value&) const = default;
 
@@ -81,6 +196,10 @@ std::string format_date(retort::date d);
 std::string format_date_time(retort::date_time t);
 std::optional<retort::date> parse_date(std::string_view text);
 std::optional<retort::date_time> parse_date_time(std::string_view text);
+/// "YYYY-MM-DD HH:MM:SS.ffffff+HH:MM": the local time at the offset, then the offset.
+std::string format_date_time_tz(retort::date_time_tz t);
+/// ISO text with an optional offset ("+05", "+05:30", "-0800", "Z"); no offset is UTC.
+std::optional<retort::date_time_tz> parse_date_time_tz(std::string_view text);
 
 /// Maps a C++ member type to a SQL value and a default SQL type. Specialized
 /// for the supported types; an unsupported type fails to compile here.
@@ -142,6 +261,94 @@ struct value_traits<retort::date_time> {
   static constexpr type sql_type{type_kind::date_time};
   static value to(retort::date_time v) { return value(v); }
   static retort::date_time from(const value& v) { return v.as_date_time(); }
+};
+
+template <>
+struct value_traits<retort::date_time_tz> {
+  static constexpr type sql_type{type_kind::date_time, 0, 0, 0, true};
+  static value to(retort::date_time_tz v) { return value(v); }
+  static retort::date_time_tz from(const value& v) { return v.as_date_time_tz(); }
+};
+
+template <>
+struct value_traits<retort::uuid> {
+  static constexpr type sql_type{type_kind::uuid};
+  static value to(retort::uuid v) { return value(v); }
+  static retort::uuid from(const value& v) { return v.as_uuid(); }
+};
+
+/// `std::vector<std::byte>` is a blob too (LargeBinary), for code that keeps bytes as std::byte.
+template <>
+struct value_traits<std::vector<std::byte>> {
+  static constexpr type sql_type{type_kind::large_binary};
+  static value to(const std::vector<std::byte>& v) {
+    blob b(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) b[i] = static_cast<std::uint8_t>(v[i]);
+    return value(std::move(b));
+  }
+  static std::vector<std::byte> from(const value& v) {
+    const blob& b = v.bytes();
+    std::vector<std::byte> out(b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) out[i] = static_cast<std::byte>(b[i]);
+    return out;
+  }
+};
+
+[[noreturn]] void unknown_enum_label(const enum_info& e, std::string_view label);
+[[noreturn]] void unknown_enum_value(const enum_info& e, long long value);
+
+template <class E>
+inline constexpr bool enum_by_name = !std::is_same_v<std::remove_cv_t<decltype(retort::enum_names<E>)>,
+                                                     retort::detail::no_enum_names>;
+
+template <class E>
+struct enum_table {
+  static std::string_view label(std::size_t i) { return retort::enum_names<E>.entries[i].name; }
+  static constexpr enum_info info{&util::type_name<E>, retort::enum_names<E>.type_name,
+                                  retort::enum_names<E>.entries.size(), &label};
+  static constexpr int longest() {
+    int n = 0;
+    for (const auto& e : retort::enum_names<E>.entries) {
+      int k = 0;
+      while (e.name[k]) ++k;
+      n = k > n ? k : n;
+    }
+    return n;
+  }
+};
+
+/// An enum class member: by name when enum_names<E> is given (native ENUM on
+/// PostgreSQL, VARCHAR(longest name) on SQLite), else by its underlying value
+/// (INTEGER). A value with no name, or a stored name that is not an
+/// enumerator's, raises LookupError, as SQLAlchemy's Enum does.
+template <class E>
+  requires std::is_enum_v<E>
+struct value_traits<E> {
+  static constexpr type sql_type = [] {
+    if constexpr (enum_by_name<E>)
+      return type{type_kind::enumeration, enum_table<E>::longest(), 0, 0, false, &enum_table<E>::info};
+    else
+      return type{sizeof(E) > 4 ? type_kind::big_integer : type_kind::integer};
+  }();
+  static value to(E v) {
+    if constexpr (enum_by_name<E>) {
+      for (const auto& e : retort::enum_names<E>.entries)
+        if (e.value == v) return value(enum_label{e.name});
+      unknown_enum_value(enum_table<E>::info, static_cast<long long>(v));
+    } else {
+      return value(static_cast<std::int64_t>(v));
+    }
+  }
+  static E from(const value& v) {
+    if constexpr (enum_by_name<E>) {
+      const std::string& name = v.label();
+      for (const auto& e : retort::enum_names<E>.entries)
+        if (name == e.name) return e.value;
+      unknown_enum_label(enum_table<E>::info, name);
+    } else {
+      return static_cast<E>(v.as_int());
+    }
+  }
 };
 
 template <class T>

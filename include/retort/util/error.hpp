@@ -20,6 +20,13 @@ class ArgumentError : public Error {
   using Error::Error;
 };
 
+/// A value an enum column cannot hold (Python's LookupError, which SQLAlchemy's
+/// Enum raises): an enumerator without a name, or a stored name that is not
+/// an enumerator's. The message names the enum and its possible values.
+class LookupError : public ArgumentError {
+  using ArgumentError::ArgumentError;
+};
+
 /// A mapping mistake found when the registry is configured; names class, attribute and fix.
 class ConfigurationError : public Error {
   using Error::Error;

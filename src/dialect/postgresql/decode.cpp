@@ -102,7 +102,14 @@ sql::value decode(const char* text, int length, unsigned int type) {
       if (auto t = sql::parse_date_time(s)) return sql::value(*t);
       break;
     case timestamptz_oid:
+      // The instant in UTC, whatever the session's TimeZone printed it in (a
+      // date_time_tz member reads it with offset +00:00).
       if (auto t = parse_timestamptz(s)) return sql::value(*t);
+      break;
+    case json_oid:
+    case jsonb_oid: return sql::value(sql::json_text{std::string(s)});
+    case uuid_oid:
+      if (auto u = retort::uuid::parse(s)) return sql::value(*u);
       break;
     default: break;
   }

@@ -14,7 +14,8 @@ namespace retort::postgresql::detail {
 /// Type OIDs (pg_type.dat): those decode() understands, and text.
 inline constexpr unsigned int bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23,
                               text_oid = 25, float4_oid = 700, float8_oid = 701, date_oid = 1082,
-                              timestamp_oid = 1114, timestamptz_oid = 1184, numeric_oid = 1700;
+                              timestamp_oid = 1114, timestamptz_oid = 1184, numeric_oid = 1700, json_oid = 114,
+                              jsonb_oid = 3802, uuid_oid = 2950;
 
 /// bytea in the hex output format ("\x0aff"), or the old escape format ("a\\\001"),
 /// unescaped as libpq's PQunescapeBytea does.

@@ -45,10 +45,30 @@ std::string dialect::type_name(const sql::type& t) const {
     case type_kind::numeric:
       return "NUMERIC(" + std::to_string(t.precision) + ", " + std::to_string(t.scale) + ")";
     case type_kind::date: return "DATE";
-    case type_kind::date_time: return "TIMESTAMP WITHOUT TIME ZONE";
+    case type_kind::date_time: return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
     case type_kind::large_binary: return "BYTEA";
+    case type_kind::json: return "JSONB";
+    case type_kind::uuid: return "UUID";
+    case type_kind::enumeration: return t.enumeration ? quote(t.enumeration->sql_name()) : "VARCHAR";
   }
   return "BYTEA";
+}
+
+std::string dialect::create_enum(const sql::enum_info& e, bool if_not_exists) const {
+  // Schema text from the mapping (the enumerators' names), never data: quotes doubled.
+  std::string labels;
+  for (std::size_t i = 0; i < e.count; ++i) {
+    labels += i ? ", '" : "'";
+    for (char c : e.label(i)) labels += c == '\'' ? std::string("''") : std::string(1, c);
+    labels += "'";
+  }
+  std::string name = e.sql_name();
+  std::string create = "CREATE TYPE " + quote(name) + " AS ENUM (" + labels + ")";
+  if (!if_not_exists) return create;
+  // to_regtype resolves the name as CREATE TABLE will, through the search_path.
+  std::string literal;
+  for (char c : quote(name)) literal += c == '\'' ? std::string("''") : std::string(1, c);
+  return "DO $$ BEGIN IF to_regtype('" + literal + "') IS NULL THEN " + create + "; END IF; END $$";
 }
 
 std::string dialect::autoincrement_type(const sql::type& t) const {

@@ -35,7 +35,7 @@ using engine::result;
 
 // Type OIDs (pg_type.dat), one list with the decoders'.
 using detail::bool_oid, detail::bytea_oid, detail::int8_oid, detail::text_oid, detail::float8_oid, detail::date_oid,
-    detail::timestamp_oid, detail::numeric_oid;
+    detail::timestamp_oid, detail::timestamptz_oid, detail::numeric_oid, detail::uuid_oid;
 
 // ---- errors ---------------------------------------------------------------
 
@@ -164,6 +164,13 @@ struct bound_params {
       case sql::value_kind::decimal: out = v.as_numeric().text; return numeric_oid;
       case sql::value_kind::date: out = sql::format_date(v.as_date()); return date_oid;
       case sql::value_kind::date_time: out = sql::format_date_time(v.as_date_time()); return timestamp_oid;
+      case sql::value_kind::date_time_tz: out = sql::format_date_time_tz(v.as_date_time_tz()); return timestamptz_oid;
+      case sql::value_kind::uuid: out = v.as_uuid().str(); return uuid_oid;
+      // Untyped (OID 0): the column's type applies, so one value fits a jsonb or
+      // json column, and a label any native ENUM type (text would not: PostgreSQL
+      // has no implicit cast from text to either).
+      case sql::value_kind::json: out = v.json(); return 0;
+      case sql::value_kind::enum_label: out = v.label(); return 0;
       case sql::value_kind::null: break;
     }
     return 0;

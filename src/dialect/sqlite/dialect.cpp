@@ -46,6 +46,10 @@ std::string dialect::type_name(const sql::type& t) const {
     case type_kind::date: return "DATE";
     case type_kind::date_time: return "DATETIME";
     case type_kind::large_binary: return "BLOB";
+    case type_kind::json: return "TEXT";       // a JSON document's text
+    case type_kind::uuid: return "CHAR(32)";   // 32 hex digits, as SQLAlchemy's Uuid without a native type
+    case type_kind::enumeration:               // the longest name fits, as SQLAlchemy's Enum sizes it
+      return t.length > 0 ? "VARCHAR(" + std::to_string(t.length) + ")" : "VARCHAR";
   }
   return "BLOB";
 }

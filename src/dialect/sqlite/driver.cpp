@@ -297,6 +297,24 @@ class statement final : public engine::driver_statement {
         rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         break;
       }
+      case sql::value_kind::date_time_tz: {
+        // In UTC ("...+00:00"), as PostgreSQL's timestamptz keeps the instant: text
+        // that sorts and compares in time order, whatever offset each value had.
+        auto s = sql::format_date_time_tz({v.as_date_time_tz().utc, std::chrono::minutes{0}});
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+      case sql::value_kind::uuid: {  // CHAR(32) of hex digits, as SQLAlchemy's Uuid stores it without a native type
+        auto s = v.as_uuid().hex();
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+      case sql::value_kind::json:
+      case sql::value_kind::enum_label: {
+        const auto& s = (v.kind() == sql::value_kind::json ? v.json() : v.label());
+        rc = sqlite3_bind_text64(stmt_, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
     }
     if (rc != SQLITE_OK) raise(db_, rc, sql_);
   }

@@ -22,6 +22,8 @@ class dialect final : public sql::dialect {
   bool offset_requires_limit() const override { return false; }
   bool has_ilike() const override { return true; }
   bool alters_foreign_keys() const override { return true; }
+  bool native_enum() const override { return true; }
+  std::string create_enum(const sql::enum_info& e, bool if_not_exists) const override;
   std::string unless_constraint_exists(std::string_view table, std::string_view name,
                                        std::string statement) const override;
 };
