@@ -17,6 +17,7 @@
 #include "retort/orm/relationship.hpp"
 #include "retort/orm/repr.hpp"
 #include "retort/orm/session.hpp"
+#include "retort/orm/validation.hpp"
 #include "retort/orm/write_only.hpp"
 #include "retort/sql/expression.hpp"
 #include "retort/util/error.hpp"

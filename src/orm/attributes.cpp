@@ -12,6 +12,7 @@
 #include "orm/event_dispatch.hpp"
 #include "orm/session_impl.hpp"
 #include "orm/statement_cause.hpp"
+#include "orm/validation.hpp"
 #include "retort/orm/deferred.hpp"
 #include "retort/orm/loader_strategy.hpp"
 #include "retort/orm/repr.hpp"
@@ -223,6 +224,7 @@ void scalar_slot::assign(instance_state* target) {
   if (!loaded_ && needs_old && loadable(owner_)) resolve();
   instance_state* old = current_target(*prop_, owner_, target_.get(), loaded_);
   state_ref keep(old);  // old may lose its last reference below
+  validate_scalar_change(*prop_, owner_, target, old);  // both sides, before either changes
   fire_attribute(event_kind::set, *prop_, owner_, target, old);  // before the change, as SQLAlchemy's
   if (!changed_ && old != target) previous_ = state_ref(old);
   target_ = state_ref(target);
@@ -326,6 +328,7 @@ void collection_slot::append(instance_state* s) {
   if (loaded_ && items_.contains(s)) return;
   if (!loaded_ && added_.contains(s)) return;
   check_single_parent(*prop_, owner_, s);
+  validate_collection_change(*prop_, owner_, s, false);
   fire_attribute(event_kind::append, *prop_, owner_, s, nullptr);
   if (loaded_) items_.push_back(state_ref(s));
   note_added(s);
@@ -348,6 +351,7 @@ void collection_slot::remove(instance_state* s) {
   if (!appended_unloaded) items();
   state_ref keep(s);
   if (!appended_unloaded && !items_.contains(s)) throw InvalidRequestError("object is not in " + prop_->name());
+  validate_collection_change(*prop_, owner_, s, true);
   fire_attribute(event_kind::remove, *prop_, owner_, s, nullptr);
   if (!appended_unloaded) items_.erase(s);
   note_removed(s);
@@ -542,6 +546,7 @@ void write_only_slot::discard(instance_state* s) {
   }
   check_class(*prop_, s);
   state_ref keep(s);
+  validate_collection_change(*prop_, owner_, s, true);
   items_.erase(s);
   note_removed(s);
   touch(owner_);

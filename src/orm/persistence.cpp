@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "orm/unit_of_work.hpp"
+#include "orm/validation.hpp"
 #include "retort/util/error.hpp"
 
 namespace retort::orm {
@@ -295,6 +296,7 @@ void emit_inserts(engine::connection& conn, const mapper& m, const std::vector<i
                   emit_log& log) {
   std::vector<shape> shapes;
   for (auto* s : states) {
+    validate_row(m, s, true);  // what the code assigned, before a default fills what it did not
     apply_insert_defaults(m, s, log);
     version_counter::stamp_insert(m, s);
     std::vector<std::size_t> cols;
@@ -335,6 +337,7 @@ void emit_updates(engine::connection& conn, const mapper& m, const std::vector<i
                   emit_log& log) {
   std::vector<shape> shapes;
   for (auto* s : states) {
+    validate_row(m, s, false);  // the changed columns; a normalised value may equal the loaded one
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (!m.columns[i].same(s->object, s->committed[i])) changed.push_back(i);

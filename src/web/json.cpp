@@ -6,6 +6,7 @@
 
 #include "retort/orm/mapper.hpp"
 #include "retort/orm/deferred.hpp"
+#include "retort/orm/validation.hpp"
 
 namespace retort::web::detail {
 
@@ -163,7 +164,15 @@ nlohmann::json columns_json(const orm::mapper& m, const void* object) {
 void set_column_from_json(const orm::mapper& m, void* object, std::string_view attribute, const nlohmann::json& v) {
   const auto* c = m.find_column(attribute);
   if (!c) throw ArgumentError("retort::web::from_json: " + m.class_name + "." + std::string(attribute) + " is not a mapped column");
-  c->set(object, to_value(*c, attribute, v));
+  auto value = to_value(*c, attribute, v);
+  if (c->validator) {
+    try {
+      value = orm::validate_column(m, attribute, object, value);
+    } catch (const ValidationError& e) {  // the request's fault: 400 naming the field
+      wrong(attribute, e.reason().empty() ? "is not valid" : e.reason());
+    }
+  }
+  c->set(object, value);
 }
 
 nlohmann::json page_json(const orm::page_numbers& p) {

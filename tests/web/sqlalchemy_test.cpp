@@ -39,7 +39,9 @@ template <>
 inline constexpr auto retort::mapping<WebAuthor> = retort::model(
     retort::column<&WebAuthor::id>(retort::primary_key),
     retort::column<&WebAuthor::name>(retort::String(20), retort::not_null, retort::unique),
-    retort::column<&WebAuthor::bio>(retort::Text),
+    retort::column<&WebAuthor::bio>(retort::Text, retort::validates([](const WebAuthor&, const std::optional<std::string>& b) {
+      if (b && b->find('<') != std::string::npos) throw retort::invalid("must not contain markup");
+    })),
     retort::relationship<&WebAuthor::articles>(retort::back_populates<&WebArticle::author>, retort::cascades("all, delete-orphan")));
 
 template <>
@@ -380,6 +382,7 @@ TEST_P(web_db, json_input_is_checked_and_names_the_field) {
   for (const auto& b : {bad_case{R"({"bio": "x"})", "name"}, bad_case{R"({"name": 7, "bio": null})", "name"},
                         bad_case{R"({"name": "this name is far too long", "bio": null})", "name"},
                         bad_case{R"({"name": null, "bio": null})", "name"}, bad_case{R"({"name": "ok", "bio": 3})", "bio"},
+                        bad_case{R"({"name": "ok", "bio": "<b>hi</b>"})", "bio"},  // its validator refuses it
                         bad_case{R"([1, 2])", ""}}) {
     auto res = post(b.body);
     EXPECT_EQ(res.status, 400) << b.body;

@@ -78,6 +78,9 @@ struct column_property {
   bool server_onupdate = false;
   /// retort::version_id: the row's version counter (mapper::version_column).
   bool version_id = false;
+  /// retort::validates: the value to store for `v` (v itself, or a normalised one);
+  /// throws retort::invalid to refuse it. Run through orm::validate_column.
+  std::function<sql::value(const void* object, const sql::value& v)> validator;
 };
 
 /// Which of an entity's columns one load selects, and where each sits among
@@ -160,6 +163,10 @@ struct relationship_property {
   bool passive_deletes = false; ///< rely on ON DELETE CASCADE: no SELECT of children on delete
   bool single_parent = false;   ///< a target has at most one parent through this relationship
   detail::slot* (*slot)(void* object) = nullptr;
+  /// retort::validates: checks `item` joining (or, with validates_removes, leaving:
+  /// `removing`) the owner's relationship; throws retort::invalid to refuse it.
+  std::function<void(const void* owner, instance_state* item, bool removing)> validator;
+  bool validates_removes = false;  ///< the validator takes is_remove (include_removes=True)
   /// order_by<...>: the collection's order as declared, "Class" and "attribute" per key.
   struct order_key {
     std::string class_name;

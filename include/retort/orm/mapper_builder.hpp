@@ -13,6 +13,7 @@
 
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/registry.hpp"
+#include "retort/util/error.hpp"
 #include "retort/util/names.hpp"
 
 namespace retort::orm {
@@ -176,6 +177,32 @@ void apply_column_option(column_property& p, server_onupdate_t) {
   p.server_onupdate = true;
 }
 
+/// A column validator's thunk: the value as V, the user's f, the value to store.
+template <auto M, class F>
+void apply_column_option(column_property& p, validates_t<F> v) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::column_type<retort::detail::member_of<M>>;
+  static_assert(std::is_invocable_v<const F&, const C&, const V&>,
+                "retort::validates on a column: the validator must be callable as f(const T&, const V& value)");
+  using R = std::invoke_result_t<const F&, const C&, const V&>;
+  static_assert(std::is_same_v<R, bool> || std::is_same_v<R, void> || std::is_convertible_v<R, V>,
+                "retort::validates on a column: return bool (valid or not), nothing (throw retort::invalid to "
+                "refuse), or the value to store");
+  p.validator = [f = v.fn](const void* o, const sql::value& in) -> sql::value {
+    const C& obj = *static_cast<const C*>(o);
+    V value = sql::value_traits<V>::from(in);
+    if constexpr (std::is_same_v<R, bool>) {
+      if (!f(obj, value)) throw retort::invalid("");
+      return in;
+    } else if constexpr (std::is_same_v<R, void>) {
+      f(obj, value);
+      return in;
+    } else {
+      return sql::value_traits<V>::to(V(f(obj, value)));
+    }
+  };
+}
+
 template <auto M>
 void apply_column_option(column_property& p, column_name n) {
   p.column.name = n.value;
@@ -291,6 +318,33 @@ template <auto M>
 void apply_relationship_option(relationship_property& r, lazy_t l) {
   r.lazy = l.strategy;
 }
+/// A relationship validator's thunk: f(const T&, const ptr<U>&[, bool is_remove]).
+template <auto M, class F>
+void apply_relationship_option(relationship_property& r, validates_t<F> v) {
+  using C = retort::detail::class_of<M>;
+  using U = typename retort::detail::relationship_member<retort::detail::member_of<M>>::target;
+  constexpr bool removes = std::is_invocable_v<const F&, const C&, const ptr<U>&, bool>;
+  static_assert(removes || std::is_invocable_v<const F&, const C&, const ptr<U>&>,
+                "retort::validates on a relationship: the validator must be callable as f(const T&, const ptr<U>& "
+                "item), or f(const T&, const ptr<U>& item, bool is_remove) to see removals too");
+  r.validates_removes = removes;
+  r.validator = [f = v.fn](const void* o, instance_state* item, bool removing) {
+    const C& owner = *static_cast<const C*>(o);
+    ptr<U> p(item);
+    bool ok = true;
+    if constexpr (removes) {
+      using R = std::invoke_result_t<const F&, const C&, const ptr<U>&, bool>;
+      if constexpr (std::is_same_v<R, bool>) ok = f(owner, p, removing);
+      else f(owner, p, removing);
+    } else {
+      using R = std::invoke_result_t<const F&, const C&, const ptr<U>&>;
+      if constexpr (std::is_same_v<R, bool>) ok = f(owner, p);
+      else f(owner, p);
+    }
+    if (!ok) throw retort::invalid("");
+  };
+}
+
 template <auto M>
 void apply_relationship_option(relationship_property& r, innerjoin_t) {
   r.innerjoin = true;

@@ -214,6 +214,37 @@ inline date_time utc_now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
 
+template <class F>
+struct validates_t {
+  F fn;
+};
+/// A validator (SQLAlchemy's @validates): called before a value reaches the
+/// object or the database, and refuses it by returning false or throwing
+/// retort::invalid("reason") - both raise ValidationError naming class,
+/// attribute and value.
+///
+/// On a column: `f(const T&, const V& value)` returning bool, or returning the
+/// value to store (a normalised one: SQLAlchemy's validator return value).
+/// It runs in retort::set<&T::m>(obj, value), in the web layer's JSON input,
+/// and at flush for every column an INSERT writes and every column an UPDATE
+/// changed, so a plain `obj->m = x` is checked before its row is written.
+///
+/// On a relationship: `f(const T&, const ptr<U>& item)` for each append to a
+/// collection and each set of a one<U> (an empty ptr when cleared), before the
+/// change; `f(const T&, const ptr<U>& item, bool is_remove)` is called for
+/// removals too (SQLAlchemy's include_removes=True). Changes made through the
+/// other side of a back_populates / backref are validated too, before either
+/// side changes (include_backrefs=True).
+///
+///   retort::column<&User::email>(retort::String(100), retort::validates([](const User&, const std::string& e) {
+///     if (e.find('@') == std::string::npos) throw retort::invalid("must contain @");
+///     return lower(e);
+///   }))
+template <class F>
+constexpr validates_t<F> validates(F f) {
+  return {f};
+}
+
 /// Overrides the column name (defaults to the member name).
 struct column_name {
   constexpr explicit column_name(const char* v) : value(v) {}

@@ -6,6 +6,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace retort {
 
@@ -25,6 +26,33 @@ class ArgumentError : public Error {
 /// an enumerator's. The message names the enum and its possible values.
 class LookupError : public ArgumentError {
   using ArgumentError::ArgumentError;
+};
+
+/// A validator (retort::validates) refused a value: names the class, the
+/// attribute, the value (as repr() shows it) and the validator's reason.
+class ValidationError : public ArgumentError {
+ public:
+  ValidationError(std::string class_name, std::string attribute, std::string value, std::string reason)
+      : ArgumentError(class_name + "." + attribute + ": invalid value " + value + (reason.empty() ? "" : " (" + reason + ")")),
+        class_name_(std::move(class_name)),
+        attribute_(std::move(attribute)),
+        value_(std::move(value)),
+        reason_(std::move(reason)) {}
+  const std::string& class_name() const noexcept { return class_name_; }
+  const std::string& attribute() const noexcept { return attribute_; }
+  const std::string& value() const noexcept { return value_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string class_name_, attribute_, value_, reason_;
+};
+
+/// What a validator throws to refuse a value with a reason:
+/// `throw retort::invalid("must contain @")`. Retort turns it into a
+/// ValidationError naming the class, attribute and value.
+class invalid : public Error {
+ public:
+  explicit invalid(const std::string& reason) : Error(reason) {}
 };
 
 /// A mapping mistake found when the registry is configured; names class, attribute and fix.
