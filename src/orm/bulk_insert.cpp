@@ -99,10 +99,13 @@ std::int64_t run(retort::session& sess, const insert_spec& spec, std::vector<row
     for (auto i : m.plan.selected) returned.push_back(m.columns[i].column.name);
   }
   std::int64_t count = 0;
+  column_plan returned_plan = m.plan;  // RETURNING names columns; computed properties stay unloaded
+  returned_plan.computed = 0;
   auto take = [&](const engine::result& r) {
     if (spec.returning) {
       count += static_cast<std::int64_t>(r.size());
-      for (std::size_t i = 0; i < r.size(); ++i) objects->emplace_back(impl.load_row(m, r.row(i), 0, spec.populate_existing));
+      for (std::size_t i = 0; i < r.size(); ++i)
+        objects->emplace_back(impl.load_row(m, r.row(i), 0, spec.populate_existing, nullptr, &returned_plan));
     } else {
       count += r.rows_affected();
     }

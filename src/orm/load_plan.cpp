@@ -18,8 +18,21 @@ sql::expression column_of(const std::string& qualifier, const std::string& name)
 }
 
 void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier,
-                        const column_plan* plan) {
-  for (auto i : (plan ? *plan : m.plan).selected) out.push_back(column_of(qualifier, m.columns[i].column.name));
+                        const column_plan* plan, bool derived) {
+  const column_plan& p = plan ? *plan : m.plan;
+  for (auto i : p.selected) out.push_back(column_of(qualifier, m.columns[i].column.name));
+  // Computed properties after the columns, labelled by attribute: over the
+  // entity's qualifier (an alias of its table too), or read by label from a
+  // derived table that selected them.
+  for (std::size_t k = 0; k < p.computed && k < m.computed.size(); ++k) {
+    const auto& c = m.computed[k];
+    if (derived)
+      out.push_back(column_of(qualifier, c.attribute));
+    else if (qualifier == m.table.name())
+      out.push_back(c.expression.label(c.attribute));
+    else
+      out.push_back(sql::expression(rebase_columns(c.expression.get(), m.table.name(), qualifier)).label(c.attribute));
+  }
 }
 
 bool multiplies(const std::vector<load_node>& nodes) {
@@ -27,6 +40,38 @@ bool multiplies(const std::vector<load_node>& nodes) {
     return n.strategy->multiplies_rows(*n.rel) || multiplies(n.children);
   });
 }
+
+namespace {
+
+/// `q` with its references to `from` (the enclosing statement's, when `q` is
+/// correlated) qualified by `to`; unchanged when `q` selects from `from` itself,
+/// whose references are then its own.
+std::shared_ptr<const sql::select> rebase_select(const std::shared_ptr<const sql::select>& q, const std::string& from,
+                                                 const std::string& to) {
+  for (const auto& f : q->froms())
+    if (!f.subquery && f.table == from && f.alias.empty()) return q;
+  for (const auto& j : q->joins())
+    if (!j.target.subquery && j.target.table == from && j.target.alias.empty()) return q;
+  auto re = [&](const sql::expression& e) { return sql::expression(rebase_columns(e.get(), from, to)); };
+  auto rb = [&](const sql::expr<bool>& e) { return sql::expr<bool>(rebase_columns(e.get(), from, to)); };
+  std::vector<sql::expression> columns;
+  for (const auto& c : q->columns()) columns.push_back(re(c));
+  auto out = std::make_shared<sql::select>(std::move(columns));
+  for (const auto& f : q->froms()) out->from(f);
+  for (const auto& j : q->joins())
+    j.kind == sql::join_kind::left ? out->outer_join(j.target, re(j.on)) : out->join(j.target, re(j.on));
+  for (const auto& w : q->wheres()) out->where(rb(w));
+  for (const auto& g : q->groups()) out->group_by(re(g));
+  for (const auto& h : q->havings()) out->having(rb(h));
+  for (const auto& o : q->orders()) out->order_by(re(o));
+  if (q->limit_value()) out->limit(*q->limit_value());
+  if (q->offset_value()) out->offset(*q->offset_value());
+  out->distinct(q->is_distinct());
+  for (const auto& part : q->compounds()) out->union_(*rebase_select(part.query, from, to), part.all);
+  return out;
+}
+
+}  // namespace
 
 sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, const std::string& to) {
   if (!n) return n;
@@ -37,9 +82,10 @@ sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, co
     copy->source.clear();
     return copy;
   }
-  if (n->args.empty()) return n;
+  if (n->args.empty() && !n->query) return n;
   auto copy = std::make_shared<sql::node>(*n);
   for (auto& a : copy->args) a = rebase_columns(a, from, to);
+  if (copy->query) copy->query = rebase_select(copy->query, from, to);  // a correlated subquery's outer references
   return copy;
 }
 
@@ -77,6 +123,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
     const std::string anon = "anon_1";
     for (const auto& l : parts.lead) outer.lead.emplace_back(rebase_columns(l.get(), parts.entity, anon));
     outer.entity = anon;
+    outer.entity_derived = true;  // computed properties are the inner statement's labelled columns
     outer.froms.emplace_back(inner, anon);
     for (const auto& o : parts.order) outer.order.emplace_back(rebase_columns(o.get(), parts.entity, anon));
     parts = std::move(outer);
@@ -85,7 +132,7 @@ void prepare(load_context& ctx, const mapper& m, query_parts parts, std::vector<
   ctx.track_fresh = from_options(nodes);
   ctx.base_joins = ctx.parts.joins.size();
   ctx.columns = ctx.parts.lead;
-  add_entity_columns(ctx.columns, m, ctx.parts.entity, ctx.parts.columns.get());
+  add_entity_columns(ctx.columns, m, ctx.parts.entity, ctx.parts.columns.get(), ctx.parts.entity_derived);
   for (auto& n : nodes) {
     n.parent_entity = ctx.parts.entity;
     n.outer = false;

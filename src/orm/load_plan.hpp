@@ -31,6 +31,9 @@ namespace retort::orm {
 struct query_parts {
   std::vector<sql::expression> lead;  ///< columns before the entity's (a key the results are grouped by)
   std::string entity;                 ///< what the entity's columns are qualified with: its table or an alias
+  /// `entity` names a derived table (a wrapped statement) whose columns are the
+  /// entity's, computed properties included under their labels.
+  bool entity_derived = false;
   std::vector<sql::from_item> froms;
   std::vector<sql::join> joins;
   std::vector<sql::expr<bool>> where;
@@ -186,9 +189,10 @@ sql::node_ptr rebase_columns(const sql::node_ptr& n, const std::string& from, co
 
 /// `qualifier.name`.
 sql::expression column_of(const std::string& qualifier, const std::string& name);
-/// `m`'s columns that `plan` selects (null: the mapper's plan) qualified by `qualifier`, appended to `out`.
+/// `m`'s columns that `plan` selects (null: the mapper's plan) qualified by `qualifier`, appended to `out`,
+/// then its computed properties (`derived`: read by label from the derived table `qualifier`).
 void add_entity_columns(std::vector<sql::expression>& out, const mapper& m, const std::string& qualifier,
-                        const column_plan* plan = nullptr);
+                        const column_plan* plan = nullptr, bool derived = false);
 /// A collection's ORDER BY (`order_by`: target column indexes, -(i+1) descending;
 /// empty: the target's key) on the target `t` named `qualifier`.
 void collection_order(const mapper& t, const std::vector<std::int64_t>& order_by, const std::string& qualifier,

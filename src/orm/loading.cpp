@@ -13,6 +13,7 @@ namespace retort::orm {
 sql::select select_columns(const mapper& m) {
   sql::select s;
   for (auto i : m.plan.selected) s.column(sql::column_ref<int>(m.table.name(), m.columns[i].column.name));
+  for (const auto& c : m.computed) s.column(c.expression.label(c.attribute));  // column_property, after the columns
   s.from(m.table.name());
   return s;
 }
@@ -59,6 +60,15 @@ void populate(const mapper& m, instance_state* s, const engine::row_view& row, s
     }
     s->committed[i] = c.get(s->object);
     if (c.deferred) c.deferred(s->object)->settle();
+  }
+  // Computed properties follow the columns; never written, so no snapshot.
+  for (std::size_t k = 0; k < plan.computed && k < m.computed.size(); ++k) {
+    const auto& c = m.computed[k];
+    try {
+      c.set(s->object, row[offset + plan.selected.size() + k]);
+    } catch (const ArgumentError& e) {
+      throw ArgumentError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
+    }
   }
   s->expired = false;
 }
@@ -144,7 +154,10 @@ std::vector<state_ref> session_impl::load_textual(const mapper& m, const sql::co
   }
   std::vector<state_ref> out;
   out.reserve(rows.size());
-  for (std::size_t r = 0; r < by_plan.size(); ++r) out.emplace_back(load_row(m, by_plan.row(r), 0, overwrite));
+  column_plan columns_only = m.plan;  // the statement's columns; computed properties are not among them
+  columns_only.computed = 0;
+  for (std::size_t r = 0; r < by_plan.size(); ++r)
+    out.emplace_back(load_row(m, by_plan.row(r), 0, overwrite, nullptr, &columns_only));
   note_cohort(out);
   return out;
 }
@@ -172,11 +185,24 @@ const std::string& session_impl::select_where_sql(const mapper& m, const std::ve
   });
 }
 
+/// The parameters a cached `SELECT <m's columns> ... WHERE ...` takes before
+/// its WHERE's: those of m's computed properties, which come first in the text.
+std::vector<sql::value> session_impl::with_select_params(const mapper& m, const std::vector<sql::value>& where) {
+  if (m.computed.empty()) return where;
+  auto it = select_params_.find(&m);
+  if (it == select_params_.end())
+    it = select_params_.emplace(&m, sql::compile(select_columns(m), engine_.dialect()).params).first;
+  std::vector<sql::value> out = it->second;
+  out.insert(out.end(), where.begin(), where.end());
+  return out;
+}
+
 std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vector<std::size_t>& columns,
                                                 const std::vector<sql::value>& values, bool order_by_key) {
   in_use guard(*this);
   const auto& text = select_where_sql(m, columns, order_by_key);
-  auto rows = connection().execute(text, values);
+  auto rows = m.computed.empty() ? connection().execute(text, values)
+                                 : connection().execute(text, with_select_params(m, values));
   std::vector<state_ref> out;
   out.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
@@ -189,7 +215,8 @@ std::vector<state_ref> session_impl::load_related(const relationship_property& r
     auto q = rel.join.lazy_select(*rel.parent, *rel.target, rel.kind == slot_kind::collection, rel.order_by_columns);
     return sql::compile(q, engine_.dialect()).sql;
   });
-  auto rows = connection().execute(text, key);
+  auto rows = rel.target->computed.empty() ? connection().execute(text, key)
+                                            : connection().execute(text, with_select_params(*rel.target, key));
   std::vector<state_ref> out;
   out.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0));
@@ -206,7 +233,7 @@ void session_impl::refresh(instance_state* s) {
                               (s->status == status::pending ? "pending (added, not yet flushed)" : "not persistent") +
                               "; it has no row in this session to refresh from (SQLAlchemy: 'is not persistent "
                               "within this Session')");
-  auto rows = connection().execute(select_where_sql(m, m.primary_key, false), s->key);
+  auto rows = connection().execute(select_where_sql(m, m.primary_key, false), with_select_params(m, s->key));
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
   populate(m, s, rows.row(0), 0, m.plan);

@@ -15,6 +15,12 @@ const relationship_property* mapper::find_relationship(std::string_view attribut
   return nullptr;
 }
 
+const computed_property* mapper::find_computed(std::string_view attribute) const {
+  for (const auto& c : computed)
+    if (c.attribute == attribute) return &c;
+  return nullptr;
+}
+
 std::optional<std::size_t> mapper::autoincrement_column() const {
   if (primary_key.size() != 1) return std::nullopt;
   if (!columns[primary_key[0]].column.autoincrement) return std::nullopt;

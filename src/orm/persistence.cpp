@@ -192,9 +192,10 @@ sql::value version_counter::loaded(const mapper& m, const instance_state* s) {
 
 void version_counter::stamp_insert(const mapper& m, instance_state* s) {
   if (!m.version_column) return;
+  // Always the first version, over a value the application set: SQLAlchemy's
+  // INSERT takes version_id_generator(None) whatever the attribute holds.
   const auto& c = m.columns[*m.version_column];
-  const auto v = c.get(s->object);
-  if (v.is_null() || v.as_int() == 0) c.set(s->object, sql::value(std::int64_t{1}));
+  c.set(s->object, c.version_generator ? c.version_generator(sql::value()) : sql::value(std::int64_t{1}));
 }
 
 void version_counter::bump(const mapper& m, instance_state* s, std::vector<std::size_t>& columns) {
@@ -202,7 +203,11 @@ void version_counter::bump(const mapper& m, instance_state* s, std::vector<std::
   const auto i = *m.version_column;
   if (std::find(columns.begin(), columns.end(), i) != columns.end()) return;  // set by the application
   const auto old = loaded(m, s);
-  m.columns[i].set(s->object, sql::value(old.is_null() ? std::int64_t{1} : old.as_int() + 1));
+  const auto& c = m.columns[i];
+  if (c.version_generator)
+    c.set(s->object, c.version_generator(old));
+  else
+    c.set(s->object, sql::value(old.is_null() ? std::int64_t{1} : old.as_int() + 1));
   columns.insert(std::upper_bound(columns.begin(), columns.end(), i), i);
 }
 

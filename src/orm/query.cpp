@@ -370,7 +370,7 @@ std::vector<row_items> query_base::rows(const retort::source_location& where, st
       for (auto k : it.m->primary_key)
         if (row[at + it.m->plan.position[k]].is_null()) has_key = false;
       if (has_key) s = impl.load_row(*it.m, row, at, populate_existing_);
-      at += it.m->plan.selected.size();
+      at += it.m->plan.width();
       items.entities.emplace_back(s);
       if (s) cohorts[i].emplace_back(s);
     }

@@ -278,6 +278,15 @@ void registry::configure_from(std::size_t start) {
     for (auto* m : group) resolve_foreign_keys(*m);
     expand_backrefs(group);
     configure_relationships(group, *this);
+    for (auto* m : group) {
+      for (auto& c : m->computed) {
+        if (m->find_column(c.attribute) || m->find_relationship(c.attribute))
+          fail(*m, c.attribute, "is mapped twice, as a column_property and as a column or relationship",
+               "map the member once");
+        c.expression = c.make();
+      }
+      m->plan.computed = m->computed.size();
+    }
   } catch (...) {
     configuring_ = false;
     // Built anew next time: a failed configuration may have half-expanded backrefs.

@@ -111,6 +111,8 @@ class session_impl {
   /// (populate_existing: its relationships are unloaded too); `created` is set to
   /// whether the object is new to the session.
   /// `columns` says which columns the row holds (null: the mapper's default plan).
+  /// `where` after the parameters of m's SELECT list (its computed properties' binds).
+  std::vector<sql::value> with_select_params(const mapper& m, const std::vector<sql::value>& where);
   instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset, bool overwrite = false,
                            bool* created = nullptr, const column_plan* columns = nullptr);
   /// The deferred load: after autoflush, SELECT of `columns` (deferred<T> members
@@ -241,6 +243,8 @@ class session_impl {
   std::shared_ptr<int> autoflush_blocks_ = std::make_shared<int>(0);
   std::uint64_t order_ = 0;
   std::map<std::pair<const mapper*, std::vector<std::size_t>>, std::string> deferred_sql_;
+  /// Per mapper with computed properties: the parameters of its SELECT list (with_select_params).
+  std::map<const mapper*, std::vector<sql::value>> select_params_;
   std::vector<load_cohort> cohorts_;  ///< id - cohort_base_ - 1 indexes it
   std::uint32_t cohort_base_ = 0;     ///< ids up to it belong to cohorts forgotten (expire_all, close)
   void forget_cohorts();

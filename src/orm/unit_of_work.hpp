@@ -168,9 +168,9 @@ bool fetches_server_values(const mapper& m, const sql::dialect& d, bool update);
 void emit_deletes(engine::connection& conn, const mapper& m, const std::vector<instance_state*>& states);
 
 /// The version counter of a mapper with retort::version_id (SQLAlchemy's
-/// version_id_col), for the statements above: every INSERT stamps 1 (unless the
-/// application set a value), every UPDATE sets loaded + 1 (unless the
-/// application changed it) and, as every DELETE, matches the loaded value in
+/// version_id_col), for the statements above: every INSERT stamps 1 (or the
+/// generator's first version), every UPDATE sets loaded + 1 or the generator's
+/// next (unless the application changed it) and, as every DELETE, matches the loaded value in
 /// its WHERE, so a row changed since the load matches nothing: StaleDataError.
 /// All no-ops for a mapper without one.
 struct version_counter {

@@ -1,4 +1,4 @@
-// Must not compile: arithmetic on a text column (SQL's + is not concatenation).
+// Must not compile: multiplication of a text column (* is arithmetic; + on text is concatenation).
 #include <string>
 
 #include "retort/retort.hpp"
@@ -12,6 +12,6 @@ inline constexpr auto retort::mapping<Label> =
     retort::model(retort::column<&Label::id>(retort::primary_key), retort::column<&Label::text>());
 
 int main() {
-  auto e = retort::col<&Label::text> + 1;
+  auto e = retort::col<&Label::text> * 2;  // + on text is concatenation (||); * is arithmetic only
   (void)e;
 }

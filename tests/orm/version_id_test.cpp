@@ -5,10 +5,12 @@
 // read-modify-write on one row through their own sessions lose no update.
 #include <atomic>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "support/orm_fixture.hpp"
 
+using retort::testing::count_matching;
 using retort::testing::orm_test;
 using namespace retort::testing::sql_rules;
 
@@ -28,6 +30,13 @@ struct NoteLine {
   std::int64_t version = 0;
   retort::one<VersionedNote> note{};
 };
+/// A string version made by a generator (SQLAlchemy's version_id_generator).
+struct Draft {
+  int id = 0;
+  std::string body{};
+  std::string version{};
+};
+inline int generated = 0;
 }  // namespace vm
 
 template <>
@@ -43,6 +52,15 @@ inline constexpr auto retort::mapping<vm::NoteLine> = retort::model(
     retort::column<&vm::NoteLine::note_id>(retort::foreign_key<&vm::VersionedNote::id>),
     retort::column<&vm::NoteLine::version>(retort::version_id),
     retort::relationship<&vm::NoteLine::note>(retort::back_populates<&vm::VersionedNote::lines>));
+
+template <>
+inline constexpr auto retort::mapping<vm::Draft> = retort::model(
+    retort::column<&vm::Draft::id>(retort::primary_key), retort::column<&vm::Draft::body>(retort::Text),
+    retort::column<&vm::Draft::version>(retort::String(32), retort::version_id,
+                                        retort::version_id_generator([](const std::optional<std::string>&) {
+                                          ++vm::generated;
+                                          return retort::uuid4().hex();
+                                        })));
 
 namespace {
 
@@ -213,6 +231,39 @@ TEST_P(version_id_test, sixteen_threads_read_modify_write_one_row_and_lose_no_up
   EXPECT_EQ(n->version, 1 + threads * increments);
   std::printf("version_id lost-update test (%s): %d increments, %d conflicts detected and retried, 0 lost\n",
               retort::testing::backend_name(GetParam()).c_str(), threads * increments, conflicts.load());
+}
+
+TEST_P(version_id_test, a_version_generator_makes_each_version_and_is_matched_like_the_counter) {
+  vm::generated = 0;
+  auto s = session();
+  auto& rec = record();
+  auto d = s.add(vm::Draft{.body = "one", .version = "set-by-hand"});  // the INSERT takes the generator's, as SQLAlchemy's
+  s.commit();
+  EXPECT_EQ(vm::generated, 1);  // called once for the INSERT, with nothing loaded
+  const std::string v1 = rec.entries()[0].params.back().as_string();
+  EXPECT_EQ(v1.size(), 32u);  // uuid4().hex, as SQLAlchemy's version_id_generator=lambda v: uuid.uuid4().hex
+  EXPECT_EQ(d->version, v1);
+  rec.clear();
+  d->body = "two";
+  s.commit();
+  EXPECT_EQ(vm::generated, 2);
+  ASSERT_EQ(rec.count(), 1u);  // the UPDATE (the commit expired d: nothing read yet)
+  EXPECT_EQ(count_matching(rec, compiled_sql("UPDATE draft SET body = ?, version = ? WHERE draft.id = ? AND draft.version = ?")), 1u);
+  EXPECT_EQ(rec.entries()[0].params.back(), retort::sql::value(v1));  // matched against the loaded version
+  const std::string v2 = d->version;
+  EXPECT_NE(v2, v1);
+  // Another transaction writes the row: this session's UPDATE matches nothing.
+  {
+    auto other = session();
+    auto mine = other.get<vm::Draft>(d->id);
+    mine->body = "theirs";
+    other.commit();
+  }
+  d->body = "mine";
+  EXPECT_THROW(s.commit(), retort::StaleDataError);
+  s.rollback();
+  EXPECT_EQ(d->body, "theirs");
+  EXPECT_NE(d->version, v2);
 }
 
 }  // namespace

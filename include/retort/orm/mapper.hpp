@@ -13,6 +13,7 @@
 
 #include "retort/orm/fwd.hpp"
 #include "retort/orm/join_condition.hpp"
+#include "retort/sql/expression.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/value.hpp"
 
@@ -78,9 +79,23 @@ struct column_property {
   bool server_onupdate = false;
   /// retort::version_id: the row's version counter (mapper::version_column).
   bool version_id = false;
+  /// retort::version_id_generator: the next version from the loaded one (NULL at INSERT);
+  /// without it the version is an integer counter.
+  std::function<sql::value(const sql::value& current)> version_generator;
   /// retort::validates: the value to store for `v` (v itself, or a normalised one);
   /// throws retort::invalid to refuse it. Run through orm::validate_column.
   std::function<sql::value(const void* object, const sql::value& v)> validator;
+};
+
+/// retort::column_property: a read-only attribute loaded from a SQL expression
+/// with its row (SQLAlchemy's column_property), not a column of the table.
+struct computed_property {
+  std::string attribute;  ///< C++ member name; the expression's label in a SELECT
+  /// Builds the expression (at configuration: it names columns).
+  std::function<sql::expression()> make;
+  sql::expression expression;  ///< over the class's own table name; set at configuration
+  void (*set)(void* object, const sql::value& v) = nullptr;
+  sql::value (*get)(const void* object) = nullptr;
 };
 
 /// Which of an entity's columns one load selects, and where each sits among
@@ -91,8 +106,13 @@ struct column_plan {
   std::vector<mode> modes;            ///< per column of the mapper
   std::vector<std::size_t> selected;  ///< the columns selected, in column order
   std::vector<std::size_t> position;  ///< per column: its place among `selected`, or `absent`
+  /// How many computed properties follow the columns (mapper::computed, in order);
+  /// 0 where a statement selects columns only (from_statement).
+  std::size_t computed = 0;
   /// Builds `selected` and `position` from `modes`.
   void index();
+  /// Cells one entity takes in a row: its columns, then its computed properties.
+  std::size_t width() const noexcept { return selected.size() + computed; }
 };
 
 /// SQLAlchemy 2.0's mapper option eager_defaults: "auto", True, False.
@@ -203,6 +223,7 @@ class mapper {
   sql::table table{""};
   std::vector<column_property> columns;
   std::vector<relationship_property> relationships;
+  std::vector<computed_property> computed;  ///< column_property attributes, loaded after the columns
   std::vector<std::size_t> primary_key;  ///< indexes into `columns`
   /// What a load selects unless a query option says otherwise (set at configuration):
   /// every column but the deferred ones.
@@ -223,6 +244,7 @@ class mapper {
 
   const column_property* find_column(std::string_view attribute) const;
   const relationship_property* find_relationship(std::string_view attribute) const;
+  const computed_property* find_computed(std::string_view attribute) const;
   /// Index of the single autoincrementing key column, if the key is one.
   std::optional<std::size_t> autoincrement_column() const;
   /// Primary key values of an object, read through the getters.

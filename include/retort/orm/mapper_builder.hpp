@@ -103,12 +103,26 @@ void apply_column_option(column_property& p, index_t) {
 }
 template <auto M>
 void apply_column_option(column_property& p, version_id_t) {
-  using V = retort::detail::member_of<M>;
-  static_assert(std::is_integral_v<V> && !std::is_same_v<V, bool>,
-                "retort::version_id: the version counter must be an integer member (int, std::int64_t)");
   p.version_id = true;
   p.column.nullable = false;
 }
+template <auto M, class F>
+void apply_column_option(column_property& p, version_id_generator_t<F> g) {
+  using V = retort::detail::member_of<M>;
+  static_assert(std::is_invocable_v<const F&, const std::optional<V>&>,
+                "retort::version_id_generator: the generator must be callable as f(const std::optional<V>& current)");
+  static_assert(std::is_convertible_v<std::invoke_result_t<const F&, const std::optional<V>&>, V>,
+                "retort::version_id_generator: the generator must return the member's type");
+  p.version_generator = [f = g.fn](const sql::value& current) -> sql::value {
+    std::optional<V> loaded;
+    if (!current.is_null()) loaded = sql::value_traits<V>::from(current);
+    return sql::value_traits<V>::to(V(f(loaded)));
+  };
+}
+template <class Opt>
+inline constexpr bool is_version_generator_option = false;
+template <class F>
+inline constexpr bool is_version_generator_option<version_id_generator_t<F>> = true;
 template <auto M>
 void apply_column_option(column_property& p, autoincrement_t a) {
   p.column.autoincrement = a.on;
@@ -299,6 +313,12 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
     m.columns.push_back(std::move(p));
   } else {
     using C = retort::detail::class_of<M>;
+    constexpr bool versioned = (std::is_same_v<Opts, version_id_t> || ...);
+    constexpr bool generated = (is_version_generator_option<Opts> || ...);
+    static_assert(!versioned || generated || (std::is_integral_v<V> && !std::is_same_v<V, bool>),
+                  "retort::version_id: the version counter must be an integer member (int, std::int64_t), or give "
+                  "retort::version_id_generator(f) to make versions of another type");
+    static_assert(!generated || versioned, "retort::version_id_generator: the column must be retort::version_id too");
     column_property p;
     p.attribute = std::string(util::member_name<M>());
     p.column.name = p.attribute;
@@ -563,6 +583,18 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
   m.relationships.push_back(std::move(r));
 }
 
+template <auto M, class F>
+void add_part(mapper& m, const column_property_def<M, F>& def) {
+  using C = retort::detail::class_of<M>;
+  using V = retort::detail::member_of<M>;
+  computed_property p;
+  p.attribute = std::string(util::member_name<M>());
+  p.make = [f = def.make]() -> sql::expression { return f(); };
+  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
+  p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
+  m.computed.push_back(std::move(p));
+}
+
 template <class T>
 void add_part(mapper& m, const table_name& t) {
   sql::table renamed(t.value);
@@ -633,6 +665,18 @@ ptr<T> make(T&& value) {
 }  // namespace retort::orm
 
 namespace retort {
+
+/// A column_property's expression, for queries: `where(retort::computed<&User::post_count>() > 2)`,
+/// `order_by(retort::computed<&User::post_count>().desc())`.
+template <auto M>
+sql::expr<detail::column_type<detail::member_of<M>>> computed() {
+  const auto& m = orm::mapper_for<detail::class_of<M>>();
+  const auto* p = m.find_computed(util::member_name<M>());
+  if (!p)
+    throw ArgumentError("retort::computed<&" + m.class_name + "::" + std::string(util::member_name<M>()) +
+                        ">: not a retort::column_property of " + m.class_name);
+  return sql::expr<detail::column_type<detail::member_of<M>>>(p->expression.get());
+}
 
 template <class T>
 ptr<T> many<T>::add(T&& value) {

@@ -21,6 +21,7 @@
 #include "retort/orm/deferred.hpp"
 #include "retort/orm/fwd.hpp"
 #include "retort/orm/relationship.hpp"
+#include "retort/sql/expression.hpp"
 #include "retort/sql/schema.hpp"
 #include "retort/sql/types.hpp"
 #include "retort/sql/value.hpp"
@@ -110,6 +111,21 @@ struct index_t {};
 /// another transaction since the load raises StaleDataError instead of being
 /// overwritten. One per class.
 struct version_id_t {};
+template <class F>
+struct version_id_generator_t {
+  F fn;
+};
+/// Makes each version of a retort::version_id column (SQLAlchemy's
+/// version_id_generator): `f(std::optional<V> current)` is called with nullopt
+/// for the INSERT and with the loaded version for each UPDATE, and returns the
+/// new one. The member may then be of any column type:
+///
+///   retort::column<&Doc::version>(retort::version_id,
+///       retort::version_id_generator([](const std::optional<std::string>&) { return retort::uuid4().hex(); }))
+template <class F>
+constexpr version_id_generator_t<F> version_id_generator(F f) {
+  return {f};
+}
 struct autoincrement_t {
   bool on = true;
 };
@@ -634,6 +650,75 @@ template <class... Parts>
 struct model_def {
   std::tuple<Parts...> parts;
 };
+
+template <auto M, class F>
+struct column_property_def {
+  F make;
+};
+/// A read-only attribute loaded with its row from a SQL expression (SQLAlchemy's
+/// column_property): `make` returns a typed expression over the class's columns,
+/// a correlated subquery included. It is selected with the object wherever the
+/// object's columns are (aliased and eager-loaded entities too), never written,
+/// not a column of the table, and usable in queries as retort::computed<&T::m>().
+///
+///   retort::column_property<&User::post_count>([] {
+///     return retort::sql::scalar<std::int64_t>(retort::sql::select({retort::sql::count()}).from("post")
+///         .where(retort::col<&Post::user_id> == retort::col<&User::id>));
+///   })
+template <auto M, class F>
+constexpr column_property_def<M, F> column_property(F make) {
+  static_assert(std::is_member_object_pointer_v<decltype(M)>,
+                "retort::column_property<M>: M must be a data member pointer");
+  static_assert(sql::sql_value_type<detail::member_of<M>>,
+                "retort::column_property<M>: the member's type has no SQL mapping");
+  static_assert(std::is_invocable_v<const F&>,
+                "retort::column_property<M>(make): make must be callable with no arguments and return the SQL "
+                "expression (retort::sql::expr<T>)");
+  static_assert(std::is_base_of_v<sql::expression, std::invoke_result_t<const F&>>,
+                "retort::column_property<M>(make): make must return a SQL expression (retort::sql::expr<T>)");
+  return {make};
+}
+
+namespace detail {
+struct no_hybrid {};
+}  // namespace detail
+/// The SQL side of a hybrid property (SQLAlchemy's @hybrid_property with its
+/// expression): specialize for the member function that is the object side,
+///
+///   struct User { std::string first, last; std::string full_name() const { return first + " " + last; } };
+///   template <> inline constexpr auto retort::hybrid_expression<&User::full_name> =
+///       [] { return retort::col<&User::first> + " " + retort::col<&User::last>; };
+///
+/// and `user->full_name()` is the value on an object, `retort::hybrid<&User::full_name>`
+/// the expression in queries: `where(retort::hybrid<&User::full_name> == "Ada Lovelace")`.
+template <auto M>
+inline constexpr auto hybrid_expression = detail::no_hybrid{};
+
+template <auto M>
+struct hybrid_t {
+  static_assert(!std::is_same_v<std::remove_cv_t<decltype(hybrid_expression<M>)>, detail::no_hybrid>,
+                "retort::hybrid<M>: specialize retort::hybrid_expression<M> with the SQL side of the hybrid");
+  /// The expression (built on each call: it names columns, so it is built after static initialisation).
+  static auto get() { return hybrid_expression<M>(); }
+  auto operator()() const { return get(); }
+  operator decltype(hybrid_expression<M>())() const { return get(); }  // NOLINT: order_by(hybrid<...>)
+};
+/// A hybrid property's SQL side, for where / order_by / select.
+template <auto M>
+inline constexpr hybrid_t<M> hybrid{};
+
+#define RETORT_HYBRID_COMPARISON(op)                                                   \
+  template <auto M, class U>                                                          \
+  auto operator op(hybrid_t<M> h, const U& v) {                                       \
+    return h.get() op v;                                                              \
+  }
+RETORT_HYBRID_COMPARISON(==)
+RETORT_HYBRID_COMPARISON(!=)
+RETORT_HYBRID_COMPARISON(<)
+RETORT_HYBRID_COMPARISON(<=)
+RETORT_HYBRID_COMPARISON(>)
+RETORT_HYBRID_COMPARISON(>=)
+#undef RETORT_HYBRID_COMPARISON
 
 /// A mapped column: `column<&User::username>(String(50), not_null)`.
 template <auto M, class... Opts>

@@ -316,12 +316,30 @@ RETORT_REVERSED_COMPARISON(>=, ">=")
                   "retort::sql: arithmetic needs a numeric expression");                      \
     return expr<T>(detail::make_binary(expr<T>::operand(a), sqlop, b.get()));                 \
   }
-RETORT_ARITHMETIC(+, "+")
 RETORT_ARITHMETIC(-, "-")
 RETORT_ARITHMETIC(*, "*")
 RETORT_ARITHMETIC(/, "/")
 RETORT_ARITHMETIC(%, "%")
 #undef RETORT_ARITHMETIC
+
+// `+` adds numbers and, as SQLAlchemy's String + String, concatenates text: `||`.
+template <class T, class U>
+expr<T> operator+(const expr<T>& a, const U& b) {
+  constexpr auto category = detail::category_of<T>();
+  static_assert(category == detail::value_category::number || category == detail::value_category::text,
+                "retort::sql: + needs a numeric or a text expression");
+  return expr<T>(detail::make_binary(a.get(), category == detail::value_category::text ? "||" : "+",
+                                     expr<T>::operand(b)));
+}
+template <class U, class T>
+  requires(!std::is_base_of_v<expression, U>)
+expr<T> operator+(const U& a, const expr<T>& b) {
+  constexpr auto category = detail::category_of<T>();
+  static_assert(category == detail::value_category::number || category == detail::value_category::text,
+                "retort::sql: + needs a numeric or a text expression");
+  return expr<T>(detail::make_binary(expr<T>::operand(a), category == detail::value_category::text ? "||" : "+",
+                                     b.get()));
+}
 
 inline expr<bool> operator&&(const expr<bool>& a, const expr<bool>& b) {
   return expr<bool>(detail::make_binary(a.get(), "AND", b.get()));
