@@ -1,8 +1,9 @@
 # CPack: `cpack -G DEB` in the build tree makes libretort-dev, a Debian
 # package of what `cmake --install` installs (the headers, the static
-# libraries, the CMake package and retort.pc) under /usr. Included by the top
-# CMakeLists.txt after the install rules, and only when Retort is the top
-# project, so a parent's add_subdirectory keeps its own CPack settings.
+# libraries, the CMake package, retort.pc and retort-web.pc) under /usr.
+# Included by the top CMakeLists.txt after the install rules, and only when
+# Retort is the top project, so a parent's add_subdirectory keeps its own
+# CPack settings.
 # tests/packaging/deb_test.sh builds the package and a consumer against it.
 
 set(CPACK_PACKAGE_NAME libretort-dev)
@@ -26,6 +27,13 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
        "This package has the headers, the static libraries (backends:\n"
        "${_retort_package_backends}), the CMake package (find_package(retort), target\n"
        "retort::retort) and retort.pc for pkg-config.")
+if(RETORT_WITH_WEB)
+  string(APPEND CPACK_PACKAGE_DESCRIPTION
+         "\n"
+         "\n"
+         "It also has the web layer, after Flask and Flask-SQLAlchemy: component web\n"
+         "(find_package(retort COMPONENTS web), target retort::web) and retort-web.pc.")
+endif()
 # Installed under /usr, as a distribution's package; the tree is the same as
 # `cmake --install --prefix /usr` (lib/ and include/ of GNUInstallDirs).
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
@@ -48,6 +56,18 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_retort_depends}")
 # The header-only fmt formatters (retort/fmt.hpp), spdlog sink and JSON columns
 # (retort/engine/spdlog_sink.hpp, retort/sql/json.hpp) need these only when included.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libfmt-dev, libspdlog-dev, nlohmann-json3-dev, cmake")
+# The web layer (libretort_web.a, when built) needs cpp-httplib to link and
+# nlohmann-json in its headers. Recommends, not Depends: the ORM alone is
+# usable without them (retortConfig.cmake looks them up only for COMPONENTS
+# web), so a server that never links retort::web need not carry OpenSSL's and
+# brotli's -dev packages, which libcpp-httplib-dev depends on; yet apt
+# installs Recommends by default, so the web component works out of the box.
+# Not libkainjow-mustache-dev: the templates are compiled into the library and
+# no installed header includes mustache.hpp.
+if(RETORT_WITH_WEB)
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libcpp-httplib-dev, nlohmann-json3-dev")
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libfmt-dev, libspdlog-dev, cmake")
+endif()
 # Static libraries only: no shared-library dependencies to compute.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 

@@ -1,6 +1,7 @@
-# Writes and installs retort.pc (included by the top CMakeLists.txt after the
-# targets exist). The prefix is relative to the .pc file, so an installed tree
-# can be moved (cmake --install --prefix elsewhere, tests/packaging).
+# Writes and installs retort.pc, and retort-web.pc with the web layer
+# (included by the top CMakeLists.txt after the targets exist). The prefix is
+# relative to the .pc file, so an installed tree can be moved (cmake --install
+# --prefix elsewhere, tests/packaging).
 #
 # The libraries are static: Libs lists them in link order (facade first, util
 # last) and the private part names what they use. sqlite3 comes through its own
@@ -26,3 +27,11 @@ list(JOIN RETORT_BACKENDS ", " RETORT_PC_BACKENDS)
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/retort.pc.in ${CMAKE_CURRENT_BINARY_DIR}/retort.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/retort.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# retort-web.pc: -lretort_web ahead of retort's libraries (pkg-config puts a
+# package's own Libs before those of its Requires). cpp-httplib and
+# nlohmann_json by their Debian .pc names.
+if(RETORT_WITH_WEB)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/retort-web.pc.in ${CMAKE_CURRENT_BINARY_DIR}/retort-web.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/retort-web.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()
