@@ -25,13 +25,13 @@ sql::value validate_column(const mapper& m, std::string_view attribute, const vo
 /// ValidationError and leaves the member as it was.
 template <auto M, class V>
 void set(detail::class_of<M>& obj, V&& value) {
-  using Member = detail::member_of<M>;
-  static_assert(!detail::is_deferred_member<Member>, "retort::set<M>: M is a deferred<T> member; assign it directly");
-  static_assert(std::is_constructible_v<Member, V&&>, "retort::set<M>(obj, value): the value must convert to the member's type");
-  Member candidate(std::forward<V>(value));
+  using member_type = detail::member_of<M>;
+  static_assert(!detail::is_deferred_member<member_type>, "retort::set<M>: M is a deferred<T> member; assign it directly");
+  static_assert(std::is_constructible_v<member_type, V&&>, "retort::set<M>(obj, value): the value must convert to the member's type");
+  member_type candidate(std::forward<V>(value));
   auto checked = orm::validate_column(orm::mapper_for<detail::class_of<M>>(), util::member_name<M>(), &obj,
-                                      sql::value_traits<Member>::to(candidate));
-  obj.*M = sql::value_traits<Member>::from(checked);
+                                      sql::value_traits<member_type>::to(candidate));
+  obj.*M = sql::value_traits<member_type>::from(checked);
 }
 
 /// The same through a handle: the object is marked as changed, as `p->m = x` marks it.
