@@ -101,15 +101,19 @@ Ticket sample() {
   return t;
 }
 
-class column_types_test : public orm_test {};
-RETORT_ORM_SUITE(column_types_test);
-
-TEST_P(column_types_test, every_type_round_trips_and_loads_clean) {
-  {
+class column_types_test : public orm_test {
+ protected:
+  /// sample() committed, in a session of its own (id 1).
+  void seed() {
     auto s = session();
     s.add(sample());
     s.commit();
   }
+};
+RETORT_ORM_SUITE(column_types_test);
+
+TEST_P(column_types_test, every_type_round_trips_and_loads_clean) {
+  seed();
   auto s = session();
   auto t = s.get<Ticket>(1);
   ASSERT_TRUE(t);
@@ -135,11 +139,7 @@ TEST_P(column_types_test, every_type_round_trips_and_loads_clean) {
 }
 
 TEST_P(column_types_test, values_are_stored_as_sqlalchemy_stores_them) {
-  {
-    auto s = session();
-    s.add(sample());
-    s.commit();
-  }
+  seed();
   auto conn = db().engine().connect();
   auto r = conn.execute("SELECT status, priority, payload, token, due, price FROM ticket");
   ASSERT_EQ(r.size(), 1u);
@@ -193,11 +193,7 @@ TEST_P(column_types_test, create_all_makes_the_enum_type_first_and_drop_all_drop
 }
 
 TEST_P(column_types_test, a_document_changed_in_place_is_written_by_the_next_flush) {
-  {
-    auto s = session();
-    s.add(sample());
-    s.commit();
-  }
+  seed();
   auto s = session();
   auto t = s.get<Ticket>(1);
   ASSERT_TRUE(t);
@@ -294,20 +290,12 @@ TEST_P(column_types_test, an_enumerator_without_a_name_is_a_lookup_error_and_not
 TEST_P(column_types_test, a_stored_name_that_is_no_enumerator_is_a_lookup_error_on_load) {
   if (postgres()) {
     // The native ENUM refuses the name at the INSERT: DataError (22P02), nothing stored.
-    {
-      auto s = session();
-      s.add(sample());
-      s.commit();
-    }
+    seed();
     auto conn = db().engine().connect();
     EXPECT_THROW(conn.execute("UPDATE ticket SET status = 'bogus'"), retort::DataError);
     return;
   }
-  {
-    auto s = session();
-    s.add(sample());
-    s.commit();
-  }
+  seed();
   db().engine().connect().execute("UPDATE ticket SET status = 'bogus'");
   auto s = session();
   try {
