@@ -32,4 +32,13 @@ std::string enum_info::sql_name() const {
   return out;
 }
 
+std::string enum_info::names() const {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out += ", ";
+    out += label(i);
+  }
+  return out;
+}
+
 }  // namespace retort::sql

@@ -345,19 +345,15 @@ std::optional<retort::date_time_tz> parse_date_time_tz(std::string_view text) {
 }
 
 [[noreturn]] void unknown_enum_label(const enum_info& e, std::string_view label) {
-  std::string names;
-  for (std::size_t i = 0; i < e.count; ++i) names += (i ? ", " : "") + std::string(e.label(i));
   throw LookupError("'" + std::string(label) + "' is not among the defined enum values. Enum name: " + e.sql_name() +
-                    ". Possible values: " + names);
+                    ". Possible values: " + e.names());
 }
 
 [[noreturn]] void unknown_enum_value(const enum_info& e, long long value) {
-  std::string names;
-  for (std::size_t i = 0; i < e.count; ++i) names += (i ? ", " : "") + std::string(e.label(i));
   throw LookupError(std::string(e.class_name()) + "(" + std::to_string(value) +
                     ") has no name in retort::enum_names<" + std::string(e.class_name()) +
                     ">, so it is not among the defined enum values. Enum name: " + e.sql_name() +
-                    ". Possible values: " + names);
+                    ". Possible values: " + e.names());
 }
 
 }  // namespace retort::sql

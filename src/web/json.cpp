@@ -56,9 +56,10 @@ nlohmann::json value_json(const sql::value& v) {
     case sql::value_kind::uuid: return v.as_uuid().str();
     case sql::value_kind::enum_label: return v.label();
     // The document itself, not its text (a stored document is valid JSON; anything else stays a string).
-    case sql::value_kind::json: return nlohmann::json::parse(v.json(), nullptr, false).is_discarded()
-                                           ? nlohmann::json(v.json())
-                                           : nlohmann::json::parse(v.json());
+    case sql::value_kind::json: {
+      auto doc = nlohmann::json::parse(v.json(), nullptr, false);
+      return doc.is_discarded() ? nlohmann::json(v.json()) : doc;
+    }
   }
   return nullptr;
 }
@@ -142,9 +143,7 @@ sql::value to_value(const orm::column_property& c, std::string_view attribute, c
         for (std::size_t i = 0; i < e->count; ++i)
           if (e->label(i) == name) return sql::value(sql::enum_label{std::move(name)});
       }
-      std::string names;
-      for (std::size_t i = 0; e && i < e->count; ++i) names += (i ? ", " : "") + std::string(e->label(i));
-      wrong(attribute, "must be one of: " + names);
+      wrong(attribute, "must be one of: " + (e ? e->names() : std::string()));
     }
   }
   wrong(attribute, "has an unsupported type");

@@ -18,6 +18,8 @@ struct enum_info {
   std::string_view (*label)(std::size_t i);
   /// The ENUM type's name: type_name, or class_name lower-cased without separators.
   std::string sql_name() const;
+  /// The labels joined by ", " ("draft, published"), for messages.
+  std::string names() const;
 };
 
 enum class type_kind : std::uint8_t {
