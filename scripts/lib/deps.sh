@@ -43,10 +43,10 @@ retort_no_main_cluster() {
 }
 
 # What building and running the library and its examples (the blog: the web
-# layer's HTTP server, JSON and templates) needs.
+# layer's HTTP server, JSON and templates; retort-migrate's command line) needs.
 retort_build_deps() {
   retort_install_packages cmake ninja-build g++ pkg-config ccache libsqlite3-dev libpq-dev \
-    libcpp-httplib-dev nlohmann-json3-dev libkainjow-mustache-dev
+    libcpp-httplib-dev nlohmann-json3-dev libkainjow-mustache-dev libcli11-dev
 }
 
 # What the test suite needs on top: GoogleTest, clang (sanitizer build) and

@@ -31,7 +31,10 @@ std::string column_list(const std::vector<std::string>& cols, const dialect& d) 
 
 }  // namespace
 
-namespace {
+std::string column_type(const column& c, const dialect& d) {
+  if (c.autoincrement) return d.autoincrement_type(c.sql_type);
+  return c.type_text.empty() ? d.type_name(c.sql_type) : c.type_text;
+}
 
 std::string foreign_key_clause(const foreign_key& fk, const dialect& d) {
   std::string s = "FOREIGN KEY(" + column_list(fk.columns, d) + ") REFERENCES " + d.quote(fk.ref_table) + " (" +
@@ -40,6 +43,8 @@ std::string foreign_key_clause(const foreign_key& fk, const dialect& d) {
   if (auto* a = action(fk.on_update)) s += std::string(" ON UPDATE ") + a;
   return s;
 }
+
+namespace {
 
 std::string deferred_name(const table& t, const foreign_key& fk) {
   if (!fk.name.empty()) return fk.name;
@@ -85,7 +90,7 @@ std::string create_table_without(const table& t, const dialect& d, bool if_not_e
   };
   for (const auto& c : t.columns()) {
     std::string def = d.quote(c.name) + " ";
-    def += c.autoincrement ? d.autoincrement_type(c.sql_type) : d.type_name(c.sql_type);
+    def += column_type(c, d);
     if (!c.nullable || c.primary_key) def += " NOT NULL";
     if (c.server_default) def += " DEFAULT " + *c.server_default;
     line(def);

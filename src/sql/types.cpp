@@ -26,6 +26,7 @@ std::string_view kind_name(type_kind kind) {
 std::string enum_info::sql_name() const {
   if (type_name) return type_name;
   std::string out;
+  if (!class_name) return out;
   for (char c : class_name())
     if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
     else out += c;

@@ -37,6 +37,11 @@ std::string create_table(const table& t, const dialect& d, bool if_not_exists = 
 std::string drop_table(const table& t, const dialect& d, bool if_exists = false);
 std::string create_index(const table& t, const index& i, const dialect& d, bool if_not_exists = false);
 std::string drop_index(const index& i, const dialect& d, bool if_exists = false);
+/// A column's type as CREATE TABLE spells it: the autoincrement type, the
+/// reflected spelling (column::type_text), or the dialect's name for sql_type.
+std::string column_type(const column& c, const dialect& d);
+/// `FOREIGN KEY(a) REFERENCES t (id) ON DELETE ...`, without a CONSTRAINT name.
+std::string foreign_key_clause(const foreign_key& fk, const dialect& d);
 /// CREATE TABLE for every table, then its indexes, in foreign-key order.
 std::vector<std::string> create_all(const metadata& m, const dialect& d, bool if_not_exists = false);
 /// DROP TABLE in reverse foreign-key order (a table's indexes go with it).

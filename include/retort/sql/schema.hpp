@@ -52,6 +52,11 @@ struct column {
   bool indexed = false;
   /// DEFAULT clause, as SQL text written by the developer (`"0"`, `"CURRENT_TIMESTAMP"`).
   std::optional<std::string> server_default{};
+  /// The database's own spelling of the type, when the column was reflected
+  /// (`"character varying(50)"`, `"inet"`): DDL writes it verbatim, so a table
+  /// copied from its reflection keeps types Retort does not map. Empty for a
+  /// mapped column: the dialect spells `sql_type`.
+  std::string type_text{};
 };
 
 /// A table: columns in declaration order plus constraints.

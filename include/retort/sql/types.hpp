@@ -12,10 +12,15 @@ namespace retort::sql {
 /// The enumerators of an enum stored by name (value.hpp's enum_names): the
 /// labels a column may hold and, on PostgreSQL, the native ENUM type's name.
 struct enum_info {
-  std::string_view (*class_name)();  ///< the C++ enum's name, without namespaces
+  std::string_view (*class_name)();  ///< the C++ enum's name, without namespaces; null for a runtime enum
   const char* type_name;        ///< the ENUM type's name, or null: the class name lower-cased (SQLAlchemy's)
   std::size_t count;
-  std::string_view (*label)(std::size_t i);
+  std::string_view (*label_of)(std::size_t i);  ///< a mapped enum's labels; null for a runtime enum
+  /// A runtime enum's labels (`count` of them): one reflected from a database
+  /// or read from a migration file, which owns the strings.
+  const std::string* labels = nullptr;
+  /// The i-th label.
+  std::string_view label(std::size_t i) const { return label_of ? label_of(i) : std::string_view(labels[i]); }
   /// The ENUM type's name: type_name, or class_name lower-cased without separators.
   std::string sql_name() const;
   /// The labels joined by ", " ("draft, published"), for messages.

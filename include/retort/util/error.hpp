@@ -67,6 +67,18 @@ class AmbiguousForeignKeysError : public ConfigurationError {
 };
 
 /// The operation is not valid in the object's or session's current state.
+/// Reflection asked for a table the database does not have (SQLAlchemy's NoSuchTableError).
+class NoSuchTableError : public Error {
+  using Error::Error;
+};
+
+/// A schema migration could not be read, planned or run: a malformed revision
+/// file (file and line named), an unknown or ambiguous revision, a cycle, a
+/// step the database refused (revision and statement named).
+class MigrationError : public Error {
+  using Error::Error;
+};
+
 class InvalidRequestError : public Error {
   using Error::Error;
 };

@@ -615,10 +615,14 @@ class driver final : public engine::driver {
 
 }  // namespace
 
+// Defined in reflect.cpp: registers the reflector (retort/engine/inspector.hpp) for this dialect.
+void register_reflector_once();
+
 void register_backend() {
   static std::once_flag once;
   std::call_once(once, [] {
     auto shared = std::make_shared<driver>();
+    register_reflector_once();
     engine::register_driver("postgresql", [shared] { return shared; });
     engine::register_driver("postgres", [shared] { return shared; });
   });
