@@ -144,6 +144,8 @@ int main(int argc, const char* const* argv, const cli_config& config) {
       if (parents.size() > 1)
         throw MigrationError("there are several heads (" + join(parents) + "): give --head, or merge them first");
       comparison diff;
+      compare_options options;
+      for (const auto& r : renames) options.renames.push_back(parse_rename(r));
       if (autogenerate) {
         if (!config.models)
           throw ArgumentError("--autogenerate needs the application's models: call retort::migrate::main from the "
@@ -155,8 +157,6 @@ int main(int argc, const char* const* argv, const cli_config& config) {
           throw MigrationError("the database is not up to date (it is at " + (at.empty() ? std::string("base") : join(at)) +
                                ", the revisions' head is " + (parents.empty() ? std::string("base") : join(parents)) +
                                "): upgrade it first");
-        compare_options options;
-        for (const auto& r : renames) options.renames.push_back(parse_rename(r));
         auto c = e.connect();
         auto db = reflect_schema(c);
         diff = compare(db, config.models->metadata(), e.dialect(), options);

@@ -15,9 +15,23 @@
 #include "retort/migrate/autogenerate.hpp"
 #include "retort/migrate/cli.hpp"
 #include "retort/migrate/migrator.hpp"
+#include "retort/retort.hpp"
 #include "retort/sql/compiler.hpp"
 #include "retort/util/error.hpp"
 #include "support/backend.hpp"
+
+namespace mg {
+struct Note {
+  int id = 0;
+  std::string body{};
+  std::optional<int> stars{};
+};
+}  // namespace mg
+
+template <>
+inline constexpr auto retort::mapping<mg::Note> =
+    retort::model(retort::table_name("mg_note"), retort::column<&mg::Note::id>(retort::primary_key),
+                  retort::column<&mg::Note::body>(retort::String(200)), retort::column<&mg::Note::stars>());
 
 namespace {
 
@@ -253,6 +267,50 @@ TEST_P(migrate_test, upgrade_then_downgrade_returns_the_reflected_schema_and_kee
   EXPECT_EQ(count("book"), 3);
   auto c = db().connect();
   EXPECT_EQ(c.execute("SELECT sum(pages) FROM book").scalar().as_int(), 60);
+}
+
+TEST_P(migrate_test, foreign_keys_and_checks_come_and_go) {
+  sql::metadata v1 = version_one(), v2;
+  // v2: book's key to author now SET NULL on a nullable column (drop and add), a named CHECK on pages.
+  for (const auto& t : v1.tables()) {
+    if (t->name() != "book") {
+      v2.add(*t);
+      continue;
+    }
+    sql::table book("book");
+    for (auto c : t->columns()) {
+      if (c.name == "author_id") c.nullable = true;
+      book.add(c);
+    }
+    book.add(sql::foreign_key{{"author_id"}, "author", {"id"}, sql::fk_action::set_null, sql::fk_action::no_action, "fk_book_author"});
+    book.add(sql::check_constraint{"pages >= 0", "ck_book_pages"});
+    book.add(sql::index{"ix_book_title", {"title"}, false});
+    v2.add(std::move(book));
+  }
+  create(v1);
+  {
+    auto c = db().connect();
+    c.execute_ddl("INSERT INTO author (name) VALUES ('ann')");
+    c.execute_ddl("INSERT INTO book (author_id, title) VALUES (1, 'a')");
+  }
+  auto before = schema_text();
+  auto diff = compare(v2);
+  EXPECT_EQ(described(diff.upgrade),
+            (std::vector<std::string>{"drop foreign key book (author_id) -> author", "alter column book.author_id (nullable)",
+                                      "add check ck_book_pages on book", "add foreign key book (author_id) -> author"}));
+  add_revision("keys", diff);
+  upgrade();
+  EXPECT_TRUE(compare(v2).empty()) << join(described(compare(v2).upgrade), "\n");
+  auto c = db().connect();
+  EXPECT_THROW(c.execute_ddl("UPDATE book SET pages = -1"), retort::IntegrityError);  // the CHECK holds
+  c.execute_ddl("DELETE FROM author");
+  EXPECT_TRUE(c.execute("SELECT author_id FROM book").scalar().is_null());  // SET NULL now
+  c.execute_ddl("INSERT INTO author (id, name) VALUES (1, 'ann')");
+  c.execute_ddl("UPDATE book SET author_id = 1");
+  c.close();
+  downgrade("base");
+  EXPECT_EQ(schema_text(), before);
+  EXPECT_EQ(count("book"), 1);
 }
 
 TEST_P(migrate_test, a_rename_hint_keeps_the_values_and_without_one_the_loss_is_reported) {
@@ -522,6 +580,36 @@ TEST_P(migrate_test, the_command_line_runs_each_command) {
   EXPECT_EQ(run({"upgrade", "nosuchrev"}, &out), 1);
   EXPECT_NE(out.find("no revision 'nosuchrev'"), std::string::npos) << out;
   EXPECT_EQ(run({"frobnicate"}, &out), 2);
+}
+
+TEST_P(migrate_test, autogenerate_from_the_applications_models) {
+  auto run = [&](std::vector<std::string> args, std::string& output) {
+    std::vector<const char*> argv{"app migrate", "--url", url_.c_str(), "-d", dir_.c_str()};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    migrate::cli_config config;
+    config.models = retort::models<mg::Note>();
+    config.out = &out;
+    config.err = &err;
+    int rc = migrate::main(static_cast<int>(argv.size()), argv.data(), config);
+    output = out.str() + err.str();
+    return rc;
+  };
+  std::string out;
+  ASSERT_EQ(run({"revision", "--autogenerate", "-m", "initial"}, out), 0) << out;
+  EXPECT_NE(out.find("  create table mg_note\n"), std::string::npos) << out;
+  ASSERT_EQ(run({"upgrade"}, out), 0) << out;
+  // The first revision is create_all: the database matches the models.
+  auto c = db().connect();
+  auto cmp = migrate::compare(migrate::reflect_schema(c), retort::models<mg::Note>().metadata(), dialect());
+  EXPECT_TRUE(cmp.empty()) << join(described(cmp.upgrade), "\n");
+  ASSERT_EQ(run({"revision", "--autogenerate", "-m", "again"}, out), 0) << out;
+  EXPECT_NE(out.find("no changes detected"), std::string::npos) << out;
+  // The new empty revision is not applied: autogenerate refuses a database behind its head.
+  EXPECT_EQ(run({"revision", "--autogenerate", "-m", "third"}, out), 1);
+  EXPECT_NE(out.find("the database is not up to date"), std::string::npos) << out;
+  EXPECT_EQ(run({"revision", "--autogenerate", "--rename", "nonsense", "-m", "x"}, out), 1);
+  EXPECT_NE(out.find("expected table.old=new"), std::string::npos) << out;
 }
 
 TEST_P(migrate_test, a_password_in_the_url_never_reaches_the_output) {
