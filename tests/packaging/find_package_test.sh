@@ -28,6 +28,12 @@ links() {  # the exported INTERFACE_LINK_LIBRARIES of $1 in file $2, without the
 [ "$(links retort::orm "$targets")" = "retort::engine" ] || fail "retort::orm links: $(links retort::orm "$targets")"
 [[ "$(links retort::retort "$targets")" == "retort::orm;retort::sqlite"* ]] ||
   fail "retort::retort links: $(links retort::retort "$targets")"
+# Migrations: retort::migrate on the facade; its command line, when built, with the tool.
+[ "$(links retort::migrate "$targets")" = "retort::retort" ] || fail "retort::migrate links: $(links retort::migrate "$targets")"
+if grep -q "retort::migrate_cli" "$targets"; then
+  [ -x "$work/prefix/bin/retort-migrate" ] || fail "retort::migrate_cli is installed without bin/retort-migrate"
+  "$work/prefix/bin/retort-migrate" --help | grep -q "upgrade" || fail "retort-migrate --help lists no upgrade"
+fi
 # The web layer is in its own export set, read only for COMPONENTS web.
 if grep -q -e "retort::web" -e nlohmann -e HTTPLIB "$targets"; then fail "retortTargets.cmake names the web layer"; fi
 
