@@ -90,34 +90,6 @@ const sql::enum_info* runtime_enum(const std::string& name, const std::vector<st
 
 namespace {
 
-/// A table taken apart, to change one piece and put it back together.
-struct table_parts {
-  std::string name;
-  std::vector<sql::column> columns;
-  std::vector<sql::foreign_key> foreign_keys;
-  std::vector<sql::unique_constraint> uniques;
-  std::vector<sql::check_constraint> checks;
-  std::vector<sql::index> indexes;
-
-  explicit table_parts(const sql::table& t)
-      : name(t.name()),
-        columns(t.columns()),
-        foreign_keys(t.foreign_keys()),
-        uniques(t.uniques()),
-        checks(t.checks()),
-        indexes(t.indexes()) {}
-
-  sql::table build() const {
-    sql::table t(name);
-    for (const auto& c : columns) t.add(c);
-    for (const auto& fk : foreign_keys) t.add(fk);
-    for (const auto& u : uniques) t.add(u);
-    for (const auto& c : checks) t.add(c);
-    for (const auto& i : indexes) t.add(i);
-    return t;
-  }
-};
-
 bool contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }

@@ -349,24 +349,13 @@ sql::index parse_index(reader& r, bool with_name) {
 
 /// A create_table block being read: the table's parts until the next operation.
 struct table_block {
-  std::string name;
-  std::vector<sql::column> columns;
-  std::vector<sql::foreign_key> keys;
-  std::vector<sql::unique_constraint> uniques;
-  std::vector<sql::check_constraint> checks;
-  std::vector<sql::index> indexes;
+  table_parts parts;
   std::string where;
 
   operation_ptr finish() const {
-    if (columns.empty()) throw MigrationError(where + ": create_table " + name + " has no columns");
+    if (parts.columns.empty()) throw MigrationError(where + ": create_table " + parts.name + " has no columns");
     try {
-      sql::table t(name);
-      for (const auto& c : columns) t.add(c);
-      for (const auto& k : keys) t.add(k);
-      for (const auto& u : uniques) t.add(u);
-      for (const auto& c : checks) t.add(c);
-      for (const auto& i : indexes) t.add(i);
-      return op::create_table(std::move(t));
+      return op::create_table(parts.build());
     } catch (const ArgumentError& e) {
       throw MigrationError(where + ": " + e.what());
     }
@@ -403,21 +392,21 @@ std::vector<operation_ptr> parse_operations(std::string_view body, std::string_v
     for (auto w : body_words) body_line = body_line || kw == w;
     if (body_line) {
       if (!block) r.fail("'" + kw + "' belongs inside a create_table block");
-      if (kw == "column") block->columns.push_back(parse_column(r));
-      else if (kw == "foreign_key") block->keys.push_back(parse_foreign_key(r));
+      if (kw == "column") block->parts.columns.push_back(parse_column(r));
+      else if (kw == "foreign_key") block->parts.foreign_keys.push_back(parse_foreign_key(r));
       else if (kw == "unique") {
         sql::unique_constraint u;
         u.name = r.optional_name("the constraint's name or -");
         u.columns = r.rest_names("column");
-        block->uniques.push_back(std::move(u));
+        block->parts.uniques.push_back(std::move(u));
       } else if (kw == "check") {
         sql::check_constraint c;
         c.name = r.optional_name("the constraint's name or -");
         c.sql = r.string("the check's SQL");
         r.end();
-        block->checks.push_back(std::move(c));
+        block->parts.checks.push_back(std::move(c));
       } else {
-        block->indexes.push_back(parse_index(r, true));
+        block->parts.indexes.push_back(parse_index(r, true));
       }
       if (end == body.size()) break;
       continue;
@@ -425,7 +414,7 @@ std::vector<operation_ptr> parse_operations(std::string_view body, std::string_v
     flush_block();
     if (kw == "create_table") {
       block.emplace();
-      block->name = r.name("the table's name");
+      block->parts.name = r.name("the table's name");
       block->where = at;
       r.end();
     } else if (kw == "drop_table") {
