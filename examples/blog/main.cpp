@@ -1,6 +1,7 @@
 // The `blog` executable (docs/blog.md): parses the flags, creates the tables,
 // seeds the demo data on first start, and serves the blog until Ctrl-C or
-// SIGTERM. scripts/run starts it.
+// SIGTERM. scripts/run starts it. `blog migrate ...` runs the migrations
+// command line on the blog's models instead (docs/migrations.md).
 #include <pthread.h>
 
 #include <csignal>
@@ -15,6 +16,11 @@
 #ifndef BLOG_TEMPLATES_DIR
 #error "BLOG_TEMPLATES_DIR (the source tree's examples/blog/templates) is set by examples/CMakeLists.txt"
 #endif
+// With the migrations command line (RETORT_WITH_MIGRATE_CLI), examples/CMakeLists.txt
+// sets BLOG_MIGRATIONS_DIR, the source tree's examples/blog/migrations.
+#ifdef BLOG_MIGRATIONS_DIR
+#include <retort/migrate/cli.hpp>
+#endif
 
 namespace {
 
@@ -25,10 +31,13 @@ struct flags {
   bool debug = false;
   bool seed = true;
   std::filesystem::path templates = BLOG_TEMPLATES_DIR;
+  /// argv's index of `migrate` (0: serve the blog); what follows is the migrate command's.
+  int migrate = 0;
 };
 
 constexpr std::string_view usage =
     "usage: blog [--database URL] [--host HOST] [--port N] [--debug] [--no-seed] [--templates DIR]\n"
+    "       blog [--database URL] migrate COMMAND ...  (blog migrate --help: the schema migrations)\n"
     "  --database URL   sqlite:///blog.db (default, in the current directory) or postgresql://user@host:port/db\n"
     "  --host HOST      the address to listen on (default 127.0.0.1)\n"
     "  --port N         the port (default 8080; 0 picks a free one)\n"
@@ -65,6 +74,9 @@ flags parse(int argc, char** argv) {
       f.seed = false;
     } else if (a == "--templates") {
       f.templates = value();
+    } else if (a == "migrate") {
+      f.migrate = i;
+      break;
     } else if (a == "--help" || a == "-h") {
       std::cout << usage;
       std::exit(0);
@@ -75,10 +87,29 @@ flags parse(int argc, char** argv) {
   return f;
 }
 
+/// `blog migrate ...`: retort-migrate's commands with the blog's models, its
+/// database and its migrations folder (as `flask db` runs inside the app).
+int run_migrate(const flags& f, int argc, char** argv) {
+#ifdef BLOG_MIGRATIONS_DIR
+  retort::migrate::cli_config config;
+  config.models = blog::models;
+  config.url = f.database;
+  config.directory = BLOG_MIGRATIONS_DIR;
+  config.program = "blog migrate";
+  // The migrate command's argv: its own argv[0], then everything after `migrate`.
+  return retort::migrate::main(argc - f.migrate, argv + f.migrate, config);
+#else
+  (void)f, (void)argc, (void)argv;
+  std::cerr << "blog: built without the migrations command line (RETORT_WITH_MIGRATE_CLI, needs libcli11-dev)\n";
+  return 2;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto f = parse(argc, argv);
+  if (f.migrate) return run_migrate(f, argc, argv);
   if (!std::filesystem::is_directory(f.templates)) {
     std::cerr << "blog: the templates folder " << f.templates << " does not exist (--templates DIR)\n";
     return 2;

@@ -62,7 +62,7 @@ std::string normalize_type(std::string_view spelled) {
 }
 
 std::string normalize_default(std::string_view sql) {
-  // Casts off (outside quotes), keywords lower-cased, outer parentheses off.
+  // Casts and white space off (outside quotes), keywords lower-cased, outer parentheses off.
   std::string s;
   bool quoted = false;
   for (std::size_t i = 0; i < sql.size(); ++i) {
@@ -78,6 +78,7 @@ std::string normalize_default(std::string_view sql) {
       --i;
       continue;
     }
+    if (!quoted && (c == ' ' || c == '\t' || c == '\n')) continue;  // "'a' || 'b'" is "('a'::text || 'b'::text)"
     s += quoted || c == '\'' ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   auto trim = [](std::string& x) {
@@ -97,6 +98,9 @@ std::string normalize_default(std::string_view sql) {
     s = s.substr(1, s.size() - 2);
     trim(s);
   }
+  // PostgreSQL keeps a negative number as a quoted literal ('-1'::integer): a quoted number is the number.
+  if (s.size() > 2 && s.front() == '\'' && s.back() == '\'' && s.find_first_not_of("0123456789.-+", 1) == s.size() - 1)
+    s = s.substr(1, s.size() - 2);
   return s;
 }
 

@@ -206,9 +206,20 @@ std::vector<std::string> migrator::run(const std::vector<step>& steps, std::vect
   for (const auto& st : steps) {
     const revision& r = *st.rev;
     const auto& ops = st.up ? r.upgrade : r.downgrade;
+    auto fail = [&](const std::string& statement, const std::string& why) -> MigrationError {
+      return MigrationError((st.up ? "upgrade " : "downgrade ") + arrow(r, st.up) + " (" + r.message + ", " +
+                            r.path.filename().string() + ") failed and was rolled back" +
+                            (statement.empty() ? "" : " at the statement\n  " + statement) + "\n" + why);
+    };
     schema planned = s;
     std::vector<std::string> rebuilt;
-    auto statements = plan_statements(ops, d, planned, &rebuilt);
+    std::vector<std::string> statements;
+    try {  // an operation that does not fit the schema fails here, before anything runs
+      statements = plan_statements(ops, d, planned, &rebuilt);
+    } catch (const Error& e) {
+      throw MigrationError((st.up ? "upgrade " : "downgrade ") + arrow(r, st.up) + " (" + r.message + ", " +
+                           r.path.filename().string() + ") does not fit the schema; nothing of it ran\n" + e.what());
+    }
     auto next = heads_after(*scripts_, heads, r, st.up);
     for (auto& v : version_updates(d, heads, next)) statements.push_back(std::move(v));
     if (progress_) *progress_ << (st.up ? "upgrade " : "downgrade ") << arrow(r, st.up) << ", " << r.message << "\n";
@@ -222,11 +233,6 @@ std::vector<std::string> migrator::run(const std::vector<step>& steps, std::vect
     }
     auto restore = [&] {
       if (fk_off && fk_was_on) c.execute_ddl("PRAGMA foreign_keys=ON");
-    };
-    auto fail = [&](const std::string& statement, const std::string& why) -> MigrationError {
-      return MigrationError((st.up ? "upgrade " : "downgrade ") + arrow(r, st.up) + " (" + r.message + ", " +
-                            r.path.filename().string() + ") failed and was rolled back" +
-                            (statement.empty() ? "" : " at the statement\n  " + statement) + "\n" + why);
     };
     try {
       auto tx = c.begin();

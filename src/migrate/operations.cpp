@@ -511,10 +511,15 @@ class drop_index_op final : public operation {
 
 /// Finds a unique constraint or foreign key by name, or (unnamed) by its columns;
 /// a column-level UNIQUE counts as a one-column unique constraint.
+/// By name first; a name the schema does not know (a constraint the database
+/// named itself, as PostgreSQL does unnamed ones) falls back to the columns.
 template <class Constraint, class Same>
 std::size_t find_constraint(const std::vector<Constraint>& v, const Constraint& c, Same same) {
+  if (!c.name.empty())
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (v[i].name == c.name) return i;
   for (std::size_t i = 0; i < v.size(); ++i)
-    if (c.name.empty() ? same(v[i], c) : v[i].name == c.name) return i;
+    if ((c.name.empty() || v[i].name.empty()) && same(v[i], c)) return i;
   return v.size();
 }
 

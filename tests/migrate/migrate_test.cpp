@@ -406,6 +406,35 @@ TEST_P(migrate_test, a_failed_revision_leaves_the_database_at_the_revision_befor
   EXPECT_EQ(count("author"), 1);
 }
 
+TEST_P(migrate_test, constraints_named_by_the_database_are_found_by_their_columns) {
+  // The drop names PostgreSQL's own name for an unnamed key (what autogenerate writes there);
+  // the schema replayed in the same run knows the key only by its columns.
+  add_revision("acct", "create_table acct\n    column id Integer primary_key autoincrement\n    column parent_id Integer\n"
+                       "    foreign_key - (parent_id) references acct (id)\n    unique - parent_id\n",
+               "drop_table acct\n");
+  add_revision("loosen", "drop_foreign_key acct acct_parent_id_fkey (parent_id) references acct (id)\n"
+                         "drop_unique acct acct_parent_id_key parent_id\n",
+               "add_unique acct acct_parent_id_key parent_id\n"
+               "add_foreign_key acct acct_parent_id_fkey (parent_id) references acct (id)\n");
+  upgrade();
+  auto text = schema_text();
+  EXPECT_EQ(text.find("fk"), std::string::npos) << text;
+  EXPECT_EQ(text.find("unique"), std::string::npos) << text;
+  downgrade("base");
+  // An operation that does not fit the schema names its revision, and nothing of it runs.
+  add_revision("wrong", "drop_column acct nosuch\n", "add_column acct nosuch Integer\n");
+  try {
+    upgrade();
+    FAIL() << "drop_column of a missing column should fail";
+  } catch (const retort::MigrationError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("(wrong, "), std::string::npos) << what;
+    EXPECT_NE(what.find("does not fit the schema; nothing of it ran"), std::string::npos) << what;
+    EXPECT_NE(what.find("drop column acct.nosuch: the table has no such column"), std::string::npos) << what;
+  }
+  EXPECT_EQ(current().size(), 1u);  // the two revisions before it ran
+}
+
 TEST_P(migrate_test, sqlite_checks_foreign_keys_before_committing_a_rebuild) {
   if (GetParam() != backend::sqlite) GTEST_SKIP() << "SQLite's foreign_key_check";
   create(version_one());
