@@ -43,19 +43,11 @@ rename_hint parse_rename(const std::string& s) {
   return h;
 }
 
-struct context {
-  const cli_config& config;
-  std::ostream& out;
-  std::string url;
-  std::string directory;
-
-  engine::engine open() const {
-    if (url.empty())
-      throw ArgumentError("no database: give --url or set RETORT_DATABASE_URL");
-    register_builtin_backends();
-    return engine::engine(url);
-  }
-};
+engine::engine open_engine(const std::string& url) {
+  if (url.empty()) throw ArgumentError("no database: give --url or set RETORT_DATABASE_URL");
+  register_builtin_backends();
+  return engine::engine(url);
+}
 
 void print_revision_line(std::ostream& out, const script_directory& s, const revision& r) {
   auto heads = s.heads();
@@ -122,7 +114,6 @@ int main(int argc, const char* const* argv, const cli_config& config) {
     return app.exit(e, out, err) == 0 ? 0 : 2;
   }
 
-  context ctx{config, out, url, directory};
   try {
     if (init->parsed()) {
       script_directory::init(directory);
@@ -150,7 +141,7 @@ int main(int argc, const char* const* argv, const cli_config& config) {
         if (!config.models)
           throw ArgumentError("--autogenerate needs the application's models: call retort::migrate::main from the "
                               "application with cli_config::models (see docs/migrations.md)");
-        auto e = ctx.open();
+        auto e = open_engine(url);
         migrator m(e, scripts);
         auto at = m.current();
         if (std::set<std::string>(at.begin(), at.end()) != std::set<std::string>(parents.begin(), parents.end()))
@@ -179,7 +170,7 @@ int main(int argc, const char* const* argv, const cli_config& config) {
       for (const auto& h : scripts.heads()) print_revision_line(out, scripts, scripts.get(h));
       return 0;
     }
-    auto e = ctx.open();
+    auto e = open_engine(url);
     migrator m(e, scripts, &out);
     if (current->parsed()) {
       auto at = m.current();
