@@ -4,6 +4,7 @@
 #include "text_form.hpp"
 
 #include <charconv>
+#include <memory>
 
 #include "retort/migrate/operations.hpp"
 #include "retort/util/error.hpp"
@@ -366,7 +367,8 @@ struct table_block {
 
 std::vector<operation_ptr> parse_operations(std::string_view body, std::string_view where, int first_line) {
   std::vector<operation_ptr> out;
-  std::optional<table_block> block;
+  // A unique_ptr, not an optional: g++ 12 reports the optional's strings as maybe-uninitialized.
+  std::unique_ptr<table_block> block;
   auto flush_block = [&] {
     if (block) out.push_back(block->finish());
     block.reset();
@@ -413,7 +415,7 @@ std::vector<operation_ptr> parse_operations(std::string_view body, std::string_v
     }
     flush_block();
     if (kw == "create_table") {
-      block.emplace();
+      block = std::make_unique<table_block>();
       block->parts.name = r.name("the table's name");
       block->where = at;
       r.end();

@@ -48,6 +48,20 @@ bool names(const sql::node_ptr& n, const std::string& name) {
 
 }  // namespace
 
+query_base::query_base(const query_base&) = default;
+query_base::query_base(query_base&&) noexcept = default;
+query_base& query_base::operator=(const query_base&) = default;
+query_base& query_base::operator=(query_base&&) noexcept = default;
+query_base::~query_base() = default;
+
+query_base query_base::bound(retort::session& s) const {
+  auto copy = *this;
+  copy.session_ = &s;
+  return copy;
+}
+
+void query_base::option(load_option o) { options_.push_back(std::move(o)); }
+
 query_base::query_base(retort::session& s, const mapper& m) : session_(&s), mapper_(&m) {}
 
 void query_base::add_column(sql::expression e) { items_.push_back({nullptr, {}, std::move(e)}); }

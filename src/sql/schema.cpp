@@ -8,6 +8,13 @@
 
 namespace retort::sql {
 
+table::table(std::string name) : name_(std::move(name)) {}
+table::table(const table&) = default;
+table::table(table&&) noexcept = default;
+table& table::operator=(const table&) = default;
+table& table::operator=(table&&) noexcept = default;
+table::~table() = default;
+
 std::vector<std::string> table::primary_key() const {
   std::vector<std::string> out;
   for (const auto& c : columns_)

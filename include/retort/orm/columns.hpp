@@ -18,7 +18,7 @@ namespace orm {
 template <class T>
 std::string table_name_of() {
   std::string name = util::snake_case(util::type_name<T>());
-  std::apply(
+  util::apply(
       [&](const auto&... part) {
         (
             [&] {
@@ -36,7 +36,7 @@ template <auto M, auto N, class... O>
 void find_column_name(const column_def<N, O...>& def, std::string& name) {
   if constexpr (std::is_same_v<decltype(M), decltype(N)>) {
     if (M != N) return;
-    std::apply(
+    util::apply(
         [&](const auto&... opt) {
           (
               [&] {
@@ -52,7 +52,7 @@ void find_column_name(const column_def<N, O...>& def, std::string& name) {
 template <auto M>
 std::string column_name_of() {
   std::string name(util::member_name<M>());
-  std::apply([&](const auto&... part) { (find_column_name<M>(part, name), ...); },
+  util::apply([&](const auto&... part) { (find_column_name<M>(part, name), ...); },
              mapping<retort::detail::class_of<M>>.parts);
   return name;
 }

@@ -38,6 +38,15 @@ struct foreign_key_spec {
 };
 
 struct column_property {
+  // Declared here, defined in mapper.cpp: an application's translation units
+  // do not instantiate the members' copies and destructors (docs/performance.md, "Compile time").
+  column_property();
+  column_property(const column_property&);
+  column_property(column_property&&) noexcept;
+  column_property& operator=(const column_property&);
+  column_property& operator=(column_property&&) noexcept;
+  ~column_property();
+
   std::string attribute;  ///< C++ member name
   sql::column column;
   bool explicit_type = false;
@@ -90,6 +99,15 @@ struct column_property {
 /// retort::column_property: a read-only attribute loaded from a SQL expression
 /// with its row (SQLAlchemy's column_property), not a column of the table.
 struct computed_property {
+  // Declared here, defined in mapper.cpp: an application's translation units
+  // do not instantiate the members' copies and destructors (docs/performance.md, "Compile time").
+  computed_property();
+  computed_property(const computed_property&);
+  computed_property(computed_property&&) noexcept;
+  computed_property& operator=(const computed_property&);
+  computed_property& operator=(computed_property&&) noexcept;
+  ~computed_property();
+
   std::string attribute;  ///< C++ member name; the expression's label in a SELECT
   /// Builds the expression (at configuration: it names columns).
   std::function<sql::expression()> make;
@@ -147,6 +165,15 @@ struct association_table_spec {
 class dependency_processor;
 
 struct relationship_property {
+  // Declared here, defined in mapper.cpp: an application's translation units
+  // do not instantiate the members' copies and destructors (docs/performance.md, "Compile time").
+  relationship_property();
+  relationship_property(const relationship_property&);
+  relationship_property(relationship_property&&) noexcept;
+  relationship_property& operator=(const relationship_property&);
+  relationship_property& operator=(relationship_property&&) noexcept;
+  ~relationship_property();
+
   std::string attribute;
   slot_kind kind = slot_kind::scalar;
   const mapper* (*target_fn)() = nullptr;
@@ -219,6 +246,21 @@ struct relationship_property {
 
 class mapper {
  public:
+  mapper();
+  mapper(const mapper&) = delete;
+  mapper& operator=(const mapper&) = delete;
+  ~mapper();
+  /// A mapper for `class_name`, its table named snake_case(class_name) until table_name says otherwise.
+  static std::unique_ptr<mapper> make(std::string_view class_name);
+  /// Appends a column (named as its attribute) and returns it, for the mapping's options to fill in.
+  column_property& add_column(std::string_view attribute, const sql::type& type, bool nullable);
+  /// Appends a relationship and returns it, for the mapping's options to fill in.
+  relationship_property& add_relationship(std::string_view attribute, slot_kind kind, const mapper* (*target)(),
+                                          std::string_view target_class);
+  computed_property& add_computed(std::string_view attribute);
+  /// retort::table_name: the table is called `name` (its checks kept).
+  void rename_table(std::string_view name);
+
   std::string class_name;
   sql::table table{""};
   std::vector<column_property> columns;

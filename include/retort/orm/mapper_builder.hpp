@@ -302,15 +302,9 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
   using V = retort::detail::member_of<M>;
   if constexpr (retort::detail::is_deferred_member<V>) {
     using T = retort::detail::column_type<V>;
-    column_property p;
-    p.attribute = std::string(util::member_name<M>());
-    p.column.name = p.attribute;
-    p.column.sql_type = sql::value_traits<T>::sql_type;
-    p.member_kind = p.column.sql_type.kind;
-    p.column.nullable = sql::is_optional<T>::value;
+    column_property& p = m.add_column(util::member_name<M>(), sql::value_traits<T>::sql_type, sql::is_optional<T>::value);
     deferred_thunks<M>(p);
-    std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
-    m.columns.push_back(std::move(p));
+    util::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   } else {
     using C = retort::detail::class_of<M>;
     constexpr bool versioned = (std::is_same_v<Opts, version_id_t> || ...);
@@ -319,18 +313,12 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
                   "retort::version_id: the version counter must be an integer member (int, std::int64_t), or give "
                   "retort::version_id_generator(f) to make versions of another type");
     static_assert(!generated || versioned, "retort::version_id_generator: the column must be retort::version_id too");
-    column_property p;
-    p.attribute = std::string(util::member_name<M>());
-    p.column.name = p.attribute;
-    p.column.sql_type = sql::value_traits<V>::sql_type;
-    p.member_kind = p.column.sql_type.kind;
-    p.column.nullable = sql::is_optional<V>::value;
+    column_property& p = m.add_column(util::member_name<M>(), sql::value_traits<V>::sql_type, sql::is_optional<V>::value);
     p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
     p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
     p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
     if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_thunks<M>();
-    std::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
-    m.columns.push_back(std::move(p));
+    util::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   }
 }
 
@@ -432,7 +420,7 @@ const association_table_spec* association_spec() {
   static const association_table_spec spec = [] {
     association_table_spec out;
     out.name = Table.name;
-    std::apply(
+    util::apply(
         [&](const auto&... l) {
           (
               [&] {
@@ -569,37 +557,31 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
   using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
   using target = typename retort::detail::relationship_member<V>::target;
-  relationship_property r;
-  r.attribute = std::string(util::member_name<M>());
-  r.kind = retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar;
-  r.target_fn = &mapper_thunk<target>;
-  r.target_class = std::string(util::type_name<target>());
+  relationship_property& r =
+      m.add_relationship(util::member_name<M>(),
+                         retort::detail::relationship_member<V>::collection ? slot_kind::collection : slot_kind::scalar,
+                         &mapper_thunk<target>, util::type_name<target>());
   r.slot = [](void* o) -> slot* { return &(static_cast<C*>(o)->*M); };
   if constexpr (retort::detail::is_never_loaded<V>) {
     r.never_loaded = true;
     r.lazy = retort::detail::relationship_member<V>::strategy;
   }
-  std::apply([&](const auto&... opt) { (apply_relationship_option<M>(r, opt), ...); }, def.options);
-  m.relationships.push_back(std::move(r));
+  util::apply([&](const auto&... opt) { (apply_relationship_option<M>(r, opt), ...); }, def.options);
 }
 
 template <auto M, class F>
 void add_part(mapper& m, const column_property_def<M, F>& def) {
   using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
-  computed_property p;
-  p.attribute = std::string(util::member_name<M>());
+  computed_property& p = m.add_computed(util::member_name<M>());
   p.make = [f = def.make]() -> sql::expression { return f(); };
   p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
   p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
-  m.computed.push_back(std::move(p));
 }
 
 template <class T>
 void add_part(mapper& m, const table_name& t) {
-  sql::table renamed(t.value);
-  for (const auto& c : m.table.checks()) renamed.add(c);
-  m.table = std::move(renamed);
+  m.rename_table(t.value);
 }
 
 inline void add_part(mapper& m, const check& c) { m.table.add(sql::check_constraint{c.sql, c.name}); }
@@ -619,15 +601,13 @@ void take_initial_values(mapper& m) {
 template <class T>
 std::unique_ptr<mapper> build_mapper() {
   static_assert(mapped<T>, "retort: no mapping for this class; specialize retort::mapping<T> = retort::model(...)");
-  auto m = std::make_unique<mapper>();
-  m->class_name = std::string(util::type_name<T>());
-  m->table = sql::table(util::snake_case(m->class_name));
+  auto m = mapper::make(util::type_name<T>());
   m->create = &holder_ops<T>::create;
   m->destroy = &holder_ops<T>::destroy;
   m->object_offset = holder_ops<T>::offset;
   m->self_fn = &mapper_thunk<T>;
   if constexpr (mapped<T>) {  // keeps an unmapped class to the one static_assert above
-    std::apply(
+    util::apply(
         [&](const auto&... part) {
           (
               [&] {

@@ -25,6 +25,7 @@
 #include "retort/sql/schema.hpp"
 #include "retort/sql/types.hpp"
 #include "retort/sql/value.hpp"
+#include "retort/util/pack.hpp"
 
 namespace retort {
 
@@ -352,7 +353,7 @@ constexpr link_def<M> link(const char* name) {
 template <class... Links>
 struct association_def {
   const char* name;
-  std::tuple<Links...> links;
+  util::pack<Links...> links;
 };
 /// A table without a class, for a many-to-many (SQLAlchemy's `Table("post_tags", ...)`):
 ///
@@ -363,7 +364,7 @@ struct association_def {
 template <class... Links>
 constexpr association_def<Links...> association_table(const char* name, Links... links) {
   static_assert(sizeof...(Links) >= 2, "retort::association_table: give a link<> to each side");
-  return {name, std::tuple<Links...>(links...)};
+  return {name, util::pack<Links...>(links...)};
 }
 template <const auto& Table>
 struct secondary_t {};
@@ -640,15 +641,15 @@ struct check {
 
 template <auto M, class... Opts>
 struct column_def {
-  std::tuple<Opts...> options;
+  util::pack<Opts...> options;
 };
 template <auto M, class... Opts>
 struct relationship_def {
-  std::tuple<Opts...> options;
+  util::pack<Opts...> options;
 };
 template <class... Parts>
 struct model_def {
-  std::tuple<Parts...> parts;
+  util::pack<Parts...> parts;
 };
 
 template <auto M, class F>
@@ -737,7 +738,7 @@ constexpr column_def<M, Opts...> column(Opts... options) {
   static_assert(!detail::is_deferred_member<detail::member_of<M>> || !(std::is_same_v<Opts, primary_key_t> || ...),
                 "retort::column<M>: a primary-key column cannot be deferred (the deferred load selects by the key); "
                 "declare it as a plain member");
-  return {std::tuple<Opts...>(options...)};
+  return {util::pack<Opts...>(options...)};
 }
 
 /// A relationship: `relationship<&User::posts>(back_populates<&Post::author>)`.
@@ -746,13 +747,13 @@ constexpr relationship_def<M, Opts...> relationship(Opts... options) {
   static_assert(detail::relationship_member<detail::member_of<M>>::value,
                 "retort::relationship<M>: the member must be a retort::one<T>, retort::many<T>, retort::set_of<T>, "
                 "retort::keyed<K, T>, retort::write_only<T> or retort::dynamic<T>");
-  return {std::tuple<Opts...>(options...)};
+  return {util::pack<Opts...>(options...)};
 }
 
 /// The mapping of a class: columns, relationships and model options in any order.
 template <class... Parts>
 constexpr model_def<Parts...> model(Parts... parts) {
-  return {std::tuple<Parts...>(parts...)};
+  return {util::pack<Parts...>(parts...)};
 }
 
 template <class T>

@@ -58,12 +58,15 @@ class query_base {
   /// `m` for a select of one entity, null for a select of items. Its rows are
   /// not made unique (as SQLAlchemy 2.0's Result, unlike the legacy Query).
   explicit query_base(const mapper* m) : session_(nullptr), mapper_(m), legacy_unique_(false) {}
+  // Out of line (query.cpp): an application's translation units do not
+  // instantiate the clause vectors' copies and destructors.
+  query_base(const query_base&);
+  query_base(query_base&&) noexcept;
+  query_base& operator=(const query_base&);
+  query_base& operator=(query_base&&) noexcept;
+  ~query_base();
   /// This statement run by `s`.
-  query_base bound(retort::session& s) const {
-    auto copy = *this;
-    copy.session_ = &s;
-    return copy;
-  }
+  query_base bound(retort::session& s) const;
   /// A 2.0 select of one entity: its objects, one per row; `needs_unique` says
   /// whether a joined eager collection loader repeats them (Result.unique()).
   std::vector<state_ref> entity_rows(const retort::source_location& where, bool& needs_unique);
@@ -79,7 +82,7 @@ class query_base {
   void group_by(sql::expression e);
   void having(const sql::expr<bool>& cond);
   void distinct() { distinct_ = true; }
-  void option(load_option o) { options_.push_back(std::move(o)); }
+  void option(load_option o);
   void populate_existing() { populate_existing_ = true; }
   /// JOIN along a relationship: the ON clause from its join condition (two
   /// joins through a secondary table). The parent must already be in the

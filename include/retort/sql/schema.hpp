@@ -62,7 +62,14 @@ struct column {
 /// A table: columns in declaration order plus constraints.
 class table {
  public:
-  explicit table(std::string name) : name_(std::move(name)) {}
+  explicit table(std::string name);
+  // Out of line (schema.cpp): an application's translation units do not
+  // instantiate the vectors' copies and destructors.
+  table(const table&);
+  table(table&&) noexcept;
+  table& operator=(const table&);
+  table& operator=(table&&) noexcept;
+  ~table();
 
   const std::string& name() const noexcept { return name_; }
   const std::vector<column>& columns() const noexcept { return columns_; }
