@@ -126,9 +126,7 @@ void build_table(mapper& m) {
 /// or removed) stores 0. A reference to any other column keeps 0 as a value.
 void use_no_key_thunks(column_property& c, const mapper& target, const column_property& ref) {
   if (!c.no_key.get || target.autoincrement_column() != static_cast<std::size_t>(&ref - target.columns.data())) return;
-  c.get = c.no_key.get;
-  c.set = c.no_key.set;
-  c.same = c.no_key.same;
+  c.access = c.no_key;
 }
 
 // Columns naming parts of a composite primary key (volume.shelf_region ->

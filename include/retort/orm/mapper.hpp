@@ -54,19 +54,28 @@ struct column_property {
   /// configuration checks the declared or referenced type against it.
   sql::type_kind member_kind = sql::type_kind::integer;
   std::optional<foreign_key_spec> foreign_key;
-  sql::value (*get)(const void* object) = nullptr;
-  void (*set)(void* object, const sql::value& v) = nullptr;
-  /// Whether the member equals `v` (as `get` would give it), without allocating.
-  bool (*same)(const void* object, const sql::value& v) = nullptr;
-  /// The "no key" thunks of a plain (non-optional, non-key) integer member
+  /// How a member of one C++ type is read, written and compared: thunks made
+  /// once per member type (not per member), given the member's own address.
+  struct accessors {
+    sql::value (*get)(const void* member) = nullptr;
+    void (*set)(void* member, const sql::value& v) = nullptr;
+    /// Whether the member equals `v` (as `get` would give it), without allocating.
+    bool (*same)(const void* member, const sql::value& v) = nullptr;
+  };
+  accessors access{};
+  /// The member's place in its object (set when the mapper is built).
+  std::size_t offset = 0;
+  /// The "no key" accessors of a plain (non-optional, non-key) integer member
   /// with a foreign key: 0 reads as NULL and NULL stores 0. Configuration
-  /// installs them as get/set/same when the referenced column is a generated
+  /// installs them as `access` when the referenced column is a generated
   /// key, for which 0 is never a value (docs/orm.md, "Keys"); null otherwise.
-  struct no_key_thunks {
-    sql::value (*get)(const void* object) = nullptr;
-    void (*set)(void* object, const sql::value& v) = nullptr;
-    bool (*same)(const void* object, const sql::value& v) = nullptr;
-  } no_key{};
+  accessors no_key{};
+
+  sql::value get(const void* object) const { return access.get(static_cast<const char*>(object) + offset); }
+  void set(void* object, const sql::value& v) const { access.set(static_cast<char*>(object) + offset, v); }
+  bool same(const void* object, const sql::value& v) const {
+    return access.same(static_cast<const char*>(object) + offset, v);
+  }
   /// A retort::deferred<T> member: its wrapper in `object` (null for a plain
   /// member, which always loads with its object).
   detail::deferred_base* (*deferred)(void* object) = nullptr;
@@ -112,8 +121,11 @@ struct computed_property {
   /// Builds the expression (at configuration: it names columns).
   std::function<sql::expression()> make;
   sql::expression expression;  ///< over the class's own table name; set at configuration
-  void (*set)(void* object, const sql::value& v) = nullptr;
-  sql::value (*get)(const void* object) = nullptr;
+  column_property::accessors access{};  ///< per member type; `same` unused
+  std::size_t offset = 0;               ///< the member's place in its object
+
+  void set(void* object, const sql::value& v) const { access.set(static_cast<char*>(object) + offset, v); }
+  sql::value get(const void* object) const { return access.get(static_cast<const char*>(object) + offset); }
 };
 
 /// Which of an entity's columns one load selects, and where each sits among

@@ -258,55 +258,61 @@ inline constexpr bool zero_means_no_key = std::is_integral_v<V> && !std::is_same
                                           (is_foreign_key_option<Opts> || ...) &&
                                           !(std::is_same_v<Opts, primary_key_t> || ...);
 
+/// get/set/same of a plain member of type V.
+template <class V>
+struct plain_access {
+  static sql::value get(const void* m) { return sql::value_traits<V>::to(*static_cast<const V*>(m)); }
+  static void set(void* m, const sql::value& v) { *static_cast<V*>(m) = sql::value_traits<V>::from(v); }
+  static bool same(const void* m, const sql::value& v) { return sql::same_value(*static_cast<const V*>(m), v); }
+  static constexpr column_property::accessors value{&get, &set, &same};
+};
+
 /// get/set/same for a zero_means_no_key member: 0 <-> NULL, as the generated
-/// key it references has it; any other value as the plain thunks.
-template <auto M>
-column_property::no_key_thunks no_key_thunks() {
-  using C = retort::detail::class_of<M>;
-  using V = retort::detail::member_of<M>;
-  return {
-      [](const void* o) -> sql::value {
-        const V& v = static_cast<const C*>(o)->*M;
-        return v == 0 ? sql::value() : sql::value_traits<V>::to(v);
-      },
-      [](void* o, const sql::value& v) {
-        static_cast<C*>(o)->*M = v.is_null() ? V{0} : sql::value_traits<V>::from(v);
-      },
-      [](const void* o, const sql::value& v) {
-        const V& member = static_cast<const C*>(o)->*M;
-        return member == 0 ? v.is_null() : sql::same_value(member, v);
-      },
-  };
-}
+/// key it references has it; any other value as the plain accessors.
+template <class V>
+struct no_key_access {
+  static sql::value get(const void* m) {
+    const V& v = *static_cast<const V*>(m);
+    return v == 0 ? sql::value() : sql::value_traits<V>::to(v);
+  }
+  static void set(void* m, const sql::value& v) {
+    *static_cast<V*>(m) = v.is_null() ? V{0} : sql::value_traits<V>::from(v);
+  }
+  static bool same(const void* m, const sql::value& v) {
+    const V& member = *static_cast<const V*>(m);
+    return member == 0 ? v.is_null() : sql::same_value(member, v);
+  }
+  static constexpr column_property::accessors value{&get, &set, &same};
+};
 
 /// get/set/same of a deferred<V> member: `get` reads it (loading it if it is
 /// not), `set` stores a value, `same` holds for a value not loaded (nothing to
 /// write) and fails for one assigned while unloaded (always written).
-template <auto M>
-void deferred_thunks(column_property& p) {
-  using C = retort::detail::class_of<M>;
-  using V = retort::detail::column_type<retort::detail::member_of<M>>;
-  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to((static_cast<const C*>(o)->*M).get()); };
-  p.set = [](void* o, const sql::value& v) { (static_cast<C*>(o)->*M).store(sql::value_traits<V>::from(v)); };
-  p.same = [](const void* o, const sql::value& v) {
-    const auto& d = static_cast<const C*>(o)->*M;
+template <class V>
+struct deferred_access {
+  using D = retort::deferred<V>;
+  static sql::value get(const void* m) { return sql::value_traits<V>::to(static_cast<const D*>(m)->get()); }
+  static void set(void* m, const sql::value& v) { static_cast<D*>(m)->store(sql::value_traits<V>::from(v)); }
+  static bool same(const void* m, const sql::value& v) {
+    const auto& d = *static_cast<const D*>(m);
     if (!d.is_loaded()) return true;
     return !d.changed_unloaded() && sql::same_value(d.peek(), v);
-  };
-  p.deferred = [](void* o) -> deferred_base* { return &(static_cast<C*>(o)->*M); };
-  p.deferred_by_default = true;
-}
+  }
+  static constexpr column_property::accessors value{&get, &set, &same};
+};
 
 template <auto M, class... Opts>
 void add_part(mapper& m, const column_def<M, Opts...>& def) {
   using V = retort::detail::member_of<M>;
   if constexpr (retort::detail::is_deferred_member<V>) {
     using T = retort::detail::column_type<V>;
+    using C = retort::detail::class_of<M>;
     column_property& p = m.add_column(util::member_name<M>(), sql::value_traits<T>::sql_type, sql::is_optional<T>::value);
-    deferred_thunks<M>(p);
+    p.access = deferred_access<T>::value;
+    p.deferred = [](void* o) -> deferred_base* { return &(static_cast<C*>(o)->*M); };
+    p.deferred_by_default = true;
     util::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   } else {
-    using C = retort::detail::class_of<M>;
     constexpr bool versioned = (std::is_same_v<Opts, version_id_t> || ...);
     constexpr bool generated = (is_version_generator_option<Opts> || ...);
     static_assert(!versioned || generated || (std::is_integral_v<V> && !std::is_same_v<V, bool>),
@@ -314,10 +320,8 @@ void add_part(mapper& m, const column_def<M, Opts...>& def) {
                   "retort::version_id_generator(f) to make versions of another type");
     static_assert(!generated || versioned, "retort::version_id_generator: the column must be retort::version_id too");
     column_property& p = m.add_column(util::member_name<M>(), sql::value_traits<V>::sql_type, sql::is_optional<V>::value);
-    p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
-    p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
-    p.same = [](const void* o, const sql::value& v) { return sql::same_value(static_cast<const C*>(o)->*M, v); };
-    if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_thunks<M>();
+    p.access = plain_access<V>::value;
+    if constexpr (zero_means_no_key<V, Opts...>) p.no_key = no_key_access<V>::value;
     util::apply([&](const auto&... opt) { (apply_column_option<M>(p, opt), ...); }, def.options);
   }
 }
@@ -571,12 +575,10 @@ void add_part(mapper& m, const relationship_def<M, Opts...>& def) {
 
 template <auto M, class F>
 void add_part(mapper& m, const column_property_def<M, F>& def) {
-  using C = retort::detail::class_of<M>;
   using V = retort::detail::member_of<M>;
   computed_property& p = m.add_computed(util::member_name<M>());
   p.make = [f = def.make]() -> sql::expression { return f(); };
-  p.get = [](const void* o) -> sql::value { return sql::value_traits<V>::to(static_cast<const C*>(o)->*M); };
-  p.set = [](void* o, const sql::value& v) { static_cast<C*>(o)->*M = sql::value_traits<V>::from(v); };
+  p.access = plain_access<V>::value;
 }
 
 template <class T>
@@ -591,10 +593,38 @@ inline void add_part(mapper& m, const eager_defaults& e) {
                                                         : eager_defaults_mode::auto_;
 }
 
-/// Each column's value in a value-initialized T: what "unset" compares with.
+template <class P>
+inline constexpr bool is_column_def = false;
+template <auto M, class... Opts>
+inline constexpr bool is_column_def<column_def<M, Opts...>> = true;
+template <class P>
+inline constexpr bool is_computed_def = false;
+template <auto M, class F>
+inline constexpr bool is_computed_def<column_property_def<M, F>> = true;
+
+/// Where each column's and computed property's member sits in a T (read from
+/// a value-initialized T, in the order the mapping names them), and each
+/// column's value there: what "unset" compares with.
 template <class T>
 void take_initial_values(mapper& m) {
   const T probe = T();
+  const auto* base = reinterpret_cast<const char*>(&probe);
+  std::size_t column = 0, computed = 0;
+  util::apply(
+      [&](const auto&... part) {
+        (
+            [&] {
+              using P = std::decay_t<decltype(part)>;
+              if constexpr (is_column_def<P>)
+                m.columns[column++].offset =
+                    static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*P::member)) - base);
+              else if constexpr (is_computed_def<P>)
+                m.computed[computed++].offset =
+                    static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*P::member)) - base);
+            }(),
+            ...);
+      },
+      mapping<T>.parts);
   for (auto& c : m.columns) c.initial = c.get(&probe);
 }
 

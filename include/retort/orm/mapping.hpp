@@ -641,6 +641,7 @@ struct check {
 
 template <auto M, class... Opts>
 struct column_def {
+  static constexpr auto member = M;
   util::pack<Opts...> options;
 };
 template <auto M, class... Opts>
@@ -654,6 +655,7 @@ struct model_def {
 
 template <auto M, class F>
 struct column_property_def {
+  static constexpr auto member = M;
   F make;
 };
 /// A read-only attribute loaded with its row from a SQL expression (SQLAlchemy's
