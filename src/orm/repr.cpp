@@ -41,7 +41,7 @@ std::string str_of(const sql::value& v) {
     std::string operator()(const sql::enum_label& l) const { return l.name; }
     std::string operator()(retort::date_time_tz t) const { return sql::format_date_time_tz(t); }
   };
-  return std::visit(visitor{}, v.data());
+  return v.visit(visitor{});
 }
 
 }  // namespace

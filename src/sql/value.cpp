@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <string>
@@ -12,6 +13,74 @@
 #include "retort/util/error.hpp"
 
 namespace retort::sql {
+
+void value::copy_from(const value& o) {
+  switch (o.kind_) {
+    case value_kind::text: ::new (&u_.s) std::string(o.u_.s); break;
+    case value_kind::binary: ::new (&u_.bin) blob(o.u_.bin); break;
+    case value_kind::decimal: ::new (&u_.num) numeric(o.u_.num); break;
+    case value_kind::json: ::new (&u_.json) json_text(o.u_.json); break;
+    case value_kind::enum_label: ::new (&u_.label) enum_label(o.u_.label); break;
+    default: std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes)); break;
+  }
+}
+
+void value::move_from(value&& o) noexcept {
+  switch (o.kind_) {
+    case value_kind::text: ::new (&u_.s) std::string(std::move(o.u_.s)); break;
+    case value_kind::binary: ::new (&u_.bin) blob(std::move(o.u_.bin)); break;
+    case value_kind::decimal: ::new (&u_.num) numeric(std::move(o.u_.num)); break;
+    case value_kind::json: ::new (&u_.json) json_text(std::move(o.u_.json)); break;
+    case value_kind::enum_label: ::new (&u_.label) enum_label(std::move(o.u_.label)); break;
+    default: std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes)); break;
+  }
+}
+
+void value::destroy() noexcept {
+  switch (kind_) {
+    case value_kind::text: u_.s.~basic_string(); break;
+    case value_kind::binary: u_.bin.~blob(); break;
+    case value_kind::decimal: u_.num.~numeric(); break;
+    case value_kind::json: u_.json.~json_text(); break;
+    case value_kind::enum_label: u_.label.~enum_label(); break;
+    default: break;
+  }
+}
+
+void value::assign(const value& o) {
+  if (kind_ == o.kind_) {  // both hold heap storage of one kind: reuse it
+    switch (kind_) {
+      case value_kind::text: u_.s = o.u_.s; return;
+      case value_kind::binary: u_.bin = o.u_.bin; return;
+      case value_kind::decimal: u_.num = o.u_.num; return;
+      case value_kind::json: u_.json = o.u_.json; return;
+      case value_kind::enum_label: u_.label = o.u_.label; return;
+      default: break;
+    }
+  }
+  value copy(o);  // may throw; *this is untouched until it has succeeded
+  *this = std::move(copy);
+}
+
+bool value::operator==(const value& o) const {
+  if (kind_ != o.kind_) return false;
+  switch (kind_) {
+    case value_kind::null: return true;
+    case value_kind::boolean: return u_.b == o.u_.b;
+    case value_kind::integer: return u_.i == o.u_.i;
+    case value_kind::real: return u_.d == o.u_.d;
+    case value_kind::text: return u_.s == o.u_.s;
+    case value_kind::binary: return u_.bin == o.u_.bin;
+    case value_kind::decimal: return u_.num == o.u_.num;
+    case value_kind::date: return u_.day == o.u_.day;
+    case value_kind::date_time: return u_.time == o.u_.time;
+    case value_kind::json: return u_.json == o.u_.json;
+    case value_kind::uuid: return u_.id == o.u_.id;
+    case value_kind::enum_label: return u_.label == o.u_.label;
+    case value_kind::date_time_tz: return u_.tz == o.u_.tz;
+  }
+  return false;
+}
 
 namespace {
 
@@ -42,9 +111,9 @@ const char* kind_label(value_kind k) {
 }  // namespace
 
 bool value::as_bool() const {
-  if (auto* b = std::get_if<bool>(&v_)) return *b;
-  if (auto* i = std::get_if<std::int64_t>(&v_)) return *i != 0;
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* b = get_if<bool>()) return *b;
+  if (auto* i = get_if<std::int64_t>()) return *i != 0;
+  if (auto* s = get_if<std::string>()) {
     if (*s == "t" || *s == "true" || *s == "1") return true;
     if (*s == "f" || *s == "false" || *s == "0") return false;
   }
@@ -52,13 +121,13 @@ bool value::as_bool() const {
 }
 
 std::int64_t value::as_int() const {
-  if (auto* i = std::get_if<std::int64_t>(&v_)) return *i;
-  if (auto* b = std::get_if<bool>(&v_)) return *b ? 1 : 0;
-  if (auto* d = std::get_if<double>(&v_)) {
+  if (auto* i = get_if<std::int64_t>()) return *i;
+  if (auto* b = get_if<bool>()) return *b ? 1 : 0;
+  if (auto* d = get_if<double>()) {
     // In range first: converting a double beyond int64 (or inf, NaN) is undefined.
     if (*d >= -0x1p63 && *d < 0x1p63 && std::trunc(*d) == *d) return static_cast<std::int64_t>(*d);
   }
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* s = get_if<std::string>()) {
     try {
       std::size_t used = 0;
       auto r = std::stoll(*s, &used);
@@ -70,10 +139,10 @@ std::int64_t value::as_int() const {
 }
 
 double value::as_double() const {
-  if (auto* d = std::get_if<double>(&v_)) return *d;
-  if (auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
-  const std::string* text = std::get_if<std::string>(&v_);
-  if (auto* n = std::get_if<numeric>(&v_)) text = &n->text;
+  if (auto* d = get_if<double>()) return *d;
+  if (auto* i = get_if<std::int64_t>()) return static_cast<double>(*i);
+  const std::string* text = get_if<std::string>();
+  if (auto* n = get_if<numeric>()) text = &n->text;
   if (text) {
     // The whole text, as as_int() does: "12abc" is not 12.
     try {
@@ -87,39 +156,39 @@ double value::as_double() const {
 }
 
 const std::string& value::text() const {
-  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  if (auto* s = get_if<std::string>()) return *s;
   bad(*this, "text");
 }
 
 std::string value::as_string() const {
-  if (auto* s = std::get_if<std::string>(&v_)) return *s;
-  if (auto* j = std::get_if<json_text>(&v_)) return j->text;
-  if (auto* l = std::get_if<enum_label>(&v_)) return l->name;
-  if (auto* u = std::get_if<retort::uuid>(&v_)) return u->str();
-  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return format_date_time_tz(*t);
+  if (auto* s = get_if<std::string>()) return *s;
+  if (auto* j = get_if<json_text>()) return j->text;
+  if (auto* l = get_if<enum_label>()) return l->name;
+  if (auto* u = get_if<retort::uuid>()) return u->str();
+  if (auto* t = get_if<retort::date_time_tz>()) return format_date_time_tz(*t);
   if (is_null()) bad(*this, "string");
-  if (auto* b = std::get_if<blob>(&v_)) return std::string(b->begin(), b->end());
+  if (auto* b = get_if<blob>()) return std::string(b->begin(), b->end());
   return repr();
 }
 
 const std::string& value::json() const {
-  if (auto* j = std::get_if<json_text>(&v_)) return j->text;
-  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  if (auto* j = get_if<json_text>()) return j->text;
+  if (auto* s = get_if<std::string>()) return *s;
   bad(*this, "JSON");
 }
 
 const std::string& value::label() const {
-  if (auto* l = std::get_if<enum_label>(&v_)) return l->name;
-  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  if (auto* l = get_if<enum_label>()) return l->name;
+  if (auto* s = get_if<std::string>()) return *s;
   bad(*this, "an enum label");
 }
 
 retort::uuid value::as_uuid() const {
-  if (auto* u = std::get_if<retort::uuid>(&v_)) return *u;
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* u = get_if<retort::uuid>()) return *u;
+  if (auto* s = get_if<std::string>()) {
     if (auto u = retort::uuid::parse(*s)) return *u;
   }
-  if (auto* b = std::get_if<blob>(&v_); b && b->size() == 16) {
+  if (auto* b = get_if<blob>(); b && b->size() == 16) {
     retort::uuid u;
     for (std::size_t i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
     return u;
@@ -128,24 +197,24 @@ retort::uuid value::as_uuid() const {
 }
 
 retort::date_time_tz value::as_date_time_tz() const {
-  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return *t;
-  if (auto* t = std::get_if<retort::date_time>(&v_)) return {*t, std::chrono::minutes{0}};
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* t = get_if<retort::date_time_tz>()) return *t;
+  if (auto* t = get_if<retort::date_time>()) return {*t, std::chrono::minutes{0}};
+  if (auto* s = get_if<std::string>()) {
     if (auto t = parse_date_time_tz(*s)) return *t;
   }
   bad(*this, "date_time_tz");
 }
 
 const blob& value::bytes() const {
-  if (auto* b = std::get_if<blob>(&v_)) return *b;
+  if (auto* b = get_if<blob>()) return *b;
   bad(*this, "binary");
 }
 
 numeric value::as_numeric() const {
-  if (auto* n = std::get_if<numeric>(&v_)) return *n;
-  if (auto* s = std::get_if<std::string>(&v_)) return numeric{*s};
-  if (auto* i = std::get_if<std::int64_t>(&v_)) return numeric{std::to_string(*i)};
-  if (auto* d = std::get_if<double>(&v_)) {
+  if (auto* n = get_if<numeric>()) return *n;
+  if (auto* s = get_if<std::string>()) return numeric{*s};
+  if (auto* i = get_if<std::int64_t>()) return numeric{std::to_string(*i)};
+  if (auto* d = get_if<double>()) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.15g", *d);
     return numeric{buf};
@@ -154,17 +223,17 @@ numeric value::as_numeric() const {
 }
 
 retort::date value::as_date() const {
-  if (auto* d = std::get_if<retort::date>(&v_)) return *d;
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* d = get_if<retort::date>()) return *d;
+  if (auto* s = get_if<std::string>()) {
     if (auto d = parse_date(*s)) return *d;
   }
   bad(*this, "date");
 }
 
 retort::date_time value::as_date_time() const {
-  if (auto* t = std::get_if<retort::date_time>(&v_)) return *t;
-  if (auto* t = std::get_if<retort::date_time_tz>(&v_)) return t->utc;
-  if (auto* s = std::get_if<std::string>(&v_)) {
+  if (auto* t = get_if<retort::date_time>()) return *t;
+  if (auto* t = get_if<retort::date_time_tz>()) return t->utc;
+  if (auto* s = get_if<std::string>()) {
     if (auto t = parse_date_time(*s)) return *t;
   }
   bad(*this, "date_time");
@@ -190,7 +259,7 @@ std::string value::repr() const {
     std::string operator()(const enum_label& l) const { return "'" + l.name + "'"; }
     std::string operator()(retort::date_time_tz t) const { return "'" + format_date_time_tz(t) + "'"; }
   };
-  return std::visit(visitor{}, v_);
+  return visit(visitor{});
 }
 
 std::string format_date(retort::date d) {

@@ -423,9 +423,9 @@ void check_values_not_spliced(const sql::dialect& d, const sql::compiled& c, con
   // digit in it may appear only where the values-free text has it as well.
   auto outside = scan(d, c.sql).outside, blank_outside = scan(d, blank.sql).outside;
   for (const auto& p : c.params) {
-    const std::string* t = std::get_if<std::string>(&p.data());
+    const std::string* t = p.get_if<std::string>();
     if (!t) {
-      if (auto* n = std::get_if<numeric>(&p.data())) t = &n->text;
+      if (auto* n = p.get_if<numeric>()) t = &n->text;
     }
     if (!t || t->size() < 2 || outside.find(*t) == std::string::npos) continue;
     bool word = false;

@@ -8,11 +8,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <variant>
+#include <variant>  // std::monostate, what value::visit passes for null
 #include <vector>
 
 #include "retort/sql/types.hpp"
@@ -136,34 +137,126 @@ struct enum_label {
   bool operator==(const enum_label&) const = default;
 };
 
+namespace detail {
+/// The value_kind of each C++ type a value holds (std::monostate: null).
+template <class T>
+inline constexpr value_kind kind_of = value_kind::null;
+template <> inline constexpr value_kind kind_of<bool> = value_kind::boolean;
+template <> inline constexpr value_kind kind_of<std::int64_t> = value_kind::integer;
+template <> inline constexpr value_kind kind_of<double> = value_kind::real;
+template <> inline constexpr value_kind kind_of<std::string> = value_kind::text;
+template <> inline constexpr value_kind kind_of<blob> = value_kind::binary;
+template <> inline constexpr value_kind kind_of<numeric> = value_kind::decimal;
+template <> inline constexpr value_kind kind_of<retort::date> = value_kind::date;
+template <> inline constexpr value_kind kind_of<retort::date_time> = value_kind::date_time;
+template <> inline constexpr value_kind kind_of<json_text> = value_kind::json;
+template <> inline constexpr value_kind kind_of<retort::uuid> = value_kind::uuid;
+template <> inline constexpr value_kind kind_of<enum_label> = value_kind::enum_label;
+template <> inline constexpr value_kind kind_of<retort::date_time_tz> = value_kind::date_time_tz;
+}  // namespace detail
+
 /// One SQL value. Small, copyable; `null` when default-constructed.
+///
+/// A tagged union rather than a std::variant: every translation unit that
+/// copies values would otherwise instantiate the variant's visitation tables
+/// for thirteen alternatives (docs/performance.md, "Compile time"). Copies of
+/// the kinds without heap storage are inline; the others are compiled once.
 class value {
  public:
-  using storage = std::variant<std::monostate, bool, std::int64_t, double, std::string, blob, numeric,
-                               retort::date, retort::date_time, json_text, retort::uuid, enum_label,
-                               retort::date_time_tz>;
-
-  value() = default;
-  value(std::nullopt_t) {}
-  value(bool v) : v_(v) {}
+  value() noexcept : kind_(value_kind::null) {}
+  value(std::nullopt_t) noexcept : kind_(value_kind::null) {}
+  value(bool v) noexcept : kind_(value_kind::boolean) { u_.b = v; }
   template <std::integral I>
     requires(!std::same_as<I, bool>)
-  value(I v) : v_(static_cast<std::int64_t>(v)) {}
-  value(double v) : v_(v) {}
-  value(std::string v) : v_(std::move(v)) {}
-  value(const char* v) : v_(std::string(v)) {}
-  value(blob v) : v_(std::move(v)) {}
-  value(numeric v) : v_(std::move(v)) {}
-  value(retort::date v) : v_(v) {}
-  value(retort::date_time v) : v_(v) {}
-  value(json_text v) : v_(std::move(v)) {}
-  value(retort::uuid v) : v_(v) {}
-  value(enum_label v) : v_(std::move(v)) {}
-  value(retort::date_time_tz v) : v_(v) {}
+  value(I v) noexcept : kind_(value_kind::integer) {
+    u_.i = static_cast<std::int64_t>(v);
+  }
+  value(double v) noexcept : kind_(value_kind::real) { u_.d = v; }
+  value(std::string v) noexcept : kind_(value_kind::text) { ::new (&u_.s) std::string(std::move(v)); }
+  value(const char* v) : kind_(value_kind::text) { ::new (&u_.s) std::string(v); }
+  value(blob v) noexcept : kind_(value_kind::binary) { ::new (&u_.bin) blob(std::move(v)); }
+  value(numeric v) noexcept : kind_(value_kind::decimal) { ::new (&u_.num) numeric(std::move(v)); }
+  value(retort::date v) noexcept : kind_(value_kind::date) { u_.day = v; }
+  value(retort::date_time v) noexcept : kind_(value_kind::date_time) { u_.time = v; }
+  value(json_text v) noexcept : kind_(value_kind::json) { ::new (&u_.json) json_text(std::move(v)); }
+  value(retort::uuid v) noexcept : kind_(value_kind::uuid) { u_.id = v; }
+  value(enum_label v) noexcept : kind_(value_kind::enum_label) { ::new (&u_.label) enum_label(std::move(v)); }
+  value(retort::date_time_tz v) noexcept : kind_(value_kind::date_time_tz) { u_.tz = v; }
 
-  value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
-  bool is_null() const noexcept { return v_.index() == 0; }
-  const storage& data() const noexcept { return v_; }
+  value(const value& o) : kind_(o.kind_) {
+    if (o.is_trivial()) std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes));
+    else copy_from(o);
+  }
+  value(value&& o) noexcept : kind_(o.kind_) {
+    if (o.is_trivial()) std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes));
+    else move_from(std::move(o));
+  }
+  value& operator=(const value& o) {
+    if (this != &o) {
+      if (is_trivial() && o.is_trivial()) {
+        kind_ = o.kind_;
+        std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes));
+      } else {
+        assign(o);
+      }
+    }
+    return *this;
+  }
+  value& operator=(value&& o) noexcept {
+    if (this != &o) {
+      if (!is_trivial()) destroy();
+      kind_ = o.kind_;
+      if (o.is_trivial()) std::memcpy(u_.raw.b, o.u_.raw.b, sizeof(trivial_bytes));
+      else move_from(std::move(o));
+    }
+    return *this;
+  }
+  ~value() {
+    if (!is_trivial()) destroy();
+  }
+
+  value_kind kind() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == value_kind::null; }
+
+  /// The held T (std::string for text, blob, numeric, ...), or nullptr when it holds another kind.
+  template <class T>
+  const T* get_if() const noexcept {
+    constexpr value_kind k = detail::kind_of<T>;
+    if (kind_ != k) return nullptr;
+    if constexpr (k == value_kind::boolean) return &u_.b;
+    else if constexpr (k == value_kind::integer) return &u_.i;
+    else if constexpr (k == value_kind::real) return &u_.d;
+    else if constexpr (k == value_kind::text) return &u_.s;
+    else if constexpr (k == value_kind::binary) return &u_.bin;
+    else if constexpr (k == value_kind::decimal) return &u_.num;
+    else if constexpr (k == value_kind::date) return &u_.day;
+    else if constexpr (k == value_kind::date_time) return &u_.time;
+    else if constexpr (k == value_kind::json) return &u_.json;
+    else if constexpr (k == value_kind::uuid) return &u_.id;
+    else if constexpr (k == value_kind::enum_label) return &u_.label;
+    else if constexpr (k == value_kind::date_time_tz) return &u_.tz;
+    else return nullptr;
+  }
+  /// f(held) for the held value (std::monostate for null), as std::visit does.
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    switch (kind_) {
+      case value_kind::boolean: return f(u_.b);
+      case value_kind::integer: return f(u_.i);
+      case value_kind::real: return f(u_.d);
+      case value_kind::text: return f(u_.s);
+      case value_kind::binary: return f(u_.bin);
+      case value_kind::decimal: return f(u_.num);
+      case value_kind::date: return f(u_.day);
+      case value_kind::date_time: return f(u_.time);
+      case value_kind::json: return f(u_.json);
+      case value_kind::uuid: return f(u_.id);
+      case value_kind::enum_label: return f(u_.label);
+      case value_kind::date_time_tz: return f(u_.tz);
+      case value_kind::null: break;
+    }
+    return f(std::monostate{});
+  }
 
   bool as_bool() const;                 ///< boolean, or integer 0/1
   std::int64_t as_int() const;          ///< integer, boolean, or integral real
@@ -182,13 +275,46 @@ class value {
   /// date_time_tz; a date_time (taken as UTC); ISO text with an offset ("+05:30", "Z") or without (UTC).
   retort::date_time_tz as_date_time_tz() const;
 
-  bool operator==(const value&) const = default;
+  /// Same kind and equal held values (a date_time_tz compares its instant), as std::variant's ==.
+  bool operator==(const value& o) const;
 
   /// A short rendering for logs and messages (strings quoted, blobs summarized).
   std::string repr() const;
 
  private:
-  storage v_;
+  /// The kinds held without heap storage: copied as bytes.
+  bool is_trivial() const noexcept {
+    return kind_ != value_kind::text && kind_ != value_kind::binary && kind_ != value_kind::decimal &&
+           kind_ != value_kind::json && kind_ != value_kind::enum_label;
+  }
+  void copy_from(const value& o);   // kind_ already o's; constructs the held object
+  void move_from(value&& o) noexcept;
+  void assign(const value& o);
+  void destroy() noexcept;
+
+  struct trivial_bytes {
+    alignas(8) unsigned char b[32];
+  };
+  union storage {
+    storage() noexcept : raw{} {}
+    ~storage() {}
+    trivial_bytes raw;  // zeroed at construction, so a copy of the trivial kinds copies only initialized bytes
+    bool b;
+    std::int64_t i;
+    double d;
+    std::string s;
+    blob bin;
+    numeric num;
+    retort::date day;
+    retort::date_time time;
+    json_text json;
+    retort::uuid id;
+    enum_label label;
+    retort::date_time_tz tz;
+  };
+  static_assert(sizeof(retort::date_time_tz) <= sizeof(trivial_bytes) && sizeof(retort::uuid) <= sizeof(trivial_bytes));
+  value_kind kind_;
+  storage u_;
 };
 
 /// ISO-8601 text of dates and timestamps, as SQLite stores them.
