@@ -4,12 +4,16 @@
 //
 //   baseline  bench/compile/baseline.cpp: the seed program on the sqlite3 C API
 //   seed      examples/seed_blog/main.cpp: the seed's two models and main
-//   twenty    bench/compile/twenty_models.cpp: twenty models, every relationship kind
+//   twenty    bench/compile/twenty_models.cpp: twenty models (every relationship
+//             kind), the seed's program on two of them
+//   all       bench/compile/twenty_models_all.cpp: the twenty models, every one used
 //
 // Each in a release (-O3 -DNDEBUG) and a debug (-O0 -g) configuration, with
 // the project's warning flags. The table gives medians and the ratios to the
-// seed TU; the targets are checked on CPU time (user + system of the
-// compiler), which a busy machine moves less than wall time.
+// seed TU; the targets (issue 12: the seed's TU in at most 3 s and 400 MB,
+// the twenty-model TU in at most twice the seed's time) are checked on CPU
+// time (user + system of the compiler), which a busy machine moves less than
+// wall time. "all" is reported beside them, with no target.
 //
 //   bench_compile [--rounds R] [--cxx PATH]
 #include <sys/resource.h>
@@ -101,7 +105,8 @@ int main(int argc, char** argv) {
   const std::vector<tu> tus{
       {"baseline", "the seed program by hand on sqlite3", src + "/bench/compile/baseline.cpp", {}},
       {"seed", "the seed's two models (examples/seed_blog)", src + "/examples/seed_blog/main.cpp", {src + "/examples/seed_blog"}},
-      {"twenty", "twenty models, every relationship kind", src + "/bench/compile/twenty_models.cpp", {}},
+      {"twenty", "twenty models, the seed's program", src + "/bench/compile/twenty_models.cpp", {}},
+      {"all", "twenty models, each one used", src + "/bench/compile/twenty_models_all.cpp", {}},
   };
   const std::vector<config> configs{{"release -O3", {"-O3", "-DNDEBUG"}}, {"debug -O0 -g", {"-O0", "-g"}}};
 
