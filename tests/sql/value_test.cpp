@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "retort/sql/value.hpp"
 #include "retort/util/error.hpp"
@@ -140,4 +143,92 @@ TEST(value, dates_parse_the_whole_text_or_nothing) {
   EXPECT_EQ(parse_date_time("2020-01-01 12:00:00+05:00"), std::nullopt);  // an offset is not ignored
   EXPECT_EQ(parse_date_time("2020-01-01 12:00:00 BC"), std::nullopt);
   EXPECT_THROW(value("2020-257-01").as_date(), retort::ArgumentError);
+}
+
+namespace {
+
+// sql::value is a tagged union (docs/performance.md, "Compile time"): copies,
+// moves and assignments between every pair of kinds keep what std::variant did.
+std::vector<value> one_of_each_kind() {
+  using namespace std::chrono;
+  return {value(),
+          value(true),
+          value(42),
+          value(2.5),
+          value(std::string(100, 'x')),  // longer than the small-string buffer
+          value(retort::blob{1, 2, 3}),
+          value(retort::numeric{"12.50"}),
+          value(retort::date{year{2026}, month{12}, day{3}}),
+          value(retort::date_time{sys_days{year{2026} / 12 / 3}} + microseconds{5}),
+          value(retort::sql::json_text{R"({"a": 1})"}),
+          value(*retort::uuid::parse("12345678-1234-5678-1234-567812345678")),
+          value(retort::sql::enum_label{"draft"}),
+          value(retort::date_time_tz::at(retort::date_time{sys_days{year{2026} / 12 / 3}}, minutes{90}))};
+}
+
+}  // namespace
+
+TEST(value, every_kind_copies_moves_and_compares_like_a_variant) {
+  const auto kinds = one_of_each_kind();
+  ASSERT_EQ(kinds.size(), 13u);
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    EXPECT_EQ(static_cast<std::size_t>(kinds[i].kind()), i);
+    value copy(kinds[i]);
+    EXPECT_EQ(copy, kinds[i]);
+    value moved(std::move(copy));
+    EXPECT_EQ(moved, kinds[i]);
+    EXPECT_EQ(moved.repr(), kinds[i].repr());
+    for (std::size_t j = 0; j < kinds.size(); ++j) {
+      EXPECT_EQ(kinds[i] == kinds[j], i == j) << kinds[i].repr() << " vs " << kinds[j].repr();
+      value target(kinds[j]);
+      target = kinds[i];  // copy-assign over every other kind
+      EXPECT_EQ(target, kinds[i]);
+      value source(kinds[i]);
+      value other(kinds[j]);
+      other = std::move(source);  // move-assign over every other kind
+      EXPECT_EQ(other, kinds[i]);
+    }
+  }
+}
+
+TEST(value, assignment_to_itself_and_from_a_moved_from_value) {
+  value v(std::string(64, 'a'));
+  const value& same = v;
+  v = same;
+  EXPECT_EQ(v.text(), std::string(64, 'a'));
+  value w(std::move(v));
+  EXPECT_EQ(w.text(), std::string(64, 'a'));
+  v = w;  // a moved-from value takes a new one
+  EXPECT_EQ(v, w);
+  // Text over text reuses the buffer; the value is the new one's.
+  value t(std::string(80, 'b'));
+  t = value(std::string(10, 'c'));
+  EXPECT_EQ(t.text(), std::string(10, 'c'));
+}
+
+TEST(value, get_if_and_visit_see_the_held_kind) {
+  value i(7);
+  ASSERT_NE(i.get_if<std::int64_t>(), nullptr);
+  EXPECT_EQ(*i.get_if<std::int64_t>(), 7);
+  EXPECT_EQ(i.get_if<std::string>(), nullptr);
+  value s("hi");
+  EXPECT_EQ(*s.get_if<std::string>(), "hi");
+  auto name = [](const auto& held) -> std::string {
+    using H = std::decay_t<decltype(held)>;
+    if constexpr (std::is_same_v<H, std::monostate>) return "null";
+    else if constexpr (std::is_same_v<H, std::string>) return "text";
+    else if constexpr (std::is_same_v<H, std::int64_t>) return "integer";
+    else return "other";
+  };
+  EXPECT_EQ(value().visit(name), "null");
+  EXPECT_EQ(s.visit(name), "text");
+  EXPECT_EQ(i.visit(name), "integer");
+  EXPECT_EQ(value(1.5).visit(name), "other");
+}
+
+TEST(value, an_aware_timestamp_compares_its_instant) {
+  using namespace std::chrono;
+  auto utc = retort::date_time{sys_days{year{2026} / 12 / 3}};
+  EXPECT_EQ(value(retort::date_time_tz{utc, minutes{0}}), value(retort::date_time_tz{utc, minutes{60}}));
+  EXPECT_NE(value(retort::date_time_tz{utc, minutes{0}}), value(utc));  // another kind
 }

@@ -602,29 +602,29 @@ inline constexpr bool is_computed_def = false;
 template <auto M, class F>
 inline constexpr bool is_computed_def<column_property_def<M, F>> = true;
 
+/// The offset of one part's member in `probe`, for a column or a computed property.
+template <class P, class T>
+void locate_part(mapper& m, const T& probe, std::size_t& column, std::size_t& computed) {
+  if constexpr (is_column_def<P> || is_computed_def<P>) {
+    const auto at = static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*P::member)) -
+                                             reinterpret_cast<const char*>(&probe));
+    if constexpr (is_column_def<P>) m.columns[column++].offset = at;
+    else m.computed[computed++].offset = at;
+  }
+}
+template <class T, class... P>
+void locate_members(mapper& m, const T& probe, const util::pack<P...>&) {
+  std::size_t column = 0, computed = 0;
+  (locate_part<P>(m, probe, column, computed), ...);
+}
+
 /// Where each column's and computed property's member sits in a T (read from
 /// a value-initialized T, in the order the mapping names them), and each
 /// column's value there: what "unset" compares with.
 template <class T>
 void take_initial_values(mapper& m) {
   const T probe = T();
-  const auto* base = reinterpret_cast<const char*>(&probe);
-  std::size_t column = 0, computed = 0;
-  util::apply(
-      [&](const auto&... part) {
-        (
-            [&] {
-              using P = std::decay_t<decltype(part)>;
-              if constexpr (is_column_def<P>)
-                m.columns[column++].offset =
-                    static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*P::member)) - base);
-              else if constexpr (is_computed_def<P>)
-                m.computed[computed++].offset =
-                    static_cast<std::size_t>(reinterpret_cast<const char*>(&(probe.*P::member)) - base);
-            }(),
-            ...);
-      },
-      mapping<T>.parts);
+  locate_members(m, probe, mapping<T>.parts);
   for (auto& c : m.columns) c.initial = c.get(&probe);
 }
 
