@@ -6,9 +6,7 @@
 #include <iostream>
 #include <string>
 
-#include "twenty_models.hpp"
-
-using namespace m20;
+#include "twenty_models.hpp"  // brings namespace m20 into scope
 
 int main(int argc, char** argv) {
   std::string url = argc > 1 ? argv[1] : "sqlite://";

@@ -2,13 +2,13 @@
 // column by column and constraint by constraint, and a table rebuilt from its
 // reflection reflects the same again. SQLite's CREATE TABLE scanner gets
 // hostile text of its own; a dialect with no reflector is refused.
-#include <sstream>
 
 #include "retort/engine/connection.hpp"
 #include "retort/engine/inspector.hpp"
 #include "retort/sql/compiler.hpp"
 #include "retort/util/error.hpp"
 #include "support/backend.hpp"
+#include "support/schema_text.hpp"
 
 namespace {
 
@@ -20,42 +20,8 @@ namespace engine = retort::engine;
 const std::string mood_labels[] = {"happy", "sad"};
 const sql::enum_info mood{nullptr, "mood", 2, nullptr, mood_labels};
 
-const char* action_name(sql::fk_action a) {
-  switch (a) {
-    case sql::fk_action::cascade: return "CASCADE";
-    case sql::fk_action::set_null: return "SET NULL";
-    case sql::fk_action::set_default: return "SET DEFAULT";
-    case sql::fk_action::restrict: return "RESTRICT";
-    case sql::fk_action::no_action: return "NO ACTION";
-  }
-  return "?";
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 /// Everything reflection fills in, one line per item: equal text, equal reflection.
-std::string render(const sql::table& t) {
-  std::ostringstream o;
-  o << "table " << t.name() << "\n";
-  for (const auto& c : t.columns()) {
-    const auto& ty = c.sql_type;
-    o << "  column " << c.name << " '" << c.type_text << "' " << sql::kind_name(ty.kind) << "(" << ty.length << ","
-      << ty.precision << "," << ty.scale << (ty.timezone ? ",tz" : "") << ")" << (c.nullable ? " NULL" : " NOT NULL")
-      << (c.primary_key ? " pk" : "") << (c.autoincrement ? " autoincrement" : "") << (c.unique ? " unique" : "")
-      << (c.indexed ? " indexed" : "") << " default=" << c.server_default.value_or("<none>") << "\n";
-  }
-  for (const auto& fk : t.foreign_keys())
-    o << "  fk '" << fk.name << "' (" << join(fk.columns) << ") -> " << fk.ref_table << " (" << join(fk.ref_columns)
-      << ") delete " << action_name(fk.on_delete) << " update " << action_name(fk.on_update) << "\n";
-  for (const auto& u : t.uniques()) o << "  unique '" << u.name << "' (" << join(u.columns) << ")\n";
-  for (const auto& c : t.checks()) o << "  check '" << c.name << "' " << c.sql << "\n";
-  for (const auto& i : t.indexes()) o << "  index '" << i.name << "' (" << join(i.columns) << ")" << (i.unique ? " unique" : "") << "\n";
-  return o.str();
-}
+std::string render(const sql::table& t) { return retort::testing::schema_text(t, true); }
 
 std::string render(const sql::metadata& m) {
   std::string out;

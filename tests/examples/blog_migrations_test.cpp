@@ -14,6 +14,7 @@
 #include "retort/migrate/migrator.hpp"
 #include "retort/migrate/revision.hpp"
 #include "support/backend.hpp"
+#include "support/schema_text.hpp"
 
 #ifndef BLOG_MIGRATIONS_DIR
 #error "BLOG_MIGRATIONS_DIR (the source tree's examples/blog/migrations) is set by tests/CMakeLists.txt"
@@ -26,41 +27,8 @@ namespace sql = retort::sql;
 namespace engine = retort::engine;
 namespace migrate = retort::migrate;
 
-const char* action_name(sql::fk_action a) {
-  switch (a) {
-    case sql::fk_action::cascade: return "CASCADE";
-    case sql::fk_action::set_null: return "SET NULL";
-    case sql::fk_action::set_default: return "SET DEFAULT";
-    case sql::fk_action::restrict: return "RESTRICT";
-    case sql::fk_action::no_action: return "NO ACTION";
-  }
-  return "?";
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 /// What reflection says of a table, one line per item: equal text, equal schema.
-std::string render(const sql::table& t) {
-  std::ostringstream o;
-  o << "table " << t.name() << "\n";
-  for (const auto& c : t.columns())
-    o << "  column " << c.name << " '" << c.type_text << "' " << sql::kind_name(c.sql_type.kind)
-      << (c.nullable ? " NULL" : " NOT NULL") << (c.primary_key ? " pk" : "") << (c.autoincrement ? " autoincrement" : "")
-      << (c.unique ? " unique" : "") << (c.indexed ? " indexed" : "") << " default=" << c.server_default.value_or("<none>")
-      << "\n";
-  for (const auto& fk : t.foreign_keys())
-    o << "  fk '" << fk.name << "' (" << join(fk.columns) << ") -> " << fk.ref_table << " (" << join(fk.ref_columns)
-      << ") delete " << action_name(fk.on_delete) << " update " << action_name(fk.on_update) << "\n";
-  for (const auto& u : t.uniques()) o << "  unique '" << u.name << "' (" << join(u.columns) << ")\n";
-  for (const auto& c : t.checks()) o << "  check '" << c.name << "' " << c.sql << "\n";
-  for (const auto& i : t.indexes())
-    o << "  index '" << i.name << "' (" << join(i.columns) << ")" << (i.unique ? " unique" : "") << "\n";
-  return o.str();
-}
+std::string render(const sql::table& t) { return retort::testing::schema_text(t, false); }
 
 /// The user tables of the database at `url`, rendered, without the version table.
 std::string reflected(const std::string& url) {
