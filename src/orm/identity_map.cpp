@@ -26,17 +26,27 @@ std::size_t identity_hash::operator()(const identity_key& k) const noexcept {
 }
 
 void identity_map::drop(instance_state* s) {
-  auto it = map_.find(identity_key::of(s->owner_mapper, s->key));
-  if (it != map_.end() && it->second.get() == s) map_.erase(it);
+  auto k = identity_key::of(s->owner_mapper, s->key);
+  if (k.values.empty()) {
+    auto it = ints_.find({k.m, k.id});
+    if (it != ints_.end() && it->second.get() == s) ints_.erase(it);
+    return;
+  }
+  auto it = others_.find(k);
+  if (it != others_.end() && it->second.get() == s) others_.erase(it);
 }
 
 void identity_map::erase_if(util::function_ref<bool(instance_state*)> leave) {
-  for (auto it = map_.begin(); it != map_.end();) {
-    if (leave(it->second.get()))
-      it = map_.erase(it);
-    else
-      ++it;
-  }
+  auto sweep = [&](auto& map) {
+    for (auto it = map.begin(); it != map.end();) {
+      if (leave(it->second.get()))
+        it = map.erase(it);
+      else
+        ++it;
+    }
+  };
+  sweep(ints_);
+  sweep(others_);
 }
 
 }  // namespace retort::orm

@@ -169,7 +169,7 @@ instance_state* load_context::entity_at(const mapper& m, const engine::row_view&
   for (auto i : m.primary_key)
     if (row[offset + at[i]].is_null()) return nullptr;
   bool created = false;
-  auto* s = session.load_row(m, row, offset, populate_existing, &created, plan);
+  auto* s = session.load_row(m, row, offset, populate_existing, &created, plan, consume_cells);
   if (created && track_fresh) fresh.insert(s);
   return s;
 }
@@ -337,6 +337,7 @@ load_result run_load(session_impl& s, const mapper& m, query_parts parts, std::v
   load_context ctx(s, populate_existing);
   prepare(ctx, m, std::move(parts), nodes);
   auto rows = s.connection().execute(make_select(ctx));
+  ctx.consume_cells = true;
   const auto lead = ctx.parts.lead.size();
   load_result out;
   out.entities.reserve(rows.size());
@@ -380,6 +381,7 @@ stream_load::stream_load(session_impl& s, const mapper& m, query_parts parts, st
   }
   session_impl::in_use guard(s);
   prepare(ctx_, m, std::move(parts), nodes_);
+  ctx_.consume_cells = true;  // each batch's rows are fetched for this stream alone
   cursor_.emplace(s.connection().stream(sql::compile(make_select(ctx_), s.connection().dialect())));
 }
 

@@ -85,6 +85,10 @@ class load_context {
   std::unordered_set<instance_state*> fresh;  ///< objects this run created (kept only when track_fresh)
   bool track_fresh = false;  ///< some loader came from a query option (it applies to the objects created)
   std::size_t base_joins = 0;  ///< parts.joins before the strategies added theirs
+  /// The rows are this run's own and each entity's cells are read once: an
+  /// object made from a row takes its snapshot's values out of the row's cells
+  /// instead of copying them (run_load and stream_load set it).
+  bool consume_cells = false;
 
   /// "post_1", "post_2", ...: a fresh alias for a table in this statement.
   std::string alias_for(const std::string& table);

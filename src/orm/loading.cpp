@@ -41,7 +41,7 @@ namespace {
 /// order) and takes the snapshot dirty tracking compares with; the deferred
 /// columns it leaves out are unloaded (or set to raise).
 void populate(const mapper& m, instance_state* s, const engine::row_view& row, std::size_t offset,
-              const column_plan& plan) {
+              const column_plan& plan, bool consume = false) {
   s->committed.resize(m.columns.size());
   for (std::size_t i = 0; i < m.columns.size(); ++i) {
     const auto& c = m.columns[i];
@@ -52,6 +52,14 @@ void populate(const mapper& m, instance_state* s, const engine::row_view& row, s
       continue;
     }
     try {
+      if (consume && !c.deferred) {
+        // The row is the caller's and this cell is read once: the cell becomes
+        // the snapshot (the result is not const; row_view only shows it so).
+        auto& cell = const_cast<sql::value&>(row[offset + at]);
+        c.load(s->object, cell);
+        s->committed[i] = std::move(cell);
+        continue;
+      }
       c.set(s->object, row[offset + at]);
     } catch (const LookupError& e) {  // a stored enum name that is no enumerator: keeps its type
       throw LookupError("loading " + m.class_name + "." + c.attribute + ": " + e.what());
@@ -95,7 +103,7 @@ void unload_relationships(instance_state* s) {
 }  // namespace
 
 instance_state* session_impl::load_row(const mapper& m, const engine::row_view& row, std::size_t offset,
-                                       bool overwrite, bool* created, const column_plan* columns) {
+                                       bool overwrite, bool* created, const column_plan* columns, bool consume) {
   if (created) *created = false;
   const column_plan& plan = columns ? *columns : m.plan;
   identity_key k{&m, 0, {}};
@@ -108,7 +116,7 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   if (auto* existing = lookup(k)) {
     if (overwrite) unload_relationships(existing);
     if (existing->expired || overwrite) {
-      populate(m, existing, row, offset, plan);
+      populate(m, existing, row, offset, plan, consume);
       fire_object(*this, event_kind::refresh, existing);
     } else if (m.has_deferred) {
       fill_unloaded(m, existing, row, offset, plan);
@@ -118,7 +126,7 @@ instance_state* session_impl::load_row(const mapper& m, const engine::row_view& 
   if (created) *created = true;
   state_ref fresh(m.create());
   bind_slots(fresh.get());
-  populate(m, fresh.get(), row, offset, plan);
+  populate(m, fresh.get(), row, offset, plan, consume);
   unload_relationships(fresh.get());
   fresh->status = status::persistent;
   fresh->session = this;
@@ -157,7 +165,7 @@ std::vector<state_ref> session_impl::load_textual(const mapper& m, const sql::co
   column_plan columns_only = m.plan;  // the statement's columns; computed properties are not among them
   columns_only.computed = 0;
   for (std::size_t r = 0; r < by_plan.size(); ++r)
-    out.emplace_back(load_row(m, by_plan.row(r), 0, overwrite, nullptr, &columns_only));
+    out.emplace_back(load_row(m, by_plan.row(r), 0, overwrite, nullptr, &columns_only, true));
   note_cohort(out);
   return out;
 }
@@ -168,7 +176,7 @@ std::vector<state_ref> session_impl::load_all(const mapper& m, const sql::select
   auto rows = conn.execute(s);
   std::vector<state_ref> out;
   out.reserve(rows.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0, false, nullptr, nullptr, true));
   return out;
 }
 
@@ -205,7 +213,7 @@ std::vector<state_ref> session_impl::load_where(const mapper& m, const std::vect
                                  : connection().execute(text, with_select_params(m, values));
   std::vector<state_ref> out;
   out.reserve(rows.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0));
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(m, rows.row(r), 0, false, nullptr, nullptr, true));
   return out;
 }
 
@@ -219,7 +227,7 @@ std::vector<state_ref> session_impl::load_related(const relationship_property& r
                                             : connection().execute(text, with_select_params(*rel.target, key));
   std::vector<state_ref> out;
   out.reserve(rows.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0));
+  for (std::size_t r = 0; r < rows.size(); ++r) out.emplace_back(load_row(*rel.target, rows.row(r), 0, false, nullptr, nullptr, true));
   note_cohort(out);
   return out;
 }
@@ -236,7 +244,7 @@ void session_impl::refresh(instance_state* s) {
   auto rows = connection().execute(select_where_sql(m, m.primary_key, false), with_select_params(m, s->key));
   if (rows.empty())
     throw ObjectDeletedError("instance of " + m.class_name + " has been deleted, or its row is otherwise not present");
-  populate(m, s, rows.row(0), 0, m.plan);
+  populate(m, s, rows.row(0), 0, m.plan, true);
   fire_object(*this, event_kind::refresh, s);
 }
 

@@ -101,7 +101,7 @@ class session_impl {
   /// get's fast path: the live object under a single integer key, or null
   /// (absent, deleted or expired: the full get decides those).
   instance_state* live_hit(const mapper& m, std::int64_t id) const {
-    auto* s = identity_map_.find(identity_key{&m, id, {}});
+    auto* s = identity_map_.find_id(m, id);
     return s && !s->marked_deleted && !s->expired ? s : nullptr;
   }
 
@@ -111,10 +111,13 @@ class session_impl {
   /// (populate_existing: its relationships are unloaded too); `created` is set to
   /// whether the object is new to the session.
   /// `columns` says which columns the row holds (null: the mapper's default plan).
+  /// `consume`: the caller owns the row's result and reads none of this entity's
+  /// cells afterwards, so a new object's snapshot takes the cells' values (moved,
+  /// not copied: one string allocation fewer per text column).
   /// `where` after the parameters of m's SELECT list (its computed properties' binds).
   std::vector<sql::value> with_select_params(const mapper& m, const std::vector<sql::value>& where);
   instance_state* load_row(const mapper& m, const engine::row_view& row, std::size_t offset, bool overwrite = false,
-                           bool* created = nullptr, const column_plan* columns = nullptr);
+                           bool* created = nullptr, const column_plan* columns = nullptr, bool consume = false);
   /// The deferred load: after autoflush, SELECT of `columns` (deferred<T> members
   /// of a persistent `s`) by its primary key, stored into the object (compiled once per shape).
   void load_columns(instance_state* s, const std::vector<std::size_t>& columns);

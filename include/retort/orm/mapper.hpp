@@ -61,6 +61,10 @@ struct column_property {
     void (*set)(void* member, const sql::value& v) = nullptr;
     /// Whether the member equals `v` (as `get` would give it), without allocating.
     bool (*same)(const void* member, const sql::value& v) = nullptr;
+    /// Sets the member from `v` and leaves in `v` what `get` would give (a text
+    /// cell of a string member stays as it is): a load then moves `v` into the
+    /// snapshot instead of copying the member again. Null: set, then get.
+    void (*load)(void* member, sql::value& v) = nullptr;
   };
   accessors access{};
   /// The member's place in its object (set when the mapper is built).
@@ -73,6 +77,12 @@ struct column_property {
 
   sql::value get(const void* object) const { return access.get(static_cast<const char*>(object) + offset); }
   void set(void* object, const sql::value& v) const { access.set(static_cast<char*>(object) + offset, v); }
+  /// set(object, v), and v becomes get(object) (moved into the snapshot by a load).
+  void load(void* object, sql::value& v) const {
+    if (access.load) return access.load(static_cast<char*>(object) + offset, v);
+    set(object, v);
+    v = get(object);
+  }
   bool same(const void* object, const sql::value& v) const {
     return access.same(static_cast<const char*>(object) + offset, v);
   }

@@ -264,7 +264,16 @@ struct plain_access {
   static sql::value get(const void* m) { return sql::value_traits<V>::to(*static_cast<const V*>(m)); }
   static void set(void* m, const sql::value& v) { *static_cast<V*>(m) = sql::value_traits<V>::from(v); }
   static bool same(const void* m, const sql::value& v) { return sql::same_value(*static_cast<const V*>(m), v); }
-  static constexpr column_property::accessors value{&get, &set, &same};
+  static void load(void* m, sql::value& v) {
+    set(m, v);
+    if constexpr (std::is_same_v<V, std::string>) {
+      if (v.kind() == sql::value_kind::text) return;  // get would give this very text
+    } else if constexpr (std::is_same_v<V, std::optional<std::string>>) {
+      if (v.kind() == sql::value_kind::text || v.is_null()) return;
+    }
+    v = get(m);
+  }
+  static constexpr column_property::accessors value{&get, &set, &same, &load};
 };
 
 /// get/set/same for a zero_means_no_key member: 0 <-> NULL, as the generated
@@ -282,7 +291,7 @@ struct no_key_access {
     const V& member = *static_cast<const V*>(m);
     return member == 0 ? v.is_null() : sql::same_value(member, v);
   }
-  static constexpr column_property::accessors value{&get, &set, &same};
+  static constexpr column_property::accessors value{&get, &set, &same, nullptr};
 };
 
 /// get/set/same of a deferred<V> member: `get` reads it (loading it if it is
@@ -298,7 +307,7 @@ struct deferred_access {
     if (!d.is_loaded()) return true;
     return !d.changed_unloaded() && sql::same_value(d.peek(), v);
   }
-  static constexpr column_property::accessors value{&get, &set, &same};
+  static constexpr column_property::accessors value{&get, &set, &same, nullptr};
 };
 
 template <auto M, class... Opts>
